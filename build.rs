@@ -1,0 +1,97 @@
+//! Generates one typed client per enabled provider from `openapi/<provider>.yaml` into `OUT_DIR`.
+//!
+//! Every spec goes through the same settings, so the generated clients share one shape: the
+//! builder interface, `schemars::JsonSchema` on every type, exact amounts for
+//! `type: number, format: decimal`, and the crate's own transport (auth, retries, tracing) as the
+//! client's inner value behind progenitor's `ClientHooks`.
+
+use std::path::{Path, PathBuf};
+use std::{env, fs, process};
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+
+/// The providers, each behind the cargo feature of the same name.
+const PROVIDERS: &[&str] = &["openai", "northflank", "phala"];
+
+fn main() {
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for provider in PROVIDERS {
+        let spec = Path::new("openapi").join(format!("{provider}.yaml"));
+        // Rerun on a spec edit whether or not the feature is on, so that turning a feature on later
+        // never sees stale code.
+        println!("cargo:rerun-if-changed={}", spec.display());
+        if env::var_os(format!("CARGO_FEATURE_{}", provider.to_uppercase())).is_none() {
+            continue;
+        }
+        if let Err(problem) = generate(&spec, &out_dir.join(format!("{provider}.rs"))) {
+            eprintln!("error: {}: {problem}", spec.display());
+            process::exit(1);
+        }
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+}
+
+fn generate(spec_path: &Path, out_path: &Path) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
+    let spec: openapiv3::OpenAPI =
+        serde_yaml::from_str(&text).map_err(|e| format!("not a valid OpenAPI document: {e}"))?;
+    if !spec.openapi.starts_with("3.0.") {
+        return Err(format!(
+            "declares OpenAPI {}, but only 3.0.x is supported (write `nullable: true`, not type arrays)",
+            spec.openapi
+        ));
+    }
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote_path("crate::transport::Transport"))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
+        .with_conversion(
+            decimal_schema(),
+            "crate::money::Amount",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    let mut generator = Generator::new(&settings);
+
+    // progenitor asserts on some spec shapes instead of returning an error; turn that into a
+    // message that names the spec.
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&spec)
+    }))
+    .map_err(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        format!("progenitor cannot generate a client: {reason}")
+    })?
+    .map_err(|e| format!("progenitor cannot generate a client: {e}"))?;
+
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let code = prettyplease::unparse(&file);
+    fs::write(out_path, code).map_err(|e| format!("cannot write {}: {e}", out_path.display()))?;
+    // Generation time per spec, read by the build benchmark.
+    let timing = out_path.with_extension("gen-ms");
+    let _ = fs::write(timing, started.elapsed().as_millis().to_string());
+    Ok(())
+}
+
+fn quote_path(path: &str) -> proc_macro2::TokenStream {
+    path.parse().expect("a constant Rust path")
+}
+
+/// `type: number, format: decimal`: an amount that must stay exact.
+fn decimal_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::Number.into()),
+        format: Some("decimal".to_string()),
+        ..Default::default()
+    }
+}

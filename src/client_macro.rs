@@ -1,0 +1,43 @@
+//! The glue between a provider's generated `Client` and the shared hand-written layer, written
+//! once so that every provider module is the same few lines.
+
+/// Implements `from_config`, `from_env` and the transport hook for the generated `Client` of the
+/// module it is called in. `$settings` is the provider's [`crate::config::ProviderSettings`].
+macro_rules! provider_client {
+    ($settings:ty) => {
+        impl Client {
+            /// A client built from `config`: its base URL, auth headers, timeout and retry policy.
+            ///
+            /// Fails when a header cannot carry the key or the HTTP client cannot be built; the
+            /// error never shows the key.
+            pub fn from_config(
+                config: $crate::config::Config<$settings>,
+            ) -> ::std::result::Result<Self, $crate::Error> {
+                let (base_url, http, transport) = config.into_parts()?;
+                Ok(Self::new_with_client(&base_url, http, transport))
+            }
+
+            /// A client with the key from the provider's environment variable and the defaults.
+            pub fn from_env() -> ::std::result::Result<Self, $crate::Error> {
+                Self::from_config($crate::config::Config::<$settings>::from_env()?)
+            }
+
+            /// The transport: provider and retry policy.
+            pub fn transport(&self) -> &$crate::transport::Transport {
+                &self.inner
+            }
+        }
+
+        impl progenitor_client::ClientHooks<$crate::transport::Transport> for Client {
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner
+                    .execute(&self.client, request, info.operation_id)
+                    .await
+            }
+        }
+    };
+}

@@ -1,0 +1,190 @@
+//! Exact amounts.
+//!
+//! Every spec field declared `type: number, format: decimal` is generated as [`Amount`], a
+//! [`rust_decimal::Decimal`] that reads both JSON numbers and JSON strings (`0.06`, `"12.50"`,
+//! `"0E-6176"`) without going through binary floating point arithmetic, and writes a JSON number.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An exact decimal amount as sent by a provider.
+///
+/// Decoding keeps the digits of the JSON text: a number is read through its shortest decimal
+/// representation (the digits the server wrote, up to the 17 significant digits that a JSON
+/// number can carry through `serde_json`), a string is parsed as a decimal directly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(pub Decimal);
+
+impl Amount {
+    /// Zero.
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// The exact value.
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Decimal> for Amount {
+    fn from(value: Decimal) -> Self {
+        Self(value)
+    }
+}
+
+impl From<Amount> for Decimal {
+    fn from(value: Amount) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Why a text is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a decimal amount")]
+pub struct ParseAmountError {
+    text: String,
+}
+
+impl FromStr for Amount {
+    type Err = ParseAmountError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_decimal(text).map(Amount).ok_or_else(|| ParseAmountError {
+            text: text.chars().take(64).collect(),
+        })
+    }
+}
+
+/// Parses plain (`12.50`) and scientific (`1e-7`, `0E-6176`) decimal text.
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if let Ok(value) = Decimal::from_str(text) {
+        return Some(value);
+    }
+    if let Ok(value) = Decimal::from_scientific(text) {
+        return Some(value);
+    }
+    // A zero with an exponent beyond Decimal's scale (`0E-6176`, as some servers write a
+    // zero decimal) is still exactly zero.
+    let mantissa = text.split(['e', 'E']).next()?;
+    let digits = mantissa.trim_start_matches(['+', '-']);
+    let is_zero = !digits.is_empty()
+        && digits.chars().all(|c| c == '0' || c == '.')
+        && digits.chars().any(|c| c == '0')
+        && text[mantissa.len()..].len() > 1
+        && text[mantissa.len() + 1..]
+            .trim_start_matches(['+', '-'])
+            .chars()
+            .all(|c| c.is_ascii_digit());
+    is_zero.then_some(Decimal::ZERO)
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // JSON numbers are the wire format; the f64 printed by serde_json is the shortest text
+        // that reads back as the same number, so `0.06` is written as `0.06`.
+        let as_f64: f64 = self.0.try_into().map_err(serde::ser::Error::custom)?;
+        serializer.serialize_f64(as_f64)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+struct AmountVisitor;
+
+impl Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount as a JSON number or string")
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Amount, E> {
+        if !value.is_finite() {
+            return Err(E::invalid_value(de::Unexpected::Float(value), &self));
+        }
+        // `Display` of an f64 is its shortest round-trip decimal text: the digits that were sent.
+        parse_decimal(&value.to_string())
+            .map(Amount)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Amount, E> {
+        parse_decimal(value)
+            .map(Amount)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(value), &self))
+    }
+}
+
+impl schemars::JsonSchema for Amount {
+    fn schema_name() -> String {
+        "Amount".to_string()
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::Number.into()),
+            format: Some("decimal".to_string()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(json: &str) -> Amount {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn keeps_the_digits_sent() {
+        assert_eq!(decode("0.06").to_string(), "0.06");
+        assert_eq!(decode("1234.5678").to_string(), "1234.5678");
+        assert_eq!(decode("1e-7").to_string(), "0.0000001");
+        assert_eq!(decode("12").to_string(), "12");
+        assert_eq!(decode("\"12.50\"").to_string(), "12.50");
+        assert_eq!(decode("\"0E-6176\"").value(), Decimal::ZERO);
+        assert_eq!(decode("\"1.5e3\"").value(), Decimal::from(1500));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_number() {
+        for bad in ["\"NaN\"", "\"abc\"", "\"\"", "\"1e\"", "true", "null", "\"0E\""] {
+            assert!(serde_json::from_str::<Amount>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn writes_a_json_number() {
+        assert_eq!(serde_json::to_string(&decode("0.06")).unwrap(), "0.06");
+        assert_eq!(serde_json::to_string(&decode("\"12.50\"")).unwrap(), "12.5");
+    }
+}

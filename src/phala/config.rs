@@ -1,0 +1,50 @@
+//! Phala Cloud configuration: an API key in `X-API-Key` and the API version in `X-Phala-Version`.
+
+use reqwest::header::HeaderMap;
+
+use crate::config::{header_value, secret_header, ProviderSettings};
+use crate::secret::Secret;
+use crate::Provider;
+
+/// The `X-Phala-Version` sent unless [`Config::phala_version`] says otherwise: the newest version
+/// that both official SDKs (JavaScript and Python) support.
+pub const DEFAULT_PHALA_VERSION: &str = "2026-01-21";
+
+/// Phala Cloud's configuration: `Config::new(api_key)`, then the common setters
+/// ([`base_url`](crate::config::Config::base_url), [`timeout`](crate::config::Config::timeout),
+/// [`retry`](crate::config::Config::retry)) and [`phala_version`](Config::phala_version).
+pub type Config = crate::config::Config<Settings>;
+
+/// What Phala Cloud adds to the common configuration: the API version header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    version: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            version: DEFAULT_PHALA_VERSION.to_string(),
+        }
+    }
+}
+
+impl ProviderSettings for Settings {
+    const PROVIDER: Provider = Provider::Phala;
+    const DEFAULT_BASE_URL: &'static str = "https://cloud-api.phala.com";
+    const KEY_ENV_VAR: &'static str = "PHALA_CLOUD_API_KEY";
+
+    fn headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
+        headers.insert("x-api-key", secret_header("X-API-Key", key.expose())?);
+        headers.insert("x-phala-version", header_value("X-Phala-Version", &self.version)?);
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Sends `X-Phala-Version: <version>` instead of [`DEFAULT_PHALA_VERSION`].
+    pub fn phala_version(mut self, version: impl Into<String>) -> Self {
+        self.settings.version = version.into();
+        self
+    }
+}

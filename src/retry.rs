@@ -1,0 +1,309 @@
+//! When and how long to wait before trying a request again.
+//!
+//! The policy is pure: it looks at an attempt's outcome and the response headers and answers
+//! "retry after this long" or "stop". [`crate::transport`] runs the loop.
+
+use std::time::{Duration, SystemTime};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+
+/// How failed requests are retried.
+///
+/// Retried: HTTP 429, 500, 502, 503, 504, connection errors and timeouts, on requests that can be
+/// sent again (every operation of this crate is a `GET`). A server-given delay (`Retry-After`,
+/// `x-ratelimit-reset-requests`, `x-ratelimit-reset`) is honoured; otherwise the wait grows
+/// exponentially from [`initial_backoff`](Self::initial_backoff) with jitter, capped at
+/// [`max_backoff`](Self::max_backoff). No attempt starts after
+/// [`max_elapsed`](Self::max_elapsed): a wait that would end past it returns the last error at
+/// once.
+///
+/// Defaults: 4 attempts, 500 ms initial backoff, 30 s max backoff, 120 s total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 means no retry.
+    pub max_attempts: u32,
+    /// The wait before the second attempt when the server gives none.
+    pub initial_backoff: Duration,
+    /// The longest computed wait between two attempts.
+    pub max_backoff: Duration,
+    /// The time budget of all attempts and waits of one request.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What an attempt ended with, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server answered with this status.
+    Status(StatusCode),
+    /// The connection failed or the attempt timed out.
+    Transport,
+    /// An answer that must not be retried whatever its status (OpenAI's `insufficient_quota`).
+    Final,
+}
+
+/// The policy's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Try again after this wait.
+    RetryAfter(Duration),
+    /// Return this outcome to the caller.
+    Stop,
+}
+
+impl RetryPolicy {
+    /// No retries: one attempt per request.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts (the first included).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first computed wait.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// Sets the cap on a computed wait.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// Sets the time budget of one request, waits included.
+    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+        self.max_elapsed = budget;
+        self
+    }
+
+    /// Whether an outcome is worth another attempt at all.
+    pub fn is_retryable(outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::Transport => true,
+            Outcome::Final => false,
+            Outcome::Status(status) => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
+        }
+    }
+
+    /// Decides what follows attempt number `attempt` (1-based) that ended with `outcome`, `elapsed`
+    /// after the request started. `headers` are the response's, if any; `jitter` is a number in
+    /// `[0, 1)` (random in production, fixed in tests).
+    pub fn decide(
+        &self,
+        attempt: u32,
+        outcome: Outcome,
+        headers: Option<&HeaderMap>,
+        elapsed: Duration,
+        jitter: f64,
+    ) -> Decision {
+        if !Self::is_retryable(outcome) || attempt >= self.max_attempts {
+            return Decision::Stop;
+        }
+        let wait = match headers.and_then(|h| server_delay(h, SystemTime::now())) {
+            Some(server) => server,
+            None => self.backoff(attempt, jitter),
+        };
+        if elapsed.saturating_add(wait) > self.max_elapsed {
+            return Decision::Stop;
+        }
+        Decision::RetryAfter(wait)
+    }
+
+    /// The computed wait after attempt `attempt`: `initial · 2^(attempt-1)`, capped, then scaled
+    /// into `[½, 1]` of itself by `jitter` so that clients spread out.
+    pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(31);
+        let full = self
+            .initial_backoff
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_backoff);
+        full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    }
+
+    /// A fresh jitter value for [`decide`](Self::decide).
+    pub(crate) fn jitter() -> f64 {
+        rand::rng().random::<f64>()
+    }
+}
+
+/// The wait a server asks for, from the first header present of: `Retry-After` (seconds or an
+/// HTTP date), `x-ratelimit-reset-requests` (OpenAI, a duration such as `1s`, `6m0s`, `20ms`),
+/// `x-ratelimit-reset` (Northflank, seconds).
+pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(value) = text(RETRY_AFTER.as_str()) {
+        if let Some(wait) = parse_seconds(value) {
+            return Some(wait);
+        }
+        if let Ok(date) = httpdate::parse_http_date(value) {
+            return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
+        }
+    }
+    if let Some(wait) = text("x-ratelimit-reset-requests").and_then(parse_go_duration) {
+        return Some(wait);
+    }
+    text("x-ratelimit-reset").and_then(parse_seconds)
+}
+
+/// Non-negative seconds, integer or fractional.
+fn parse_seconds(text: &str) -> Option<Duration> {
+    let seconds: f64 = text.parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// A Go-style duration: a sequence of number+unit pairs, units `h`, `m`, `s`, `ms`, `us`, `ns`.
+fn parse_go_duration(text: &str) -> Option<Duration> {
+    let mut total = 0.0f64;
+    let mut rest = text;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if number_len == 0 {
+            return None;
+        }
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+        total += number * scale;
+        rest = &rest[unit_len..];
+    }
+    parse_seconds(&total.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    const NOW: Duration = Duration::from_secs(1_700_000_000);
+
+    #[test]
+    fn reads_every_server_delay_form() {
+        let now = SystemTime::UNIX_EPOCH + NOW;
+        let at = |h: &[(&'static str, &str)]| server_delay(&headers(h), now);
+        assert_eq!(at(&[("retry-after", "1")]), Some(Duration::from_secs(1)));
+        assert_eq!(at(&[("retry-after", "0.5")]), Some(Duration::from_millis(500)));
+        let in_ten = httpdate::fmt_http_date(now + Duration::from_secs(10));
+        assert_eq!(at(&[("retry-after", &in_ten)]), Some(Duration::from_secs(10)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
+        assert_eq!(at(&[("retry-after", &past)]), Some(Duration::ZERO));
+        assert_eq!(at(&[("x-ratelimit-reset-requests", "1s")]), Some(Duration::from_secs(1)));
+        assert_eq!(at(&[("x-ratelimit-reset-requests", "6m0s")]), Some(Duration::from_secs(360)));
+        assert_eq!(at(&[("x-ratelimit-reset-requests", "20ms")]), Some(Duration::from_millis(20)));
+        assert_eq!(
+            at(&[("x-ratelimit-reset-requests", "1h2m3.5s")]),
+            Some(Duration::from_secs_f64(3723.5))
+        );
+        assert_eq!(at(&[("x-ratelimit-reset", "42")]), Some(Duration::from_secs(42)));
+        // Retry-After wins over the rate-limit headers.
+        assert_eq!(
+            at(&[("retry-after", "2"), ("x-ratelimit-reset", "42")]),
+            Some(Duration::from_secs(2))
+        );
+        for junk in ["", "-1", "soon", "NaN", "inf", "1x", "s", "1e99"] {
+            assert_eq!(at(&[("retry-after", junk)]), None, "{junk}");
+            assert_eq!(at(&[("x-ratelimit-reset-requests", junk)]), None, "{junk}");
+        }
+        assert_eq!(at(&[]), None);
+    }
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jittered() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(1000));
+        assert_eq!(policy.backoff(1, 1.0), Duration::from_millis(100));
+        assert_eq!(policy.backoff(2, 1.0), Duration::from_millis(200));
+        assert_eq!(policy.backoff(3, 1.0), Duration::from_millis(400));
+        assert_eq!(policy.backoff(5, 1.0), Duration::from_millis(1000));
+        assert_eq!(policy.backoff(60, 1.0), Duration::from_millis(1000));
+        assert_eq!(policy.backoff(1, 0.0), Duration::from_millis(50));
+        assert_eq!(policy.backoff(2, 0.5), Duration::from_millis(150));
+    }
+
+    #[test]
+    fn decides_what_to_retry() {
+        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100));
+        let retry = |status: u16| {
+            policy.decide(1, Outcome::Status(StatusCode::from_u16(status).unwrap()), None, Duration::ZERO, 1.0)
+        };
+        for status in [429, 500, 502, 503, 504] {
+            assert_eq!(retry(status), Decision::RetryAfter(Duration::from_millis(100)), "{status}");
+        }
+        for status in [200, 400, 401, 403, 404, 422, 501] {
+            assert_eq!(retry(status), Decision::Stop, "{status}");
+        }
+        assert_eq!(
+            policy.decide(1, Outcome::Transport, None, Duration::ZERO, 1.0),
+            Decision::RetryAfter(Duration::from_millis(100))
+        );
+        assert_eq!(policy.decide(1, Outcome::Final, None, Duration::ZERO, 1.0), Decision::Stop);
+    }
+
+    #[test]
+    fn stops_after_max_attempts() {
+        let policy = RetryPolicy::default().max_attempts(3);
+        let outcome = Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(matches!(policy.decide(2, outcome, None, Duration::ZERO, 0.0), Decision::RetryAfter(_)));
+        assert_eq!(policy.decide(3, outcome, None, Duration::ZERO, 0.0), Decision::Stop);
+        assert_eq!(RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0), Decision::Stop);
+    }
+
+    #[test]
+    fn honours_the_server_delay_within_the_budget() {
+        let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
+        let too_many = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        let wait = headers(&[("retry-after", "3")]);
+        assert_eq!(
+            policy.decide(1, too_many, Some(&wait), Duration::from_secs(1), 0.0),
+            Decision::RetryAfter(Duration::from_secs(3))
+        );
+        // A wait that would end past the budget returns the error at once.
+        assert_eq!(policy.decide(1, too_many, Some(&wait), Duration::from_secs(8), 0.0), Decision::Stop);
+        let long = headers(&[("x-ratelimit-reset-requests", "6m0s")]);
+        assert_eq!(policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0), Decision::Stop);
+    }
+}

@@ -22,6 +22,11 @@ macro_rules! provider_client {
                 Self::from_config($crate::config::Config::<$settings>::from_env()?)
             }
 
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.baseurl
+            }
+
             /// The transport: provider and retry policy.
             pub fn transport(&self) -> &$crate::transport::Transport {
                 &self.inner
@@ -29,6 +34,23 @@ macro_rules! provider_client {
         }
 
         impl progenitor_client::ClientHooks<$crate::transport::Transport> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                $crate::transport::clean_request(request);
+                Ok(())
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<reqwest::Response>,
+                _info: &progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                $crate::transport::check_error_body(result)
+            }
+
             async fn exec(
                 &self,
                 request: reqwest::Request,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorDetails};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::transport::Transport;
@@ -33,6 +33,9 @@ pub trait ProviderSettings: Clone + fmt::Debug + Default {
     /// Adds the provider's authentication (and any other fixed) headers; an `Err` says which
     /// header could not be built, without its value.
     fn headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String>;
+
+    /// Reads message, code, type and request id from the provider's JSON error envelope.
+    fn describe_error(body: &serde_json::Value) -> ErrorDetails;
 }
 
 /// Configuration of one provider's client. Build it with `Config::new(key)` (or `from_env`) and

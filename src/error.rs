@@ -1,8 +1,18 @@
-//! The one error type of the hand-written layer.
+//! The one error type of the hand-written layer, and the conversion from what a generated
+//! operation returns.
 
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::config::ProviderSettings;
 use crate::Provider;
 
-/// Everything that can go wrong outside a generated operation's own `.send()`.
+/// Everything that can go wrong in this crate's clients. `Display` is one sentence; neither it
+/// nor `Debug` ever contains a key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -22,4 +32,295 @@ pub enum Error {
         /// What is wrong; never contains a key.
         message: String,
     },
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No answer: the connection failed or the request timed out (after the retries).
+    #[error("{provider} {operation}: {}: {source}", if *.timeout { "the request timed out" } else { "the request failed" })]
+    Transport {
+        /// The provider called.
+        provider: Provider,
+        /// The operation called.
+        operation: &'static str,
+        /// Whether the attempt timed out.
+        timeout: bool,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The answer did not decode into the operation's type.
+    #[error("{provider} {operation}: the response body does not decode at `{path}`: {message}")]
+    Decode {
+        /// The provider called.
+        provider: Provider,
+        /// The operation called.
+        operation: &'static str,
+        /// The JSON path of the value that failed (`data[3].results[0].amount.value`).
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The request was not sent because it is incomplete (a required parameter is missing).
+    #[error("{provider} {operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The provider.
+        provider: Provider,
+        /// The operation.
+        operation: &'static str,
+        /// What is missing or wrong.
+        message: String,
+    },
+    /// A page of a paginated walk failed; the items already yielded stay valid.
+    #[error("{provider} {operation}: fetching the page at {page} failed: {source}")]
+    Page {
+        /// The provider.
+        provider: Provider,
+        /// The operation.
+        operation: &'static str,
+        /// Which page: `the first page`, `cursor "…"`, `offset 1500`.
+        page: String,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Page { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The API error, if the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            Error::Page { source, .. } => source.api(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { timeout, .. } => *timeout,
+            Error::Page { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Converts what a generated operation's `.send()` returned into this error. `T` is the
+    /// operation's success type: a body that fails to decode is decoded again into `T` to find the
+    /// JSON path that failed.
+    pub async fn from_operation<P, E, T>(
+        operation: &'static str,
+        error: progenitor_client::Error<E>,
+    ) -> Error
+    where
+        P: ProviderSettings,
+        E: Serialize,
+        T: DeserializeOwned,
+    {
+        use progenitor_client::Error as Op;
+        let provider = P::PROVIDER;
+        match error {
+            Op::ErrorResponse(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
+                Error::Api(Box::new(ApiError::from_json::<P>(operation, status, &headers, body)))
+            }
+            Op::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(bytes) => Error::Api(Box::new(ApiError::from_bytes::<P>(
+                        operation, status, &headers, &bytes,
+                    ))),
+                    Err(source) => Error::transport(provider, operation, source),
+                }
+            }
+            Op::InvalidResponsePayload(bytes, error) => {
+                let (path, message) = match decode_path::<T>(&bytes) {
+                    Some(found) => found,
+                    None => (String::from("."), error.to_string()),
+                };
+                Error::Decode {
+                    provider,
+                    operation,
+                    path,
+                    message,
+                }
+            }
+            Op::CommunicationError(source)
+            | Op::ResponseBodyError(source)
+            | Op::InvalidUpgrade(source) => Error::transport(provider, operation, source),
+            Op::InvalidRequest(message) | Op::Custom(message) => Error::InvalidRequest {
+                provider,
+                operation,
+                message,
+            },
+        }
+    }
+
+    fn transport(provider: Provider, operation: &'static str, source: reqwest::Error) -> Error {
+        Error::Transport {
+            provider,
+            operation,
+            timeout: source.is_timeout(),
+            source: source.without_url(),
+        }
+    }
+}
+
+/// The JSON path and message of the first value in `bytes` that does not decode as `T`.
+fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => None,
+        Err(error) => Some((error.path().to_string(), error.inner().to_string())),
+    }
+}
+
+/// An error status from a provider, with what its error envelope says.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The provider that answered.
+    pub provider: Provider,
+    /// The operation called.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The provider's message, when the body has one.
+    pub message: Option<String>,
+    /// The provider's error code (`rate_limit_exceeded`, `error_code`), when given.
+    pub code: Option<String>,
+    /// The provider's error type or category (`invalid_request_error`), when given.
+    pub kind: Option<String>,
+    /// The request id (`x-request-id` header, Northflank `error.id`, Phala `request_id`).
+    pub request_id: Option<String>,
+    /// The wait the server asked for, if any (`Retry-After` and the rate-limit headers).
+    pub retry_after: Option<Duration>,
+    /// The decoded JSON body, if it was JSON.
+    pub body: Option<serde_json::Value>,
+    /// The start of a body that is not JSON (an HTML page from a proxy), at most 200 characters.
+    pub excerpt: Option<String>,
+}
+
+/// What a provider's error envelope says, as read by [`ProviderSettings::describe_error`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorDetails {
+    /// The human-readable message.
+    pub message: Option<String>,
+    /// A machine-readable code.
+    pub code: Option<String>,
+    /// A type or category.
+    pub kind: Option<String>,
+    /// A request id carried in the body.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    fn from_json<P: ProviderSettings>(
+        operation: &'static str,
+        status: u16,
+        headers: &HeaderMap,
+        body: serde_json::Value,
+    ) -> Self {
+        let details = P::describe_error(&body);
+        Self {
+            provider: P::PROVIDER,
+            operation,
+            status,
+            message: details.message,
+            code: details.code,
+            kind: details.kind,
+            request_id: header_request_id(headers).or(details.request_id),
+            retry_after: crate::retry::server_delay(headers, std::time::SystemTime::now()),
+            body: Some(body),
+            excerpt: None,
+        }
+    }
+
+    fn from_bytes<P: ProviderSettings>(
+        operation: &'static str,
+        status: u16,
+        headers: &HeaderMap,
+        bytes: &[u8],
+    ) -> Self {
+        match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(body) => Self::from_json::<P>(operation, status, headers, body),
+            Err(_) => {
+                let mut error = Self::from_json::<P>(operation, status, headers, serde_json::Value::Null);
+                error.body = None;
+                error.excerpt = Some(excerpt(bytes));
+                error
+            }
+        }
+    }
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The first 200 characters of a body, on one line.
+fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = one_line.chars().take(200).collect();
+    if one_line.chars().count() > 200 {
+        short.push('…');
+    }
+    short
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        write!(f, "{} {} failed with HTTP {} {}", self.provider, self.operation, self.status, reason)?;
+        match (&self.message, &self.excerpt) {
+            (Some(message), _) => write!(f, ": {message}")?,
+            (None, Some(excerpt)) if !excerpt.is_empty() => write!(f, "; the body is not JSON: {excerpt}")?,
+            (None, Some(_)) => write!(f, " with an empty body")?,
+            _ => {}
+        }
+        let mut extra = Vec::new();
+        if let Some(code) = &self.code {
+            extra.push(format!("code {code}"));
+        }
+        if let Some(id) = &self.request_id {
+            extra.push(format!("request id {id}"));
+        }
+        if !extra.is_empty() {
+            write!(f, " ({})", extra.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The string at `path` in `value`, if any.
+pub(crate) fn string_at(value: &serde_json::Value, path: &[&str]) -> Option<String> {
+    let mut current = value;
+    for key in path {
+        current = current.get(key)?;
+    }
+    match current {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }

@@ -14,6 +14,7 @@ mod client_macro;
 pub mod config;
 pub mod error;
 pub mod money;
+pub mod paging;
 pub mod retry;
 pub mod secret;
 pub mod transport;

@@ -88,10 +88,12 @@ impl Transport {
                 }
                 Err(_) => Outcome::Final,
             };
-            let Some(next) = next else { return result };
+            let Some(next) = next else {
+                return buffer_error_body(result).await;
+            };
             let headers = result.as_ref().ok().map(|r| r.headers());
             match self.retry.decide(attempt, outcome, headers, started.elapsed(), RetryPolicy::jitter()) {
-                Decision::Stop => return result,
+                Decision::Stop => return buffer_error_body(result).await,
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
                         parent: &span,
@@ -105,6 +107,59 @@ impl Transport {
             }
         }
     }
+}
+
+/// Removes what progenitor adds to every request but no provider documents (`api-version`).
+pub(crate) fn clean_request(request: &mut reqwest::Request) {
+    request.headers_mut().remove("api-version");
+}
+
+/// Turns an error status whose body is not JSON (an HTML page from a proxy, an empty body) into
+/// `UnexpectedResponse`, which keeps status, headers and body. Without this, progenitor would try
+/// to decode it as the error schema and report only a JSON error, losing the status.
+pub(crate) fn check_error_body<E>(
+    result: &reqwest::Result<reqwest::Response>,
+) -> Result<(), progenitor_client::Error<E>> {
+    let Ok(response) = result else { return Ok(()) };
+    match response.extensions().get::<NonJsonErrorBody>() {
+        Some(NonJsonErrorBody(body)) => {
+            let mut copy = http::Response::new(body.clone());
+            *copy.status_mut() = response.status();
+            *copy.headers_mut() = response.headers().clone();
+            Err(progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(copy)))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Marks a buffered error response whose body is not JSON.
+#[derive(Clone)]
+struct NonJsonErrorBody(bytes::Bytes);
+
+/// Reads the body of an error response into memory (error bodies are small) so that
+/// [`check_error_body`] can look at it; success bodies stream on untouched.
+async fn buffer_error_body(
+    result: reqwest::Result<reqwest::Response>,
+) -> reqwest::Result<reqwest::Response> {
+    let response = match result {
+        Ok(response) if response.status().is_client_error() || response.status().is_server_error() => {
+            response
+        }
+        other => return other,
+    };
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok();
+    let mut rebuilt = http::Response::new(body.clone());
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    if !is_json {
+        rebuilt.extensions_mut().insert(NonJsonErrorBody(body));
+    }
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 fn empty_response() -> reqwest::Response {

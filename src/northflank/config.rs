@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 
 use crate::config::{bearer, ProviderSettings};
+use crate::error::{string_at, ErrorDetails};
 use crate::secret::Secret;
 use crate::Provider;
 
@@ -24,5 +25,15 @@ impl ProviderSettings for Settings {
         let (name, value) = bearer(key)?;
         headers.insert(name, value);
         Ok(())
+    }
+
+    /// `{"error": {"status", "message", "id", "details"}}`, every member optional.
+    fn describe_error(body: &serde_json::Value) -> ErrorDetails {
+        ErrorDetails {
+            message: string_at(body, &["error", "message"]),
+            code: None,
+            kind: None,
+            request_id: string_at(body, &["error", "id"]),
+        }
     }
 }

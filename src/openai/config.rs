@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 
 use crate::config::{bearer, header_value, ProviderSettings};
+use crate::error::{string_at, ErrorDetails};
 use crate::secret::Secret;
 use crate::Provider;
 
@@ -34,6 +35,16 @@ impl ProviderSettings for Settings {
             headers.insert("openai-project", header_value("OpenAI-Project", project)?);
         }
         Ok(())
+    }
+
+    /// `{"error": {"message", "type", "param", "code"}}`.
+    fn describe_error(body: &serde_json::Value) -> ErrorDetails {
+        ErrorDetails {
+            message: string_at(body, &["error", "message"]),
+            code: string_at(body, &["error", "code"]),
+            kind: string_at(body, &["error", "type"]),
+            request_id: None,
+        }
     }
 }
 

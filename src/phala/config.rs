@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 
 use crate::config::{header_value, secret_header, ProviderSettings};
+use crate::error::{string_at, ErrorDetails};
 use crate::secret::Secret;
 use crate::Provider;
 
@@ -38,6 +39,48 @@ impl ProviderSettings for Settings {
         headers.insert("x-api-key", secret_header("X-API-Key", key.expose())?);
         headers.insert("x-phala-version", header_value("X-Phala-Version", &self.version)?);
         Ok(())
+    }
+
+    /// FastAPI's `{"detail": "<message>"}` or `{"detail": [{"loc", "msg", "type"}]}`, and the
+    /// structured `{"error_code", "message", ...}` at the top level or inside `detail`.
+    fn describe_error(body: &serde_json::Value) -> ErrorDetails {
+        let detail = body.get("detail");
+        let structured = match detail {
+            Some(inner @ serde_json::Value::Object(_)) => inner,
+            _ => body,
+        };
+        let message = match detail {
+            Some(serde_json::Value::String(text)) => Some(text.clone()),
+            Some(serde_json::Value::Array(items)) => {
+                let messages: Vec<String> = items
+                    .iter()
+                    .filter_map(|item| {
+                        let msg = item.get("msg")?.as_str()?;
+                        let loc = item
+                            .get("loc")
+                            .and_then(|l| l.as_array())
+                            .map(|parts| {
+                                parts
+                                    .iter()
+                                    .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
+                                    .collect::<Vec<_>>()
+                                    .join(".")
+                            })
+                            .unwrap_or_default();
+                        Some(if loc.is_empty() { msg.to_owned() } else { format!("{loc}: {msg}") })
+                    })
+                    .collect();
+                (!messages.is_empty()).then(|| messages.join("; "))
+            }
+            _ => None,
+        }
+        .or_else(|| string_at(structured, &["message"]));
+        ErrorDetails {
+            message,
+            code: string_at(structured, &["error_code"]).or_else(|| string_at(body, &["code"])),
+            kind: string_at(body, &["type"]),
+            request_id: string_at(body, &["request_id"]),
+        }
     }
 }
 

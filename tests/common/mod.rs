@@ -48,7 +48,10 @@ pub fn assert_header(request: &Request, name: &str, value: &str) {
 
 /// Asserts that the request does not carry `name`.
 pub fn assert_no_header(request: &Request, name: &str) {
-    assert!(request.headers.get(name).is_none(), "unexpected `{name}` header");
+    assert!(
+        request.headers.get(name).is_none(),
+        "unexpected `{name}` header"
+    );
 }
 
 /// The `User-Agent` every client sends.
@@ -56,7 +59,10 @@ pub const USER_AGENT: &str = concat!("usage-bindings/", env!("CARGO_PKG_VERSION"
 
 /// The one request the mock server received.
 pub async fn only_request(server: &wiremock::MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("request recording is on");
+    let mut requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
 }

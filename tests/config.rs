@@ -1,0 +1,115 @@
+//! Configuration and auth that do not need a server: defaults, `from_env`, and keys that never
+//! show in `Debug`, `Display` or errors.
+
+#[cfg(feature = "openai")]
+use usage_bindings::openai;
+#[cfg(feature = "northflank")]
+use usage_bindings::northflank;
+#[cfg(feature = "phala")]
+use usage_bindings::phala;
+use usage_bindings::{Error, RetryPolicy};
+
+const OPENAI_KEY: &str = "sk-admin-SECRET-openai-0123456789";
+const NORTHFLANK_KEY: &str = "nf-SECRET-northflank-0123456789";
+const PHALA_KEY: &str = "phak_SECRET-phala-0123456789";
+
+fn assert_hidden(text: &str) {
+    for key in [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY] {
+        assert!(!text.contains(key), "a key leaked into: {text}");
+    }
+    assert!(!text.contains("SECRET"), "part of a key leaked into: {text}");
+}
+
+#[cfg(feature = "openai")]
+#[test]
+fn openai_defaults_and_debug() {
+    let config = openai::Config::new(OPENAI_KEY).organization("org-1").project("proj-1");
+    assert_eq!(config.get_base_url(), "https://api.openai.com/v1");
+    assert_eq!(config.get_retry(), &RetryPolicy::default());
+    assert_hidden(&format!("{config:?}"));
+    let client = openai::Client::from_config(config).unwrap();
+    assert_eq!(client.base_url(), "https://api.openai.com/v1");
+    assert_hidden(&format!("{client:?}"));
+}
+
+#[cfg(feature = "northflank")]
+#[test]
+fn northflank_defaults_and_debug() {
+    let config = northflank::Config::new(NORTHFLANK_KEY).base_url("http://127.0.0.1:9/");
+    assert_eq!(config.get_base_url(), "http://127.0.0.1:9", "a trailing slash is dropped");
+    assert_hidden(&format!("{config:?}"));
+    let client = northflank::Client::from_config(config).unwrap();
+    assert_hidden(&format!("{client:?}"));
+    assert_eq!(
+        northflank::Config::new("k").get_base_url(),
+        "https://api.northflank.com"
+    );
+}
+
+#[cfg(feature = "phala")]
+#[test]
+fn phala_defaults_and_debug() {
+    let config = phala::Config::new(PHALA_KEY).phala_version("2026-06-23");
+    assert_eq!(config.get_base_url(), "https://cloud-api.phala.com");
+    let debug = format!("{config:?}");
+    assert_hidden(&debug);
+    assert!(debug.contains("2026-06-23"), "{debug}");
+    let client = phala::Client::from_config(config).unwrap();
+    assert_hidden(&format!("{client:?}"));
+    assert_eq!(phala::DEFAULT_PHALA_VERSION, "2026-01-21");
+}
+
+/// A key that a header cannot carry is a configuration error that does not echo the key.
+#[test]
+fn unusable_keys_fail_without_echoing_them() {
+    let bad = "SECRET\nline-break";
+    let mut errors: Vec<Error> = Vec::new();
+    #[cfg(feature = "openai")]
+    errors.push(openai::Client::from_config(openai::Config::new(bad)).unwrap_err());
+    #[cfg(feature = "northflank")]
+    errors.push(northflank::Client::from_config(northflank::Config::new(bad)).unwrap_err());
+    #[cfg(feature = "phala")]
+    errors.push(phala::Client::from_config(phala::Config::new(bad)).unwrap_err());
+    for error in errors {
+        assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+        assert!(!error.to_string().contains("SECRET"), "{error}");
+        assert!(!format!("{error:?}").contains("SECRET"), "{error:?}");
+    }
+}
+
+/// `from_env` reads the documented variable and names it when it is missing. One test, because
+/// the environment is shared by every test thread of this binary.
+#[test]
+fn from_env_reads_and_names_the_variable() {
+    fn check<T: std::fmt::Debug>(
+        variable: &str,
+        key: &str,
+        load: impl Fn() -> Result<T, Error>,
+    ) {
+        std::env::remove_var(variable);
+        let error = load().unwrap_err();
+        assert!(matches!(error, Error::MissingCredentials { .. }), "{error:?}");
+        assert!(error.to_string().contains(variable), "{error}");
+        std::env::set_var(variable, "   ");
+        assert!(load().is_err(), "a blank key counts as missing");
+        std::env::set_var(variable, key);
+        let loaded = load().unwrap();
+        assert_hidden(&format!("{loaded:?}"));
+        std::env::remove_var(variable);
+    }
+    #[cfg(feature = "openai")]
+    {
+        check("OPENAI_ADMIN_KEY", OPENAI_KEY, openai::Config::from_env);
+        check("OPENAI_ADMIN_KEY", OPENAI_KEY, openai::Client::from_env);
+    }
+    #[cfg(feature = "northflank")]
+    {
+        check("NORTHFLANK_API_TOKEN", NORTHFLANK_KEY, northflank::Config::from_env);
+        check("NORTHFLANK_API_TOKEN", NORTHFLANK_KEY, northflank::Client::from_env);
+    }
+    #[cfg(feature = "phala")]
+    {
+        check("PHALA_CLOUD_API_KEY", PHALA_KEY, phala::Config::from_env);
+        check("PHALA_CLOUD_API_KEY", PHALA_KEY, phala::Client::from_env);
+    }
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use usage_bindings::northflank::types::{
     ByocPrice, ErrorResponse, GetUsageResponse, ListUsageResponse, PaasPrice, ResourceType,
 };
-use usage_bindings::northflank::{Client, Config, OperationError};
+use usage_bindings::northflank::{Client, Config, OperationError, Settings};
 use usage_bindings::{Amount, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -65,6 +65,7 @@ fn assert_request(request: &Request, expected_path: &str) {
     common::assert_header(request, "authorization", "Bearer nf-token-test");
     common::assert_header(request, "user-agent", common::USER_AGENT);
     common::assert_header(request, "accept", "application/json");
+    common::assert_no_header(request, "api-version");
 }
 
 fn assert_paas(
@@ -1163,6 +1164,63 @@ async fn an_undocumented_status_is_an_unexpected_response() {
         OperationError::UnexpectedResponse(response) => assert_eq!(response.status().as_u16(), 418),
         other => panic!("expected UnexpectedResponse, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_non_json_error_body_keeps_its_status_and_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw("<html><body>502 Bad Gateway</body></html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server).list_usage().send().await.unwrap_err();
+    match error {
+        OperationError::UnexpectedResponse(response) => {
+            assert_eq!(response.status().as_u16(), 502);
+            assert_eq!(
+                response.text().await.unwrap(),
+                "<html><body>502 Bad Gateway</body></html>"
+            );
+        }
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+}
+
+/// The crate's error type reads Northflank's envelope: message, `error.id`, and the wait from
+/// `x-ratelimit-reset`.
+#[tokio::test]
+async fn the_crate_error_reads_the_northflank_envelope() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_raw(
+                    common::fixture(PROVIDER, "error.rate_limited.json"),
+                    "application/json",
+                )
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "1834"),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server).list_usage().send().await.unwrap_err();
+    let error = usage_bindings::Error::from_operation::<Settings, _, ListUsageResponse>(
+        "list_usage",
+        error,
+    )
+    .await;
+    assert_eq!(error.status(), Some(429));
+    let api = error.api().unwrap();
+    assert_eq!(
+        api.message.as_deref(),
+        Some("Too many requests, please try again later.")
+    );
+    assert_eq!(api.request_id.as_deref(), Some("rate-limit-exceeded"));
+    assert_eq!(api.retry_after, Some(std::time::Duration::from_secs(1834)));
+    assert!(!error.to_string().contains(TOKEN));
 }
 
 // ---------------------------------------------------------------------------------------------

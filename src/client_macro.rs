@@ -63,3 +63,34 @@ macro_rules! provider_client {
         }
     };
 }
+
+/// Implements [`crate::paging::Operation`] for generated builders of the module it is called in:
+/// `.fetch()` sends the request and returns the body or the crate's [`crate::Error`].
+macro_rules! operations {
+    ($settings:ty; $($builder:ident($operation:literal) => $output:ty),* $(,)?) => {
+        $(
+            impl<'a> $crate::paging::Operation for builder::$builder<'a> {
+                type Output = $output;
+                const PROVIDER: $crate::Provider =
+                    <$settings as $crate::config::ProviderSettings>::PROVIDER;
+                const OPERATION: &'static str = $operation;
+
+                fn fetch(
+                    self,
+                ) -> impl ::std::future::Future<Output = ::std::result::Result<$output, $crate::Error>>
+                       + Send {
+                    async move {
+                        match self.send().await {
+                            Ok(response) => Ok(response.into_inner()),
+                            Err(error) => Err($crate::Error::from_operation::<$settings, _, $output>(
+                                Self::OPERATION,
+                                error,
+                            )
+                            .await),
+                        }
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -16,7 +16,8 @@ use crate::transport::Transport;
 use crate::Provider;
 
 /// The `User-Agent` sent by every client: the crate's name and version.
-pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The request timeout unless [`Config::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -119,7 +120,9 @@ impl<P: ProviderSettings> Config<P> {
             message,
         };
         let mut headers = HeaderMap::new();
-        self.settings.headers(&self.key, &mut headers).map_err(invalid)?;
+        self.settings
+            .headers(&self.key, &mut headers)
+            .map_err(invalid)?;
         headers.insert(
             USER_AGENT,
             header_value(USER_AGENT.as_str(), &self.user_agent).map_err(invalid)?,

@@ -132,7 +132,9 @@ impl Error {
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
-                Error::Api(Box::new(ApiError::from_json::<P>(operation, status, &headers, body)))
+                Error::Api(Box::new(ApiError::from_json::<P>(
+                    operation, status, &headers, body,
+                )))
             }
             Op::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
@@ -256,7 +258,8 @@ impl ApiError {
         match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(body) => Self::from_json::<P>(operation, status, headers, body),
             Err(_) => {
-                let mut error = Self::from_json::<P>(operation, status, headers, serde_json::Value::Null);
+                let mut error =
+                    Self::from_json::<P>(operation, status, headers, serde_json::Value::Null);
                 error.body = None;
                 error.excerpt = Some(excerpt(bytes));
                 error
@@ -289,10 +292,16 @@ impl fmt::Display for ApiError {
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("");
-        write!(f, "{} {} failed with HTTP {} {}", self.provider, self.operation, self.status, reason)?;
+        write!(
+            f,
+            "{} {} failed with HTTP {} {}",
+            self.provider, self.operation, self.status, reason
+        )?;
         match (&self.message, &self.excerpt) {
             (Some(message), _) => write!(f, ": {message}")?,
-            (None, Some(excerpt)) if !excerpt.is_empty() => write!(f, "; the body is not JSON: {excerpt}")?,
+            (None, Some(excerpt)) if !excerpt.is_empty() => {
+                write!(f, "; the body is not JSON: {excerpt}")?
+            }
             (None, Some(_)) => write!(f, " with an empty body")?,
             _ => {}
         }

@@ -26,7 +26,18 @@ pub mod openai;
 #[cfg(feature = "phala")]
 pub mod phala;
 
-pub use error::Error;
+/// The traits that add `.fetch()`, `.pages()` and the streams to the generated builders.
+pub mod prelude {
+    #[cfg(feature = "northflank")]
+    pub use crate::northflank::UsageEntryStreamExt;
+    #[cfg(feature = "openai")]
+    pub use crate::openai::UsageStreamExt;
+    pub use crate::paging::{Operation, PagedOperation};
+    #[cfg(feature = "phala")]
+    pub use crate::phala::AppUsageStreamExt;
+}
+
+pub use error::{ApiError, Error};
 pub use money::Amount;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
@@ -34,7 +45,9 @@ pub use secret::Secret;
 use std::fmt;
 
 /// The providers this crate has clients for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// OpenAI organization usage and costs.

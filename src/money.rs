@@ -58,9 +58,11 @@ impl FromStr for Amount {
     type Err = ParseAmountError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        parse_decimal(text).map(Amount).ok_or_else(|| ParseAmountError {
-            text: text.chars().take(64).collect(),
-        })
+        parse_decimal(text)
+            .map(Amount)
+            .ok_or_else(|| ParseAmountError {
+                text: text.chars().take(64).collect(),
+            })
     }
 }
 
@@ -177,7 +179,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_number() {
-        for bad in ["\"NaN\"", "\"abc\"", "\"\"", "\"1e\"", "true", "null", "\"0E\""] {
+        for bad in [
+            "\"NaN\"", "\"abc\"", "\"\"", "\"1e\"", "true", "null", "\"0E\"",
+        ] {
             assert!(serde_json::from_str::<Amount>(bad).is_err(), "{bad}");
         }
     }

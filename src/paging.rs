@@ -54,7 +54,7 @@ pub trait PagedOperation: Operation {
     fn at(self, cursor: &PageCursor) -> Self;
 
     /// Where the page after `page` (which was fetched at `current`) starts; `None` at the end.
-    fn next_cursor(page: &Self::Output, current: &PageCursor) -> Option<PageCursor>;
+    fn next_cursor(&self, page: &Self::Output, current: &PageCursor) -> Option<PageCursor>;
 
     /// Every page, fetched lazily in order.
     fn pages(self) -> impl Stream<Item = Result<Self::Output, Error>> + Send {
@@ -70,13 +70,18 @@ fn walk<Op: PagedOperation>(operation: Op) -> impl Stream<Item = Result<Op::Outp
             let Some(cursor) = cursor else {
                 return Ok(None);
             };
-            let page = operation.at(&cursor).fetch().await.map_err(|source| Error::Page {
-                provider: Op::PROVIDER,
-                operation: Op::OPERATION,
-                page: cursor.to_string(),
-                source: Box::new(source),
-            })?;
-            let next = Op::next_cursor(&page, &cursor);
+            let page = operation
+                .clone()
+                .at(&cursor)
+                .fetch()
+                .await
+                .map_err(|source| Error::Page {
+                    provider: Op::PROVIDER,
+                    operation: Op::OPERATION,
+                    page: cursor.to_string(),
+                    source: Box::new(source),
+                })?;
+            let next = operation.next_cursor(&page, &cursor);
             Ok(Some((page, next)))
         }
     })

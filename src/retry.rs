@@ -150,7 +150,12 @@ impl RetryPolicy {
 /// HTTP date), `x-ratelimit-reset-requests` (OpenAI, a duration such as `1s`, `6m0s`, `20ms`),
 /// `x-ratelimit-reset` (Northflank, seconds).
 pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(value) = text(RETRY_AFTER.as_str()) {
         if let Some(wait) = parse_seconds(value) {
             return Some(wait);
@@ -168,7 +173,9 @@ pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 /// Non-negative seconds, integer or fractional.
 fn parse_seconds(text: &str) -> Option<Duration> {
     let seconds: f64 = text.parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+    (0.0..1e9)
+        .contains(&seconds)
+        .then(|| Duration::from_secs_f64(seconds))
 }
 
 /// A Go-style duration: a sequence of number+unit pairs, units `h`, `m`, `s`, `ms`, `us`, `ns`.
@@ -225,19 +232,37 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + NOW;
         let at = |h: &[(&'static str, &str)]| server_delay(&headers(h), now);
         assert_eq!(at(&[("retry-after", "1")]), Some(Duration::from_secs(1)));
-        assert_eq!(at(&[("retry-after", "0.5")]), Some(Duration::from_millis(500)));
+        assert_eq!(
+            at(&[("retry-after", "0.5")]),
+            Some(Duration::from_millis(500))
+        );
         let in_ten = httpdate::fmt_http_date(now + Duration::from_secs(10));
-        assert_eq!(at(&[("retry-after", &in_ten)]), Some(Duration::from_secs(10)));
+        assert_eq!(
+            at(&[("retry-after", &in_ten)]),
+            Some(Duration::from_secs(10))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
         assert_eq!(at(&[("retry-after", &past)]), Some(Duration::ZERO));
-        assert_eq!(at(&[("x-ratelimit-reset-requests", "1s")]), Some(Duration::from_secs(1)));
-        assert_eq!(at(&[("x-ratelimit-reset-requests", "6m0s")]), Some(Duration::from_secs(360)));
-        assert_eq!(at(&[("x-ratelimit-reset-requests", "20ms")]), Some(Duration::from_millis(20)));
+        assert_eq!(
+            at(&[("x-ratelimit-reset-requests", "1s")]),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            at(&[("x-ratelimit-reset-requests", "6m0s")]),
+            Some(Duration::from_secs(360))
+        );
+        assert_eq!(
+            at(&[("x-ratelimit-reset-requests", "20ms")]),
+            Some(Duration::from_millis(20))
+        );
         assert_eq!(
             at(&[("x-ratelimit-reset-requests", "1h2m3.5s")]),
             Some(Duration::from_secs_f64(3723.5))
         );
-        assert_eq!(at(&[("x-ratelimit-reset", "42")]), Some(Duration::from_secs(42)));
+        assert_eq!(
+            at(&[("x-ratelimit-reset", "42")]),
+            Some(Duration::from_secs(42))
+        );
         // Retry-After wins over the rate-limit headers.
         assert_eq!(
             at(&[("retry-after", "2"), ("x-ratelimit-reset", "42")]),
@@ -268,10 +293,20 @@ mod tests {
     fn decides_what_to_retry() {
         let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100));
         let retry = |status: u16| {
-            policy.decide(1, Outcome::Status(StatusCode::from_u16(status).unwrap()), None, Duration::ZERO, 1.0)
+            policy.decide(
+                1,
+                Outcome::Status(StatusCode::from_u16(status).unwrap()),
+                None,
+                Duration::ZERO,
+                1.0,
+            )
         };
         for status in [429, 500, 502, 503, 504] {
-            assert_eq!(retry(status), Decision::RetryAfter(Duration::from_millis(100)), "{status}");
+            assert_eq!(
+                retry(status),
+                Decision::RetryAfter(Duration::from_millis(100)),
+                "{status}"
+            );
         }
         for status in [200, 400, 401, 403, 404, 422, 501] {
             assert_eq!(retry(status), Decision::Stop, "{status}");
@@ -280,16 +315,28 @@ mod tests {
             policy.decide(1, Outcome::Transport, None, Duration::ZERO, 1.0),
             Decision::RetryAfter(Duration::from_millis(100))
         );
-        assert_eq!(policy.decide(1, Outcome::Final, None, Duration::ZERO, 1.0), Decision::Stop);
+        assert_eq!(
+            policy.decide(1, Outcome::Final, None, Duration::ZERO, 1.0),
+            Decision::Stop
+        );
     }
 
     #[test]
     fn stops_after_max_attempts() {
         let policy = RetryPolicy::default().max_attempts(3);
         let outcome = Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(matches!(policy.decide(2, outcome, None, Duration::ZERO, 0.0), Decision::RetryAfter(_)));
-        assert_eq!(policy.decide(3, outcome, None, Duration::ZERO, 0.0), Decision::Stop);
-        assert_eq!(RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0), Decision::Stop);
+        assert!(matches!(
+            policy.decide(2, outcome, None, Duration::ZERO, 0.0),
+            Decision::RetryAfter(_)
+        ));
+        assert_eq!(
+            policy.decide(3, outcome, None, Duration::ZERO, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
@@ -302,8 +349,14 @@ mod tests {
             Decision::RetryAfter(Duration::from_secs(3))
         );
         // A wait that would end past the budget returns the error at once.
-        assert_eq!(policy.decide(1, too_many, Some(&wait), Duration::from_secs(8), 0.0), Decision::Stop);
+        assert_eq!(
+            policy.decide(1, too_many, Some(&wait), Duration::from_secs(8), 0.0),
+            Decision::Stop
+        );
         let long = headers(&[("x-ratelimit-reset-requests", "6m0s")]);
-        assert_eq!(policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0), Decision::Stop);
+        assert_eq!(
+            policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0),
+            Decision::Stop
+        );
     }
 }

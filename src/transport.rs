@@ -92,7 +92,13 @@ impl Transport {
                 return buffer_error_body(result).await;
             };
             let headers = result.as_ref().ok().map(|r| r.headers());
-            match self.retry.decide(attempt, outcome, headers, started.elapsed(), RetryPolicy::jitter()) {
+            match self.retry.decide(
+                attempt,
+                outcome,
+                headers,
+                started.elapsed(),
+                RetryPolicy::jitter(),
+            ) {
                 Decision::Stop => return buffer_error_body(result).await,
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
@@ -117,6 +123,8 @@ pub(crate) fn clean_request(request: &mut reqwest::Request) {
 /// Turns an error status whose body is not JSON (an HTML page from a proxy, an empty body) into
 /// `UnexpectedResponse`, which keeps status, headers and body. Without this, progenitor would try
 /// to decode it as the error schema and report only a JSON error, losing the status.
+// The error type is progenitor's, as the `post` hook's signature requires.
+#[allow(clippy::result_large_err)]
 pub(crate) fn check_error_body<E>(
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), progenitor_client::Error<E>> {
@@ -126,7 +134,9 @@ pub(crate) fn check_error_body<E>(
             let mut copy = http::Response::new(body.clone());
             *copy.status_mut() = response.status();
             *copy.headers_mut() = response.headers().clone();
-            Err(progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(copy)))
+            Err(progenitor_client::Error::UnexpectedResponse(
+                reqwest::Response::from(copy),
+            ))
         }
         None => Ok(()),
     }
@@ -142,7 +152,9 @@ async fn buffer_error_body(
     result: reqwest::Result<reqwest::Response>,
 ) -> reqwest::Result<reqwest::Response> {
     let response = match result {
-        Ok(response) if response.status().is_client_error() || response.status().is_server_error() => {
+        Ok(response)
+            if response.status().is_client_error() || response.status().is_server_error() =>
+        {
             response
         }
         other => return other,
@@ -177,7 +189,8 @@ async fn inspect_quota(response: reqwest::Response) -> reqwest::Result<(reqwest:
         .ok()
         .and_then(|value| {
             let error = value.get("error")?;
-            let is = |key: &str| error.get(key).and_then(|v| v.as_str()) == Some("insufficient_quota");
+            let is =
+                |key: &str| error.get(key).and_then(|v| v.as_str()) == Some("insufficient_quota");
             Some(is("code") || is("type"))
         })
         .unwrap_or(false);

@@ -1,10 +1,10 @@
 //! Configuration and auth that do not need a server: defaults, `from_env`, and keys that never
 //! show in `Debug`, `Display` or errors.
 
-#[cfg(feature = "openai")]
-use usage_bindings::openai;
 #[cfg(feature = "northflank")]
 use usage_bindings::northflank;
+#[cfg(feature = "openai")]
+use usage_bindings::openai;
 #[cfg(feature = "phala")]
 use usage_bindings::phala;
 use usage_bindings::{Error, RetryPolicy};
@@ -17,13 +17,18 @@ fn assert_hidden(text: &str) {
     for key in [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY] {
         assert!(!text.contains(key), "a key leaked into: {text}");
     }
-    assert!(!text.contains("SECRET"), "part of a key leaked into: {text}");
+    assert!(
+        !text.contains("SECRET"),
+        "part of a key leaked into: {text}"
+    );
 }
 
 #[cfg(feature = "openai")]
 #[test]
 fn openai_defaults_and_debug() {
-    let config = openai::Config::new(OPENAI_KEY).organization("org-1").project("proj-1");
+    let config = openai::Config::new(OPENAI_KEY)
+        .organization("org-1")
+        .project("proj-1");
     assert_eq!(config.get_base_url(), "https://api.openai.com/v1");
     assert_eq!(config.get_retry(), &RetryPolicy::default());
     assert_hidden(&format!("{config:?}"));
@@ -36,7 +41,11 @@ fn openai_defaults_and_debug() {
 #[test]
 fn northflank_defaults_and_debug() {
     let config = northflank::Config::new(NORTHFLANK_KEY).base_url("http://127.0.0.1:9/");
-    assert_eq!(config.get_base_url(), "http://127.0.0.1:9", "a trailing slash is dropped");
+    assert_eq!(
+        config.get_base_url(),
+        "http://127.0.0.1:9",
+        "a trailing slash is dropped"
+    );
     assert_hidden(&format!("{config:?}"));
     let client = northflank::Client::from_config(config).unwrap();
     assert_hidden(&format!("{client:?}"));
@@ -81,14 +90,13 @@ fn unusable_keys_fail_without_echoing_them() {
 /// the environment is shared by every test thread of this binary.
 #[test]
 fn from_env_reads_and_names_the_variable() {
-    fn check<T: std::fmt::Debug>(
-        variable: &str,
-        key: &str,
-        load: impl Fn() -> Result<T, Error>,
-    ) {
+    fn check<T: std::fmt::Debug>(variable: &str, key: &str, load: impl Fn() -> Result<T, Error>) {
         std::env::remove_var(variable);
         let error = load().unwrap_err();
-        assert!(matches!(error, Error::MissingCredentials { .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::MissingCredentials { .. }),
+            "{error:?}"
+        );
         assert!(error.to_string().contains(variable), "{error}");
         std::env::set_var(variable, "   ");
         assert!(load().is_err(), "a blank key counts as missing");
@@ -104,8 +112,16 @@ fn from_env_reads_and_names_the_variable() {
     }
     #[cfg(feature = "northflank")]
     {
-        check("NORTHFLANK_API_TOKEN", NORTHFLANK_KEY, northflank::Config::from_env);
-        check("NORTHFLANK_API_TOKEN", NORTHFLANK_KEY, northflank::Client::from_env);
+        check(
+            "NORTHFLANK_API_TOKEN",
+            NORTHFLANK_KEY,
+            northflank::Config::from_env,
+        );
+        check(
+            "NORTHFLANK_API_TOKEN",
+            NORTHFLANK_KEY,
+            northflank::Client::from_env,
+        );
     }
     #[cfg(feature = "phala")]
     {

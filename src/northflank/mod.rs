@@ -1,8 +1,31 @@
-//! Northflank.
+//! Northflank billing usage: hourly usage entries and one hour's drill-down, on the org route
+//! and the team route.
 //!
-//! DOCS_PLACEHOLDER
+//! Amounts are in cents, as the API documents them, and exact ([`crate::Amount`]). Auth is an API
+//! token (team or org scoped) as a bearer token. The team route of get usage has the team in the
+//! path (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
+//!
+//! ```no_run
+//! use usage_bindings::northflank::{types, Client, Config};
+//! use usage_bindings::prelude::*;
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("nf-api-token"))?; // or Client::from_env()
+//! let hour = client
+//!     .get_usage()
+//!     .timestamp("1764068400")
+//!     .resource_type(types::ResourceType::Service)
+//!     .fetch() // like `.send()`, with the crate's error type
+//!     .await?;
+//! for team in hour.data.paas_usage.iter().flat_map(|paas| &paas.teams) {
+//!     let cents = team.price.as_ref().and_then(|p| p.total);
+//!     println!("{}: {:?} cents", team.name.as_deref().unwrap_or("?"), cents);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod config;
+mod paging;
 
 pub use config::{Config, Settings};
 
@@ -20,6 +43,7 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
+pub use paging::UsageEntryStreamExt;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body).

@@ -29,7 +29,10 @@ impl ProviderSettings for Settings {
         let (name, value) = bearer(key)?;
         headers.insert(name, value);
         if let Some(organization) = &self.organization {
-            headers.insert("openai-organization", header_value("OpenAI-Organization", organization)?);
+            headers.insert(
+                "openai-organization",
+                header_value("OpenAI-Organization", organization)?,
+            );
         }
         if let Some(project) = &self.project {
             headers.insert("openai-project", header_value("OpenAI-Project", project)?);

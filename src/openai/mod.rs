@@ -1,10 +1,37 @@
-//! OpenAI.
+//! OpenAI organization usage and costs (Admin API).
 //!
-//! DOCS_PLACEHOLDER
+//! Nine operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
+//! of time buckets whose `results` are a [`types::UsageResult`]: one variant per documented result
+//! type, and [`types::UsageResult::UnknownUsageResult`] for a result type this crate does not know
+//! yet, kept with all its fields. Auth is an Admin API key (`sk-admin-...`) as a bearer token.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::openai::{types, Client, Config, UsageStreamExt};
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("sk-admin-..."))?; // or Client::from_env()
+//! let mut results = client
+//!     .usage_costs()
+//!     .start_time(1_730_419_200)
+//!     .group_by(vec![types::CostsGroupBy::ProjectId, types::CostsGroupBy::LineItem])
+//!     .results();
+//! while let Some(item) = results.try_next().await? {
+//!     if let types::UsageResult::CostsResult(cost) = item.result {
+//!         let value = cost.amount.and_then(|a| a.value);
+//!         println!("{} {:?} {:?}", item.start_time, cost.line_item, value);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Array parameters are sent form-exploded (`project_ids=a&project_ids=b`), the OpenAPI default.
 
 mod config;
+mod paging;
 
 pub use config::{Config, Settings};
+pub use paging::{BucketResult, UsageStreamExt};
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(

@@ -37,7 +37,10 @@ impl ProviderSettings for Settings {
 
     fn headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
         headers.insert("x-api-key", secret_header("X-API-Key", key.expose())?);
-        headers.insert("x-phala-version", header_value("X-Phala-Version", &self.version)?);
+        headers.insert(
+            "x-phala-version",
+            header_value("X-Phala-Version", &self.version)?,
+        );
         Ok(())
     }
 
@@ -62,12 +65,18 @@ impl ProviderSettings for Settings {
                             .map(|parts| {
                                 parts
                                     .iter()
-                                    .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
+                                    .map(|p| {
+                                        p.as_str().map_or_else(|| p.to_string(), str::to_owned)
+                                    })
                                     .collect::<Vec<_>>()
                                     .join(".")
                             })
                             .unwrap_or_default();
-                        Some(if loc.is_empty() { msg.to_owned() } else { format!("{loc}: {msg}") })
+                        Some(if loc.is_empty() {
+                            msg.to_owned()
+                        } else {
+                            format!("{loc}: {msg}")
+                        })
                     })
                     .collect();
                 (!messages.is_empty()).then(|| messages.join("; "))

@@ -1,0 +1,77 @@
+//! Northflank's paging rule and streams: repeat the query with `cursor=<pagination.cursor>`
+//! while `pagination.hasNextPage`.
+
+use futures::Stream;
+
+use super::builder;
+use super::types::{GetUsageResponse, ListUsageResponse, UsageEntry};
+use super::Settings;
+use crate::paging::{items, PageCursor, PagedOperation};
+use crate::Error;
+
+operations!(Settings;
+    ListUsage("list_usage") => ListUsageResponse,
+    ListTeamUsage("list_team_usage") => ListUsageResponse,
+    GetUsage("get_usage") => GetUsageResponse,
+    GetTeamUsage("get_team_usage") => GetUsageResponse,
+);
+
+macro_rules! paged_by_cursor {
+    ($($builder:ident),* $(,)?) => {
+        $(
+            impl PagedOperation for builder::$builder<'_> {
+                fn at(self, cursor: &PageCursor) -> Self {
+                    match cursor {
+                        PageCursor::Token(token) => self.cursor(token.clone()),
+                        PageCursor::First | PageCursor::Offset(_) => self,
+                    }
+                }
+
+                fn next_cursor(&self, page: &ListUsageResponse, current: &PageCursor) -> Option<PageCursor> {
+                    next_cursor(page, current)
+                }
+            }
+        )*
+    };
+}
+
+paged_by_cursor!(ListUsage, ListTeamUsage);
+
+/// The rule: the next page is at `pagination.cursor` while `hasNextPage`; no cursor, or the
+/// cursor just used (which would loop forever), ends the walk.
+fn next_cursor(page: &ListUsageResponse, current: &PageCursor) -> Option<PageCursor> {
+    if !page.pagination.has_next_page {
+        return None;
+    }
+    let next = PageCursor::Token(page.pagination.cursor.clone()?);
+    (next != *current).then_some(next)
+}
+
+/// A stream over every hourly usage entry of list usage (org or team route).
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use usage_bindings::northflank::{Client, Config, UsageEntryStreamExt};
+///
+/// # async fn run() -> Result<(), usage_bindings::Error> {
+/// let client = Client::from_config(Config::new("nf-api-token"))?;
+/// let entries = client
+///     .list_team_usage()
+///     .team("my-team")
+///     .start_time(1_763_500_000)
+///     .per_page(100)
+///     .stream()
+///     .try_collect::<Vec<_>>()
+///     .await?;
+/// println!("{} hourly entries", entries.len());
+/// # Ok(()) }
+/// ```
+pub trait UsageEntryStreamExt: PagedOperation<Output = ListUsageResponse> {
+    /// Every usage entry of every page (most recent first, as the API sorts them), fetched
+    /// lazily page by page.
+    fn stream(self) -> impl Stream<Item = Result<UsageEntry, Error>> + Send {
+        items(self.pages(), |page: ListUsageResponse| page.data.usage)
+    }
+}
+
+impl<T: PagedOperation<Output = ListUsageResponse>> UsageEntryStreamExt for T {}

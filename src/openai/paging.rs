@@ -1,0 +1,116 @@
+//! OpenAI's paging rule and streams: repeat the query with `page=<next_page>` while `has_more`.
+
+use futures::Stream;
+
+use super::builder;
+use super::types::{UsageResponse, UsageResult, UsageTimeBucket};
+use super::Settings;
+use crate::paging::{items, PageCursor, PagedOperation};
+use crate::Error;
+
+operations!(Settings;
+    UsageCompletions("usage_completions") => UsageResponse,
+    UsageEmbeddings("usage_embeddings") => UsageResponse,
+    UsageModerations("usage_moderations") => UsageResponse,
+    UsageImages("usage_images") => UsageResponse,
+    UsageAudioSpeeches("usage_audio_speeches") => UsageResponse,
+    UsageAudioTranscriptions("usage_audio_transcriptions") => UsageResponse,
+    UsageVectorStores("usage_vector_stores") => UsageResponse,
+    UsageCodeInterpreterSessions("usage_code_interpreter_sessions") => UsageResponse,
+    UsageCosts("usage_costs") => UsageResponse,
+);
+
+macro_rules! paged_by_next_page {
+    ($($builder:ident),* $(,)?) => {
+        $(
+            impl PagedOperation for builder::$builder<'_> {
+                fn at(self, cursor: &PageCursor) -> Self {
+                    match cursor {
+                        PageCursor::Token(token) => self.page(token.clone()),
+                        PageCursor::First | PageCursor::Offset(_) => self,
+                    }
+                }
+
+                fn next_cursor(&self, page: &UsageResponse, current: &PageCursor) -> Option<PageCursor> {
+                    next_page(page, current)
+                }
+            }
+        )*
+    };
+}
+
+paged_by_next_page!(
+    UsageCompletions,
+    UsageEmbeddings,
+    UsageModerations,
+    UsageImages,
+    UsageAudioSpeeches,
+    UsageAudioTranscriptions,
+    UsageVectorStores,
+    UsageCodeInterpreterSessions,
+    UsageCosts,
+);
+
+/// The rule: the next page is at `next_page` while `has_more`. A cursor that repeats the current
+/// one would loop forever, so it ends the walk.
+fn next_page(page: &UsageResponse, current: &PageCursor) -> Option<PageCursor> {
+    if !page.has_more {
+        return None;
+    }
+    let next = PageCursor::Token(page.next_page.clone()?);
+    (next != *current).then_some(next)
+}
+
+/// One result with the time bucket it belongs to: what [`UsageStreamExt::results`] yields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketResult {
+    /// Start of the bucket, Unix seconds, inclusive.
+    pub start_time: i64,
+    /// End of the bucket, Unix seconds, exclusive.
+    pub end_time: i64,
+    /// The result.
+    pub result: UsageResult,
+}
+
+/// Streams over every page of a usage or costs operation.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use usage_bindings::openai::{types, Client, Config, UsageStreamExt};
+///
+/// # async fn run() -> Result<(), usage_bindings::Error> {
+/// let client = Client::from_config(Config::new("sk-admin-..."))?;
+/// let buckets: Vec<types::UsageTimeBucket> = client
+///     .usage_completions()
+///     .start_time(1_730_419_200)
+///     .group_by(vec![types::UsageCompletionsGroupBy::Model])
+///     .stream()
+///     .try_collect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub trait UsageStreamExt: PagedOperation<Output = UsageResponse> {
+    /// Every time bucket of every page, oldest first, fetched lazily page by page.
+    fn stream(self) -> impl Stream<Item = Result<UsageTimeBucket, Error>> + Send {
+        items(self.pages(), |page: UsageResponse| page.data)
+    }
+
+    /// Every result of every bucket, each with its bucket's start and end.
+    fn results(self) -> impl Stream<Item = Result<BucketResult, Error>> + Send {
+        items(self.pages(), |page: UsageResponse| {
+            page.data
+                .into_iter()
+                .flat_map(|bucket| {
+                    let (start_time, end_time) = (bucket.start_time, bucket.end_time);
+                    bucket.results.into_iter().map(move |result| BucketResult {
+                        start_time,
+                        end_time,
+                        result,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+impl<T: PagedOperation<Output = UsageResponse>> UsageStreamExt for T {}

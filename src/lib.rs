@@ -5,6 +5,9 @@
 //! [`phala`] (app metered usage). Every module has the same shape: a `Client` generated from the
 //! crate's OpenAPI spec of that provider (`openapi/<provider>.yaml`), its `types`, a `Config` and
 //! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`].
+//!
+//! [`costs`] puts the three side by side: exact [`CostRecord`]s from every provider, fetched
+//! concurrently, and totals by day, provider or scope.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -12,6 +15,7 @@
 mod client_macro;
 
 pub mod config;
+pub mod costs;
 pub mod error;
 pub mod money;
 pub mod paging;
@@ -38,7 +42,7 @@ pub mod prelude {
 }
 
 pub use error::{ApiError, Error};
-pub use money::Amount;
+pub use money::{Amount, CostRecord};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 

@@ -158,6 +158,164 @@ impl schemars::JsonSchema for Amount {
     }
 }
 
+/// One amount spent, from any provider: what the cross-provider cost view
+/// ([`crate::costs`]) is made of.
+///
+/// `amount` is exact and in units of `currency` (never cents): each provider's converter
+/// (`openai::cost_records`, `northflank::entry_records`, `phala::usage_records`, ...) turns the
+/// provider's unit into currency units in one named place. Zero amounts are records too: nothing
+/// a provider reported is dropped.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CostRecord {
+    /// Who charged it.
+    pub provider: crate::Provider,
+    /// Start of the period the amount covers (UTC, inclusive).
+    pub period_start: chrono::DateTime<chrono::Utc>,
+    /// End of the period the amount covers (UTC, exclusive).
+    pub period_end: chrono::DateTime<chrono::Utc>,
+    /// The amount, exact, in units of `currency`.
+    /// Serialized as a JSON string (`"0.013888"`), so that no digit is lost.
+    pub amount: Decimal,
+    /// ISO 4217 code, upper case (`USD`).
+    pub currency: String,
+    /// What the amount is for.
+    pub scope: Scope,
+}
+
+/// What a [`CostRecord`] is for, in the provider's own terms. `None` means "not broken down
+/// by this" (the amount covers every value of it).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scope {
+    /// An OpenAI costs result, as grouped by the query (`group_by`).
+    OpenAi {
+        /// The project id (`proj_...`).
+        project: Option<String>,
+        /// The line item (`gpt-4o-2024-08-06, input`).
+        line_item: Option<String>,
+        /// The API key id (`key_...`).
+        api_key: Option<String>,
+    },
+    /// A Northflank amount: an hourly total or a node of the drill-down of one hour.
+    Northflank {
+        /// Which part of the bill the amount is.
+        part: NorthflankPart,
+        /// The team id (or name, when the id is missing).
+        team: Option<String>,
+        /// The project id (or name).
+        project: Option<String>,
+        /// The resource type (`service`, `addon`, `job`, ...).
+        resource_type: Option<String>,
+        /// The resource id (or name).
+        resource: Option<String>,
+    },
+    /// A Phala Cloud metered usage record.
+    Phala {
+        /// The app id the usage was queried for.
+        app: String,
+        /// The CVM instance id.
+        instance: Option<String>,
+        /// The billing category (`compute`, `storage`, `gpu`, ...).
+        usage_type: Option<String>,
+    },
+}
+
+/// Which part of a Northflank bill a [`Scope::Northflank`] amount is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NorthflankPart {
+    /// PaaS plus BYOC: the whole hour of a list usage entry.
+    Total,
+    /// Northflank's managed cloud (PaaS): teams, projects, resources.
+    Paas,
+    /// Bring your own cloud: always a customer-level total.
+    Byoc,
+}
+
+impl Scope {
+    /// The provider the scope belongs to.
+    pub fn provider(&self) -> crate::Provider {
+        match self {
+            Scope::OpenAi { .. } => crate::Provider::OpenAi,
+            Scope::Northflank { .. } => crate::Provider::Northflank,
+            Scope::Phala { .. } => crate::Provider::Phala,
+        }
+    }
+}
+
+impl fmt::Display for NorthflankPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NorthflankPart::Total => "paas+byoc",
+            NorthflankPart::Paas => "paas",
+            NorthflankPart::Byoc => "byoc",
+        })
+    }
+}
+
+/// `key=value` pairs separated by spaces, the parts that are present only:
+/// `project=proj_1 line_item=gpt-4o, input`, `paas+byoc`, `app=9f3c2a usage_type=gpu`.
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        let mut push = |name: &str, value: &Option<String>| {
+            if let Some(value) = value {
+                parts.push(format!("{name}={value}"));
+            }
+        };
+        match self {
+            Scope::OpenAi {
+                project,
+                line_item,
+                api_key,
+            } => {
+                push("project", project);
+                push("line_item", line_item);
+                push("api_key", api_key);
+                if parts.is_empty() {
+                    parts.push("organization".to_string());
+                }
+            }
+            Scope::Northflank {
+                part,
+                team,
+                project,
+                resource_type,
+                resource,
+            } => {
+                push("team", team);
+                push("project", project);
+                push("resource_type", resource_type);
+                push("resource", resource);
+                parts.insert(0, part.to_string());
+            }
+            Scope::Phala {
+                app,
+                instance,
+                usage_type,
+            } => {
+                push("app", &Some(app.clone()));
+                push("instance", instance);
+                push("usage_type", usage_type);
+            }
+        }
+        f.write_str(&parts.join(" "))
+    }
+}
+
+/// A sum of amounts went beyond what a [`Decimal`] holds (about 7.9 × 10²⁸).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a sum of amounts overflows a decimal")]
+pub struct AmountOverflow;
+
+/// Adds exactly, or says that the sum does not fit.
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(amounts: I) -> Result<Decimal, AmountOverflow> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
+        .ok_or(AmountOverflow)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

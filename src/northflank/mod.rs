@@ -25,9 +25,14 @@
 //! ```
 
 mod config;
+mod costs;
 mod paging;
 
 pub use config::{Config, Settings};
+pub use costs::{
+    byoc_total, cents_to_usd, drilldown_records, entry_record, entry_records, fetch_cost_records,
+    paas_total, BILLING_PERIOD, CURRENCY, PRICE_UNIT,
+};
 
 /// The client generated from `openapi/northflank.yaml`.
 #[allow(

@@ -28,9 +28,11 @@
 //! Array parameters are sent form-exploded (`project_ids=a&project_ids=b`), the OpenAPI default.
 
 mod config;
+mod costs;
 mod paging;
 
 pub use config::{Config, Settings};
+pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
 pub use paging::{BucketResult, UsageStreamExt};
 
 /// The client generated from `openapi/openai.yaml`.

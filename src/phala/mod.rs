@@ -21,9 +21,11 @@
 //! ```
 
 mod config;
+mod costs;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};
+pub use costs::{fetch_cost_records, usage_record, usage_records, CURRENCY};
 
 /// The client generated from `openapi/phala.yaml`.
 #[allow(

@@ -206,7 +206,7 @@ pub struct ApiError {
     pub kind: Option<String>,
     /// The request id (`x-request-id` header, Northflank `error.id`, Phala `request_id`).
     pub request_id: Option<String>,
-    /// The wait the server asked for, if any (`Retry-After` and the rate-limit headers).
+    /// The wait the server asked for, if any: `Retry-After`, and on a 429 the rate-limit resets.
     pub retry_after: Option<Duration>,
     /// The decoded JSON body, if it was JSON.
     pub body: Option<serde_json::Value>,
@@ -243,7 +243,11 @@ impl ApiError {
             code: details.code,
             kind: details.kind,
             request_id: header_request_id(headers).or(details.request_id),
-            retry_after: crate::retry::server_delay(headers, std::time::SystemTime::now()),
+            retry_after: crate::retry::requested_delay(
+                reqwest::StatusCode::from_u16(status).ok(),
+                headers,
+                std::time::SystemTime::now(),
+            ),
             body: Some(body),
             excerpt: None,
         }

@@ -119,7 +119,12 @@ impl RetryPolicy {
         if !Self::is_retryable(outcome) || attempt >= self.max_attempts {
             return Decision::Stop;
         }
-        let wait = match headers.and_then(|h| server_delay(h, SystemTime::now())) {
+        let status = match outcome {
+            Outcome::Status(status) => Some(status),
+            Outcome::Transport | Outcome::Final => None,
+        };
+        let asked = headers.and_then(|h| requested_delay(status, h, SystemTime::now()));
+        let wait = match asked {
             Some(server) => server,
             None => self.backoff(attempt, jitter),
         };
@@ -168,6 +173,26 @@ pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         return Some(wait);
     }
     text("x-ratelimit-reset").and_then(parse_seconds)
+}
+
+/// The wait a response with `status` asks for: `Retry-After` on any status, the rate-limit
+/// resets (see [`server_delay`]) on a 429 only. Northflank sends `x-ratelimit-reset` (when the
+/// hourly window resets) on every response: on a 5xx it is not a wait asked for, and honouring it
+/// would give up on a retryable error whenever the window resets later than the budget.
+pub fn requested_delay(
+    status: Option<StatusCode>,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    if status == Some(StatusCode::TOO_MANY_REQUESTS) {
+        return server_delay(headers, now);
+    }
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    parse_seconds(value).or_else(|| {
+        httpdate::parse_http_date(value)
+            .ok()
+            .map(|date| date.duration_since(now).unwrap_or(Duration::ZERO))
+    })
 }
 
 /// Non-negative seconds, integer or fractional.
@@ -336,6 +361,52 @@ mod tests {
         assert_eq!(
             RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0),
             Decision::Stop
+        );
+    }
+
+    #[test]
+    fn rate_limit_resets_are_waits_on_a_429_only() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_elapsed(Duration::from_secs(10));
+        let status = |code: u16| Outcome::Status(StatusCode::from_u16(code).unwrap());
+        for reset in [
+            headers(&[("x-ratelimit-reset", "1834")]),
+            headers(&[("x-ratelimit-reset-requests", "6m0s")]),
+        ] {
+            // On a 429 the reset is the wait, here past the budget.
+            assert_eq!(
+                policy.decide(1, status(429), Some(&reset), Duration::ZERO, 1.0),
+                Decision::Stop
+            );
+            // On a 5xx it is only the rate-limit window: the computed backoff applies.
+            for code in [500, 502, 503, 504] {
+                assert_eq!(
+                    policy.decide(1, status(code), Some(&reset), Duration::ZERO, 1.0),
+                    Decision::RetryAfter(Duration::from_millis(100)),
+                    "{code}"
+                );
+            }
+        }
+        // Retry-After is honoured on a 503 too.
+        let retry_after = headers(&[("retry-after", "2"), ("x-ratelimit-reset", "1834")]);
+        assert_eq!(
+            policy.decide(1, status(503), Some(&retry_after), Duration::ZERO, 1.0),
+            Decision::RetryAfter(Duration::from_secs(2))
+        );
+        let now = SystemTime::UNIX_EPOCH + NOW;
+        let in_five = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(
+            requested_delay(
+                Some(StatusCode::SERVICE_UNAVAILABLE),
+                &headers(&[("retry-after", &in_five)]),
+                now
+            ),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            requested_delay(None, &headers(&[("x-ratelimit-reset", "5")]), now),
+            None
         );
     }
 

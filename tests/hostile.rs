@@ -1,0 +1,185 @@
+//! Hostile bodies: every body in `tests/hostile/` goes through every decoder and through every
+//! client operation over HTTP. Each yields a value or a typed error; none panics. Some bodies
+//! have a known right answer, checked here (unknown result variants kept, string amounts exact).
+#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use usage_bindings::prelude::*;
+use usage_bindings::{northflank, openai, phala, Error, RetryPolicy};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut bodies: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    bodies.sort();
+    assert!(bodies.len() >= 50, "the corpus holds {} bodies", bodies.len());
+    bodies
+}
+
+fn body(name: &str) -> Vec<u8> {
+    corpus()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no hostile body {name}"))
+        .1
+}
+
+/// Decodes `bytes` as `T`; a decode error must have a message, a value must encode again.
+fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, bytes: &[u8]) -> bool {
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(value) => {
+            serde_json::to_vec(&value)
+                .unwrap_or_else(|e| panic!("{name}: decoded as {} but does not encode: {e}", std::any::type_name::<T>()));
+            true
+        }
+        Err(error) => {
+            assert!(!error.to_string().is_empty(), "{name}");
+            false
+        }
+    }
+}
+
+#[test]
+fn every_decoder_survives_every_body() {
+    for (name, bytes) in corpus() {
+        decode::<openai::types::UsageResponse>(&name, &bytes);
+        decode::<openai::types::ErrorResponse>(&name, &bytes);
+        decode::<northflank::types::ListUsageResponse>(&name, &bytes);
+        decode::<northflank::types::GetUsageResponse>(&name, &bytes);
+        decode::<northflank::types::ErrorResponse>(&name, &bytes);
+        decode::<phala::types::AppUsageResponse>(&name, &bytes);
+        decode::<phala::types::ErrorResponse>(&name, &bytes);
+    }
+}
+
+#[test]
+fn bodies_with_a_right_answer_get_it() {
+    use openai::types::{UsageResponse, UsageResult};
+    let page = |name: &str| serde_json::from_slice::<UsageResponse>(&body(name));
+
+    let unknown = page("unknown_result_variant.json").unwrap();
+    let results = &unknown.data[0].results;
+    assert!(matches!(results[0], UsageResult::UsageCompletionsResult(_)));
+    let UsageResult::UnknownUsageResult(kept) = &results[1] else {
+        panic!("the unknown variant was not kept: {:?}", results[1]);
+    };
+    assert_eq!(kept.object.as_str(), "organization.usage.teleportation.result");
+    assert_eq!(kept.extra["num_jumps"], 3);
+    assert_eq!(kept.extra["nested"]["a"][1], 2);
+    assert!(page("unknown_object_only.json").is_ok());
+
+    let amount = |name: &str| -> Option<Decimal> {
+        let page = page(name).ok()?;
+        match &page.data[0].results[0] {
+            UsageResult::CostsResult(cost) => cost.amount.as_ref()?.value.map(|a| a.value()),
+            other => panic!("{name}: {other:?}"),
+        }
+    };
+    assert_eq!(amount("string_amount.json"), Some("12.50".parse().unwrap()));
+    assert_eq!(amount("zero_exponent_amount.json"), Some(Decimal::ZERO));
+    assert_eq!(amount("negative_amount.json"), Some("-0.06".parse().unwrap()));
+    for refused in ["nan_string.json", "infinity_string.json", "bool_for_amount.json", "huge_amount.json"] {
+        assert_eq!(amount(refused), None, "{refused} must not decode into an amount");
+    }
+    // 1e-300 is below Decimal's 28 digits of scale: refused rather than rounded to zero.
+    assert_eq!(amount("tiny_amount.json"), None);
+
+    for broken in [
+        "empty.json",
+        "truncated_object.json",
+        "html_error_page.json",
+        "invalid_utf8.json",
+        "trailing_garbage.json",
+        "deep_nesting_in_field.json",
+        "i64_overflow.json",
+        "float_for_integer.json",
+        "number_as_string.json",
+        "missing_required_field.json",
+        "null_not_nullable.json",
+        "null_data.json",
+        "result_without_object.json",
+        "lone_surrogate.json",
+        "raw_control_character.json",
+    ] {
+        assert!(page(broken).is_err(), "{broken} must not decode");
+    }
+    // Negative token counts are not refused by the spec: the value is kept as sent.
+    assert!(page("negative_tokens.json").is_ok());
+    let error: openai::types::ErrorResponse =
+        serde_json::from_slice(&body("unknown_enum_value.json")).unwrap();
+    assert_eq!(error.error.type_, "brand_new_error_type");
+}
+
+async fn serve(status: u16, bytes: &[u8]) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_raw(bytes.to_vec(), "application/json"))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Every operation of every provider, called with the body served at `status`: each returns a
+/// value or one of the crate's errors with a one-sentence message.
+async fn call_everything(server: &MockServer) -> Vec<Result<(), Error>> {
+    let openai = openai::Client::from_config(
+        openai::Config::new("sk-admin-hostile").base_url(server.uri()).retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let northflank = northflank::Client::from_config(
+        northflank::Config::new("nf-hostile").base_url(server.uri()).retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let phala = phala::Client::from_config(
+        phala::Config::new("phala-hostile").base_url(server.uri()).retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let t = 1_730_419_200;
+    vec![
+        openai.usage_completions().start_time(t).fetch().await.map(drop),
+        openai.usage_embeddings().start_time(t).fetch().await.map(drop),
+        openai.usage_moderations().start_time(t).fetch().await.map(drop),
+        openai.usage_images().start_time(t).fetch().await.map(drop),
+        openai.usage_audio_speeches().start_time(t).fetch().await.map(drop),
+        openai.usage_audio_transcriptions().start_time(t).fetch().await.map(drop),
+        openai.usage_vector_stores().start_time(t).fetch().await.map(drop),
+        openai.usage_code_interpreter_sessions().start_time(t).fetch().await.map(drop),
+        openai.usage_costs().start_time(t).fetch().await.map(drop),
+        northflank.list_usage().fetch().await.map(drop),
+        northflank.list_team_usage().team("t").fetch().await.map(drop),
+        northflank.get_usage().timestamp("1764068400").fetch().await.map(drop),
+        northflank.get_team_usage().team("t").timestamp("1764068400").fetch().await.map(drop),
+        phala.get_app_usage().app_id("a1").fetch().await.map(drop),
+    ]
+}
+
+#[tokio::test]
+async fn every_operation_survives_every_body() {
+    for (name, bytes) in corpus() {
+        for status in [200, 400, 429, 500, 502] {
+            let server = serve(status, &bytes).await;
+            for result in call_everything(&server).await {
+                let Err(error) = result else {
+                    assert_eq!(status, 200, "{name}: an error status returned a value");
+                    continue;
+                };
+                let message = error.to_string();
+                assert!(!message.is_empty() && !message.contains('\n'), "{name} {status}: {message:?}");
+                assert!(!message.contains("hostile"), "{name}: a key leaked: {message}");
+                if status != 200 {
+                    assert_eq!(error.status(), Some(status), "{name}: {error}");
+                }
+            }
+        }
+    }
+}

@@ -51,7 +51,9 @@ pub use crate::money::{checked_sum, AmountOverflow, CostRecord, NorthflankPart, 
 use crate::{Error, Provider};
 
 /// A time range `[start, end)`, UTC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Window {
     /// Inclusive start.
     pub start: DateTime<Utc>,

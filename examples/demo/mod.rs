@@ -1,0 +1,532 @@
+//! The embedded demo: realistic sample usage for all three providers, generated
+//! deterministically for any window, served on 127.0.0.1 by a wiremock server with each
+//! provider's real paging, and read back through the crate's real clients.
+//!
+//! Shared by `examples/usage-report.rs` and `tests/report.rs` (`#[path]`-included).
+#![allow(dead_code)]
+
+pub mod report;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use usage_bindings::costs::{NorthflankSource, PhalaSource, Sources, Window};
+use usage_bindings::{northflank, openai, phala};
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// OpenAI buckets per page (the server's choice, as OpenAI's `limit`).
+pub const OPENAI_BUCKETS_PER_PAGE: usize = 2;
+/// Northflank entries per page at most (the client asks for 100).
+pub const NORTHFLANK_ENTRIES_PER_PAGE: usize = 48;
+/// The demo Phala apps.
+pub const PHALA_APPS: [&str; 2] = ["demo-inference-7f3a", "demo-web-2c91"];
+/// The demo Northflank team.
+pub const NORTHFLANK_TEAM: Option<&str> = None;
+
+/// One OpenAI costs result of the demo.
+#[derive(Clone, Debug)]
+pub struct OpenAiCost {
+    pub day: DateTime<Utc>,
+    pub project: &'static str,
+    pub line_item: &'static str,
+    pub api_key: &'static str,
+    /// USD.
+    pub value: Decimal,
+    /// Sent as a JSON string (`"12.50"`) rather than a number.
+    pub as_string: bool,
+}
+
+/// One Northflank hourly entry of the demo, prices in cents.
+#[derive(Clone, Debug)]
+pub struct NorthflankEntry {
+    pub hour: DateTime<Utc>,
+    pub paas_cents: [Decimal; 4],
+    pub byoc_cents: [Decimal; 3],
+    pub byoc_as_string: bool,
+}
+
+impl NorthflankEntry {
+    /// PaaS total: cpu + memory + storage + gpu (cents).
+    pub fn paas_total(&self) -> Decimal {
+        self.paas_cents.iter().copied().sum()
+    }
+    /// BYOC total: vcpu + memory + cluster (cents).
+    pub fn byoc_total(&self) -> Decimal {
+        self.byoc_cents.iter().copied().sum()
+    }
+}
+
+/// One Phala metered usage record of the demo.
+#[derive(Clone, Debug)]
+pub struct PhalaUsage {
+    pub app: &'static str,
+    pub hour: DateTime<Utc>,
+    pub instance: &'static str,
+    pub usage_type: &'static str,
+    pub event_type: &'static str,
+    /// USD.
+    pub cost: Decimal,
+    pub duration_minutes: Decimal,
+    pub details: &'static str,
+}
+
+/// Every value of the demo for `window`, by provider.
+#[derive(Clone, Debug)]
+pub struct DemoData {
+    pub window: Window,
+    pub openai: Vec<OpenAiCost>,
+    pub northflank: Vec<NorthflankEntry>,
+    pub phala: Vec<PhalaUsage>,
+}
+
+/// A small deterministic scramble of a number (no randomness: the same hour, the same value).
+fn mix(n: i64, salt: i64) -> i64 {
+    (n.wrapping_mul(7919)
+        .wrapping_add(salt.wrapping_mul(104_729)))
+    .rem_euclid(1_000_003)
+}
+
+fn hours(window: Window) -> impl Iterator<Item = DateTime<Utc>> {
+    let first = window.start.timestamp().div_euclid(3600);
+    let last = (window.end.timestamp() - 1).div_euclid(3600);
+    (first..=last).filter_map(|h| DateTime::from_timestamp(h * 3600, 0))
+}
+
+fn days(window: Window) -> impl Iterator<Item = DateTime<Utc>> {
+    let first = window.start.timestamp().div_euclid(86_400);
+    let last = (window.end.timestamp() - 1).div_euclid(86_400);
+    (first..=last).filter_map(|d| DateTime::from_timestamp(d * 86_400, 0))
+}
+
+impl DemoData {
+    /// The demo data of `window`: daily OpenAI costs, hourly Northflank entries, hourly Phala
+    /// records for two apps.
+    pub fn generate(window: Window) -> DemoData {
+        const OPENAI_ITEMS: [(&str, &str, &str, i64); 5] = [
+            (
+                "proj_demo_chat",
+                "gpt-4o-2024-08-06, input",
+                "key_demo_chat",
+                4_000_000,
+            ),
+            (
+                "proj_demo_chat",
+                "gpt-4o-2024-08-06, output",
+                "key_demo_chat",
+                9_000_000,
+            ),
+            (
+                "proj_demo_chat",
+                "gpt-4o-mini, input",
+                "key_demo_batch",
+                300_000,
+            ),
+            (
+                "proj_demo_search",
+                "file search tool calls",
+                "key_demo_search",
+                80_000,
+            ),
+            (
+                "proj_demo_search",
+                "vector store storage",
+                "key_demo_search",
+                0,
+            ),
+        ];
+        let mut openai = Vec::new();
+        for day in days(window) {
+            let n = day.timestamp() / 86_400;
+            for (i, (project, line_item, api_key, base)) in OPENAI_ITEMS.iter().enumerate() {
+                // Micro-dollars: fractional cents; the storage line is a constant 0.30 and
+                // the first line of every third day is sent as a string.
+                let micros = if *base == 0 {
+                    300_000
+                } else {
+                    base + mix(n, i as i64) * 3
+                };
+                openai.push(OpenAiCost {
+                    day,
+                    project,
+                    line_item,
+                    api_key,
+                    value: Decimal::new(micros, 6),
+                    as_string: i == 0 && n % 3 == 0,
+                });
+            }
+        }
+        let northflank = hours(window)
+            .map(|hour| {
+                let h = hour.timestamp() / 3600;
+                // Cents with four decimals, as Northflank sends them.
+                let cpu = Decimal::new(900_000 + mix(h, 1) % 300_000, 4);
+                let memory = Decimal::new(450_000 + mix(h, 2) % 150_000, 4);
+                let storage = Decimal::new(87_0212, 4);
+                let gpu = if h % 24 < 8 {
+                    Decimal::ZERO
+                } else {
+                    Decimal::new(76_0000 + mix(h, 3) % 10_000, 4)
+                };
+                let vcpu = Decimal::new(45_1200 + mix(h, 4) % 5_000, 4);
+                let byoc_memory = Decimal::new(22_5600, 4);
+                let cluster = Decimal::new(13_8889, 4);
+                NorthflankEntry {
+                    hour,
+                    paas_cents: [cpu, memory, storage, gpu],
+                    byoc_cents: [vcpu, byoc_memory, cluster],
+                    byoc_as_string: h % 5 == 0,
+                }
+            })
+            .collect();
+        let mut phala = Vec::new();
+        for app in PHALA_APPS {
+            let inference = app == PHALA_APPS[0];
+            // The inference app runs two replicas (more than one page of 500 records a week).
+            let instances: &[&'static str] = if inference {
+                &[
+                    "5d2a8f61-0c3b-4e97-a1f4-9b6e2c7d8a05",
+                    "a41c9e07-6b2d-4f83-9c1e-0d7f5b3a8e62",
+                ]
+            } else {
+                &["7c1e4b2a-93d5-4f0e-b8a1-2d6c9e0f5a31"]
+            };
+            for hour in hours(window) {
+                let h = hour.timestamp() / 3600;
+                for &instance in instances {
+                    let (compute, details) = if inference {
+                        (
+                            Decimal::new(232, 3),
+                            r#"{"instance_type":"tdx.large","vcpu":4,"memory_mb":8192,"rate_per_hour":"0.232"}"#,
+                        )
+                    } else {
+                        (
+                            Decimal::new(58, 3),
+                            r#"{"instance_type":"tdx.small","vcpu":1,"memory_mb":2048,"rate_per_hour":"0.058"}"#,
+                        )
+                    };
+                    // The web app is stopped 14.367 minutes into the last hour of every day.
+                    let partial = !inference && h % 24 == 23;
+                    phala.push(PhalaUsage {
+                        app,
+                        hour,
+                        instance,
+                        usage_type: "compute",
+                        event_type: "cvm_metered",
+                        cost: if partial {
+                            Decimal::new(13_888, 6)
+                        } else {
+                            compute
+                        },
+                        duration_minutes: if partial {
+                            Decimal::new(14_367, 3)
+                        } else {
+                            Decimal::from(60)
+                        },
+                        details,
+                    });
+                    phala.push(PhalaUsage {
+                        app,
+                        hour,
+                        instance,
+                        usage_type: "storage",
+                        event_type: "disk_metered",
+                        cost: if inference {
+                            Decimal::new(1_736, 6)
+                        } else {
+                            Decimal::new(347, 6)
+                        },
+                        duration_minutes: Decimal::from(60),
+                        details: r#"{"disk_size_gb":20,"rate_per_gb_month":"0.0125"}"#,
+                    });
+                    if inference && h % 24 >= 8 {
+                        phala.push(PhalaUsage {
+                            app,
+                            hour,
+                            instance,
+                            usage_type: "gpu",
+                            event_type: "gpu_metered",
+                            cost: Decimal::new(249, 2),
+                            duration_minutes: Decimal::from(60),
+                            details: r#"{"gpu_model":"H200","gpu_count":1,"rate_per_hour":"2.49"}"#,
+                        });
+                    }
+                }
+            }
+        }
+        DemoData {
+            window,
+            openai,
+            northflank,
+            phala,
+        }
+    }
+}
+
+/// A JSON number with exactly the digits of `value`.
+fn number(value: Decimal) -> Value {
+    // serde_json prints an f64 as its shortest round-trip text, which is `value`'s digits for the
+    // few significant digits used here; the client reads them back the same way.
+    value
+        .to_string()
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
+fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+fn unix_query(request: &Request, name: &str) -> Option<DateTime<Utc>> {
+    query(request, name)?
+        .parse::<i64>()
+        .ok()
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+}
+
+/// The window a request asks for, defaulting to the demo's.
+fn requested(default: Window, start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Window {
+    Window::new(start.unwrap_or(default.start), end.unwrap_or(default.end)).unwrap_or(default)
+}
+
+struct OpenAiCosts(Window);
+
+impl Respond for OpenAiCosts {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let window = requested(
+            self.0,
+            unix_query(request, "start_time"),
+            unix_query(request, "end_time"),
+        );
+        let data = DemoData::generate(window);
+        let buckets: Vec<DateTime<Utc>> = days(window).collect();
+        let page: usize = query(request, "page")
+            .and_then(|page| page.strip_prefix("page_")?.parse().ok())
+            .unwrap_or(0);
+        let first = page * OPENAI_BUCKETS_PER_PAGE;
+        let last = (first + OPENAI_BUCKETS_PER_PAGE).min(buckets.len());
+        let has_more = last < buckets.len();
+        let body_buckets: Vec<Value> = buckets
+            .get(first..last)
+            .unwrap_or_default()
+            .iter()
+            .map(|day| {
+                let results: Vec<Value> = data
+                    .openai
+                    .iter()
+                    .filter(|cost| cost.day == *day)
+                    .map(|cost| {
+                        let value = if cost.as_string {
+                            Value::String(cost.value.to_string())
+                        } else {
+                            number(cost.value)
+                        };
+                        json!({
+                            "object": "organization.costs.result",
+                            "amount": { "value": value, "currency": "usd" },
+                            "line_item": cost.line_item,
+                            "project_id": cost.project,
+                            "api_key_id": cost.api_key,
+                        })
+                    })
+                    .collect();
+                json!({
+                    "object": "bucket",
+                    "start_time": day.timestamp(),
+                    "end_time": day.timestamp() + 86_400,
+                    "results": results,
+                })
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "object": "page",
+            "data": body_buckets,
+            "has_more": has_more,
+            "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
+        }))
+    }
+}
+
+struct NorthflankUsage(Window);
+
+impl Respond for NorthflankUsage {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let window = requested(
+            self.0,
+            unix_query(request, "startTime"),
+            unix_query(request, "endTime"),
+        );
+        let mut entries = DemoData::generate(window).northflank;
+        entries.reverse(); // most recent first, as Northflank sorts them
+        let per_page = query(request, "per_page")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(50)
+            .clamp(1, NORTHFLANK_ENTRIES_PER_PAGE);
+        let offset: usize = query(request, "cursor")
+            .and_then(|cursor| cursor.strip_prefix("demo-cursor-")?.parse().ok())
+            .unwrap_or(0);
+        let end = (offset + per_page).min(entries.len());
+        let page = entries.get(offset..end).unwrap_or_default();
+        let usage: Vec<Value> = page
+            .iter()
+            .map(|entry| {
+                let [cpu, memory, storage, gpu] = entry.paas_cents;
+                let [vcpu, byoc_memory, cluster] = entry.byoc_cents;
+                let byoc_total = if entry.byoc_as_string {
+                    Value::String(entry.byoc_total().to_string())
+                } else {
+                    number(entry.byoc_total())
+                };
+                json!({
+                    "timestamp": entry.hour.timestamp(),
+                    "paasUsage": { "price": {
+                        "total": number(entry.paas_total()), "cpu": number(cpu),
+                        "memory": number(memory), "storage": number(storage), "gpu": number(gpu),
+                    }},
+                    "byocUsage": { "price": {
+                        "total": byoc_total, "vcpu": number(vcpu), "memory": number(byoc_memory),
+                        "gpuMemory": 0, "cluster": number(cluster),
+                    }},
+                })
+            })
+            .collect();
+        let has_next = end < entries.len();
+        let mut pagination = json!({ "hasNextPage": has_next, "count": usage.len() });
+        if has_next {
+            pagination["cursor"] = json!(format!("demo-cursor-{end}"));
+        }
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "data": { "usage": usage }, "pagination": pagination }))
+    }
+}
+
+struct PhalaAppUsage(Window);
+
+impl Respond for PhalaAppUsage {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let app = request
+            .url
+            .path()
+            .trim_start_matches("/api/v1/apps/")
+            .trim_end_matches("/usage")
+            .to_string();
+        let rfc3339 = |name| {
+            query(request, name)
+                .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
+                .map(|time| time.with_timezone(&Utc))
+        };
+        let window = requested(self.0, rfc3339("start_date"), rfc3339("end_date"));
+        let records: Vec<PhalaUsage> = DemoData::generate(window)
+            .phala
+            .into_iter()
+            .filter(|usage| usage.app == app)
+            .collect();
+        if !PHALA_APPS.contains(&app.as_str()) {
+            return ResponseTemplate::new(404).set_body_json(json!({ "detail": "App not found" }));
+        }
+        let limit = query(request, "limit")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(500)
+            .clamp(1, 5000);
+        let offset = query(request, "offset")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        let end = offset.saturating_add(limit).min(records.len());
+        let page = records.get(offset.min(end)..end).unwrap_or_default();
+        let usage: Vec<Value> = page
+            .iter()
+            .map(|usage| {
+                let hour = usage.hour.format("%Y-%m-%dT%H").to_string();
+                json!({
+                    "instance_id": usage.instance,
+                    "project_id": 2210,
+                    "team_id": 640,
+                    "timestamp": usage.hour.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    "event_type": usage.event_type,
+                    "cost": number(usage.cost),
+                    "details": usage.details,
+                    "usage_type": usage.usage_type,
+                    "billing_start": usage.hour.format("%Y-%m-%d").to_string(),
+                    "billing_end": usage.hour.format("%Y-%m-%d").to_string(),
+                    "duration_minutes": number(usage.duration_minutes),
+                    "billing_key": format!("{}:{}:{hour}", usage.instance, usage.usage_type),
+                    "billing_hour": usage.hour.format("%Y-%m-%d %H:00:00").to_string(),
+                    "billing_day": usage.hour.format("%Y-%m-%d").to_string(),
+                })
+            })
+            .collect();
+        let total_cost: Decimal = page.iter().map(|usage| usage.cost).sum();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "usage": usage,
+            "total": usage.len(),
+            "total_cost": number(total_cost),
+        }))
+    }
+}
+
+/// The demo server: the three providers' usage routes on 127.0.0.1, answering any window (and
+/// `window` when a request gives none).
+pub struct DemoServer {
+    server: MockServer,
+}
+
+impl DemoServer {
+    /// Starts the server.
+    pub async fn start(window: Window) -> DemoServer {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/organization/costs"))
+            .respond_with(OpenAiCosts(window))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/billing/usage"))
+            .respond_with(NorthflankUsage(window))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex(r"^/api/v1/apps/[^/]+/usage$"))
+            .respond_with(PhalaAppUsage(window))
+            .mount(&server)
+            .await;
+        DemoServer { server }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Real clients for all three providers, pointed at the server (with demo keys).
+    pub fn sources(&self) -> Result<Sources, usage_bindings::Error> {
+        let uri = self.uri();
+        Ok(Sources {
+            openai: Some(openai::Client::from_config(
+                openai::Config::new("sk-admin-demo").base_url(&uri),
+            )?),
+            northflank: Some(NorthflankSource {
+                client: northflank::Client::from_config(
+                    northflank::Config::new("nf-demo-token").base_url(&uri),
+                )?,
+                team: NORTHFLANK_TEAM.map(str::to_string),
+            }),
+            phala: Some(PhalaSource {
+                client: phala::Client::from_config(phala::Config::new("phak_demo").base_url(&uri))?,
+                app_ids: PHALA_APPS.iter().map(|app| app.to_string()).collect(),
+            }),
+        })
+    }
+}
+
+/// The default window of the report: the 7 whole UTC days before `today`.
+pub fn last_seven_days(today: NaiveDate) -> Option<Window> {
+    let last = today.checked_sub_signed(TimeDelta::days(1))?;
+    let first = today.checked_sub_signed(TimeDelta::days(7))?;
+    Window::days(first, last)
+}

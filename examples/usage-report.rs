@@ -1,0 +1,243 @@
+//! `cargo run --example usage-report`: what you spent on OpenAI, Northflank and Phala Cloud,
+//! side by side, exactly.
+//!
+//! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus
+//! `NORTHFLANK_TEAM` for a team-scoped token), `PHALA_CLOUD_API_KEY` with `PHALA_APP_IDS`
+//! (comma-separated app ids). A provider without a key is skipped, with one line on stderr. With
+//! no key at all, the report runs on demo data served by an embedded server on 127.0.0.1
+//! through the real clients.
+
+mod demo;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use clap::Parser;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use usage_bindings::costs::{self, NorthflankSource, PhalaSource, Sources, Window};
+use usage_bindings::{northflank, openai, phala, Provider};
+
+use demo::report::{Format, GroupBy, Report};
+
+/// What you spent on OpenAI, Northflank and Phala Cloud, side by side, exactly.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// First day (UTC, inclusive), YYYY-MM-DD [default: 7 days before today]
+    #[arg(long)]
+    since: Option<NaiveDate>,
+    /// Last day (UTC, inclusive), YYYY-MM-DD [default: yesterday]
+    #[arg(long)]
+    until: Option<NaiveDate>,
+    /// Only these providers (repeatable) [default: every provider with a key]
+    #[arg(long = "provider", value_enum)]
+    providers: Vec<ProviderArg>,
+    /// Rows: one per day, provider or scope
+    #[arg(long, value_enum, default_value_t = GroupBy::Provider)]
+    group_by: GroupBy,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ProviderArg {
+    Openai,
+    Northflank,
+    Phala,
+}
+
+impl ProviderArg {
+    fn provider(self) -> Provider {
+        match self {
+            ProviderArg::Openai => Provider::OpenAi,
+            ProviderArg::Northflank => Provider::Northflank,
+            ProviderArg::Phala => Provider::Phala,
+        }
+    }
+}
+
+/// An environment variable, when set and not blank.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// The sources whose keys are in the environment; one stderr line per provider skipped.
+fn sources_from_env(wanted: &[Provider]) -> Result<Sources, usage_bindings::Error> {
+    let mut sources = Sources::default();
+    if wanted.contains(&Provider::OpenAi) {
+        match var("OPENAI_ADMIN_KEY") {
+            Some(_) => sources.openai = Some(openai::Client::from_env()?),
+            None => eprintln!("usage-report: skipping OpenAI: OPENAI_ADMIN_KEY is not set"),
+        }
+    }
+    if wanted.contains(&Provider::Northflank) {
+        match var("NORTHFLANK_API_TOKEN") {
+            Some(_) => {
+                sources.northflank = Some(NorthflankSource {
+                    client: northflank::Client::from_env()?,
+                    team: var("NORTHFLANK_TEAM"),
+                })
+            }
+            None => eprintln!("usage-report: skipping Northflank: NORTHFLANK_API_TOKEN is not set"),
+        }
+    }
+    if wanted.contains(&Provider::Phala) {
+        match (var("PHALA_CLOUD_API_KEY"), var("PHALA_APP_IDS")) {
+            (Some(_), Some(apps)) => {
+                sources.phala = Some(PhalaSource {
+                    client: phala::Client::from_env()?,
+                    app_ids: apps
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|app| !app.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                })
+            }
+            (Some(_), None) => eprintln!(
+                "usage-report: skipping Phala Cloud: PHALA_APP_IDS is not set (comma-separated app ids)"
+            ),
+            (None, _) => eprintln!("usage-report: skipping Phala Cloud: PHALA_CLOUD_API_KEY is not set"),
+        }
+    }
+    Ok(sources)
+}
+
+/// Keeps only the wanted providers of the demo sources.
+fn only(mut sources: Sources, wanted: &[Provider]) -> Sources {
+    if !wanted.contains(&Provider::OpenAi) {
+        sources.openai = None;
+    }
+    if !wanted.contains(&Provider::Northflank) {
+        sources.northflank = None;
+    }
+    if !wanted.contains(&Provider::Phala) {
+        sources.phala = None;
+    }
+    sources
+}
+
+fn window(args: &Args) -> Result<Window, String> {
+    let today = Utc::now().date_naive();
+    let default = demo::last_seven_days(today).ok_or("today is out of range")?;
+    let since = args.since.unwrap_or(default.start.date_naive());
+    let until = args
+        .until
+        .unwrap_or((default.end - chrono::TimeDelta::days(1)).date_naive());
+    Window::days(since, until).ok_or_else(|| format!("--until {until} is before --since {since}"))
+}
+
+/// One spinner per provider on stderr, only when stderr is a terminal.
+struct Progress {
+    bars: Vec<(Provider, ProgressBar)>,
+}
+
+impl Progress {
+    fn new(providers: &[Provider]) -> Progress {
+        let multi = MultiProgress::with_draw_target(if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        let style = ProgressStyle::with_template("{spinner} {prefix:>12} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let bars = providers
+            .iter()
+            .map(|&provider| {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(style.clone());
+                bar.set_prefix(provider.to_string());
+                bar.set_message("fetching…");
+                bar.enable_steady_tick(Duration::from_millis(100));
+                (provider, bar)
+            })
+            .collect();
+        Progress { bars }
+    }
+
+    fn update(&self, provider: Provider, records: usize) {
+        if let Some((_, bar)) = self.bars.iter().find(|(p, _)| *p == provider) {
+            bar.set_message(format!("{records} records"));
+        }
+    }
+
+    fn finish(&self) {
+        for (_, bar) in &self.bars {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("usage-report: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let window = window(&args)?;
+    let wanted: Vec<Provider> = if args.providers.is_empty() {
+        vec![Provider::OpenAi, Provider::Northflank, Provider::Phala]
+    } else {
+        args.providers.iter().map(|p| p.provider()).collect()
+    };
+    let any_key = [
+        "OPENAI_ADMIN_KEY",
+        "NORTHFLANK_API_TOKEN",
+        "PHALA_CLOUD_API_KEY",
+    ]
+    .iter()
+    .any(|name| var(name).is_some());
+    // Kept alive until the report is fetched.
+    let mut _demo = None;
+    let sources = if any_key {
+        sources_from_env(&wanted)?
+    } else {
+        let server = demo::DemoServer::start(window).await;
+        eprintln!(
+            "usage-report: no OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN or PHALA_CLOUD_API_KEY set: \
+             showing DEMO data (sample usage served by an embedded server at {}, read through the real clients)",
+            server.uri()
+        );
+        let sources = only(server.sources()?, &wanted);
+        _demo = Some(server);
+        sources
+    };
+    let providers = sources.providers();
+    if providers.is_empty() {
+        return Err("no provider to query".into());
+    }
+    let progress = Progress::new(&providers);
+    let results = costs::fetch_all_with_progress(&sources, window, &|provider, records| {
+        progress.update(provider, records)
+    })
+    .await;
+    progress.finish();
+
+    let report = Report::build(window, args.group_by, &results)?;
+    print!("{}", report.render(args.format)?);
+    for status in &report.providers {
+        for error in &status.errors {
+            eprintln!(
+                "usage-report: {} failed ({} records fetched before): {error}",
+                status.provider, status.records
+            );
+        }
+    }
+    Ok(if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -48,7 +48,7 @@ macro_rules! provider_client {
                 result: &reqwest::Result<reqwest::Response>,
                 _info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
-                $crate::transport::check_error_body(result)
+                $crate::transport::check_error_body::<types::ErrorResponse, E>(result)
             }
 
             async fn exec(

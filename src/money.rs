@@ -70,6 +70,12 @@ impl FromStr for Amount {
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let text = text.trim();
     if let Ok(value) = Decimal::from_str(text) {
+        // `from_str` rounds digits beyond Decimal's 28 places of scale; a value that would lose
+        // a non-zero digit (1e-300 written out) is refused rather than changed.
+        let fraction = text.split_once('.').map_or("", |(_, f)| f);
+        if fraction.bytes().skip(28).any(|b| b != b'0') {
+            return None;
+        }
         return Some(value);
     }
     if let Ok(value) = Decimal::from_scientific(text) {
@@ -338,7 +344,16 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_number() {
         for bad in [
-            "\"NaN\"", "\"abc\"", "\"\"", "\"1e\"", "true", "null", "\"0E\"",
+            "\"NaN\"",
+            "\"abc\"",
+            "\"\"",
+            "\"1e\"",
+            "true",
+            "null",
+            "\"0E\"",
+            "1e-300",
+            "\"1e-300\"",
+            "\"0.00000000000000000000000000001\"",
         ] {
             assert!(serde_json::from_str::<Amount>(bad).is_err(), "{bad}");
         }

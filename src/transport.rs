@@ -120,17 +120,18 @@ pub(crate) fn clean_request(request: &mut reqwest::Request) {
     request.headers_mut().remove("api-version");
 }
 
-/// Turns an error status whose body is not JSON (an HTML page from a proxy, an empty body) into
-/// `UnexpectedResponse`, which keeps status, headers and body. Without this, progenitor would try
-/// to decode it as the error schema and report only a JSON error, losing the status.
+/// Turns an error status whose body is not the provider's error schema (an HTML page from a
+/// proxy, an empty body, unexpected JSON) into `UnexpectedResponse`, which keeps status, headers
+/// and body. Without this, progenitor would fail to decode it as the error schema and report only
+/// a JSON error, losing the status.
 // The error type is progenitor's, as the `post` hook's signature requires.
 #[allow(clippy::result_large_err)]
-pub(crate) fn check_error_body<E>(
+pub(crate) fn check_error_body<Expected: serde::de::DeserializeOwned, E>(
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), progenitor_client::Error<E>> {
     let Ok(response) = result else { return Ok(()) };
-    match response.extensions().get::<NonJsonErrorBody>() {
-        Some(NonJsonErrorBody(body)) => {
+    match response.extensions().get::<ErrorBody>() {
+        Some(ErrorBody(body)) if serde_json::from_slice::<Expected>(body).is_err() => {
             let mut copy = http::Response::new(body.clone());
             *copy.status_mut() = response.status();
             *copy.headers_mut() = response.headers().clone();
@@ -138,13 +139,13 @@ pub(crate) fn check_error_body<E>(
                 reqwest::Response::from(copy),
             ))
         }
-        None => Ok(()),
+        _ => Ok(()),
     }
 }
 
-/// Marks a buffered error response whose body is not JSON.
+/// The buffered body of an error response.
 #[derive(Clone)]
-struct NonJsonErrorBody(bytes::Bytes);
+struct ErrorBody(bytes::Bytes);
 
 /// Reads the body of an error response into memory (error bodies are small) so that
 /// [`check_error_body`] can look at it; success bodies stream on untouched.
@@ -163,14 +164,11 @@ async fn buffer_error_body(
     let version = response.version();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok();
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    if !is_json {
-        rebuilt.extensions_mut().insert(NonJsonErrorBody(body));
-    }
+    rebuilt.extensions_mut().insert(ErrorBody(body));
     Ok(reqwest::Response::from(rebuilt))
 }
 

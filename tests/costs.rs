@@ -196,7 +196,13 @@ mod northflank {
         let team = entry_records(&page.data.usage, Some("acme-platform")).unwrap();
         assert_eq!(
             team[0].scope,
-            scope(NorthflankPart::Total, Some("acme-platform"), None, None, None)
+            scope(
+                NorthflankPart::Total,
+                Some("acme-platform"),
+                None,
+                None,
+                None
+            )
         );
         let last = entry_records(&list("list_usage.last_page.json").data.usage, None).unwrap();
         assert_amounts(&last, &["0.000417"]);
@@ -217,10 +223,34 @@ mod northflank {
         assert_eq!(
             scopes,
             [
-                scope(NorthflankPart::Paas, team, project, Some("service"), Some("api-gateway")),
-                scope(NorthflankPart::Paas, team, project, Some("service"), Some("invoice-worker")),
-                scope(NorthflankPart::Paas, team, project, Some("addon"), Some("postgres-main")),
-                scope(NorthflankPart::Paas, team, project, Some("job"), Some("nightly-reconcile")),
+                scope(
+                    NorthflankPart::Paas,
+                    team,
+                    project,
+                    Some("service"),
+                    Some("api-gateway")
+                ),
+                scope(
+                    NorthflankPart::Paas,
+                    team,
+                    project,
+                    Some("service"),
+                    Some("invoice-worker")
+                ),
+                scope(
+                    NorthflankPart::Paas,
+                    team,
+                    project,
+                    Some("addon"),
+                    Some("postgres-main")
+                ),
+                scope(
+                    NorthflankPart::Paas,
+                    team,
+                    project,
+                    Some("job"),
+                    Some("nightly-reconcile")
+                ),
                 scope(NorthflankPart::Byoc, None, None, None, None),
             ]
         );
@@ -236,7 +266,13 @@ mod northflank {
         assert_amounts(&records, &["0.214775", "0.7475", "0.815689"]);
         assert_eq!(
             records[1].scope,
-            scope(NorthflankPart::Paas, Some("acme-platform"), Some("ml-inference"), None, None)
+            scope(
+                NorthflankPart::Paas,
+                Some("acme-platform"),
+                Some("ml-inference"),
+                None,
+                None
+            )
         );
         let filtered = drilldown_records(&get("get_usage.resource_type_filtered.json")).unwrap();
         assert_amounts(&filtered, &["0.037569", "0.0525", "0.815689"]);
@@ -322,9 +358,11 @@ mod phala {
             costs::totals_by_currency(&records).unwrap()["USD"],
             page.total_cost.value()
         );
-        assert!(usage_records("app", &self::page("get_app_usage.minimal.json").usage)
-            .unwrap()
-            .is_empty());
+        assert!(
+            usage_records("app", &self::page("get_app_usage.minimal.json").usage)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -406,7 +444,12 @@ fn an_overflowing_sum_is_an_error() {
 
 #[test]
 fn a_record_serializes_its_amount_as_exact_text() {
-    let record = record(Provider::Phala, "2026-11-03T00:00:00Z", dec("0.013888"), "USD");
+    let record = record(
+        Provider::Phala,
+        "2026-11-03T00:00:00Z",
+        dec("0.013888"),
+        "USD",
+    );
     let json = serde_json::to_value(&record).unwrap();
     assert_eq!(json["amount"], "0.013888");
     assert_eq!(json["provider"], "phala");

@@ -498,6 +498,17 @@ impl DemoServer {
         DemoServer { server }
     }
 
+    /// The paths of every request received so far, in order.
+    pub async fn request_paths(&self) -> Vec<String> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|request| request.url.path().to_string())
+            .collect()
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()

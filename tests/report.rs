@@ -1,0 +1,242 @@
+//! The usage report on the embedded demo server: every provider through its real client and
+//! paging, totals checked against sums computed here from the demo data, and the three output
+//! formats checked against each other.
+#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+
+#[path = "../examples/demo/mod.rs"]
+mod demo;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use demo::report::{Format, GroupBy, Report};
+use demo::{DemoData, DemoServer};
+use rust_decimal::Decimal;
+use usage_bindings::costs::{self, NorthflankSource, ProviderCosts, Window};
+use usage_bindings::{northflank, Provider, RetryPolicy};
+
+fn window() -> Window {
+    let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+    Window::days(day("2026-11-01"), day("2026-11-07")).unwrap()
+}
+
+/// The totals per provider, summed here from the demo's own values (Northflank's cents
+/// divided by 100 here, not through the crate's conversion).
+fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
+    let hundred = Decimal::from(100);
+    BTreeMap::from([
+        (Provider::OpenAi, data.openai.iter().map(|c| c.value).sum()),
+        (
+            Provider::Northflank,
+            data.northflank
+                .iter()
+                .map(|e| (e.paas_total() + e.byoc_total()) / hundred)
+                .sum(),
+        ),
+        (Provider::Phala, data.phala.iter().map(|u| u.cost).sum()),
+    ])
+}
+
+async fn fetch_demo() -> (DemoServer, Vec<ProviderCosts>) {
+    let server = DemoServer::start(window()).await;
+    let sources = server.sources().unwrap();
+    let results = costs::fetch_all(&sources, window()).await;
+    (server, results)
+}
+
+#[tokio::test]
+async fn totals_per_provider_equal_the_demo_data() {
+    let (server, results) = fetch_demo().await;
+    let data = DemoData::generate(window());
+    // 7 days: 5 OpenAI lines a day, 168 Northflank hours, Phala 2 replicas × (compute +
+    // storage every hour + gpu 16 hours a day) + 1 web instance × (compute + storage).
+    assert_eq!(data.openai.len(), 35);
+    assert_eq!(data.northflank.len(), 168);
+    assert_eq!(data.phala.len(), 7 * (2 * (24 + 24 + 16) + 48));
+
+    let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
+    assert_eq!(
+        providers,
+        [Provider::OpenAi, Provider::Northflank, Provider::Phala]
+    );
+    for result in &results {
+        assert!(result.is_complete(), "{:?}", result.errors);
+    }
+    let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
+    assert_eq!(counts, [35, 168, 1232]);
+
+    let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
+    let totals = costs::totals_by_provider(&all).unwrap();
+    for (provider, expected) in expected_totals(&data) {
+        assert_eq!(
+            totals[&(provider, "USD".to_string())],
+            expected,
+            "{provider}"
+        );
+    }
+    // Every record is inside the window, and there are no other currencies.
+    assert!(all
+        .iter()
+        .all(|r| r.period_start >= window().start && r.period_end <= window().end));
+    assert_eq!(totals.len(), 3);
+
+    // Every provider was walked over several pages.
+    let paths = server.request_paths().await;
+    let count = |prefix: &str| paths.iter().filter(|p| p.starts_with(prefix)).count();
+    assert_eq!(count("/organization/costs"), 4); // 7 buckets, 2 a page
+    assert_eq!(count("/v1/billing/usage"), 4); // 168 entries, 48 a page
+    assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[0])), 2); // 896 records
+    assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
+}
+
+fn parse_csv(text: &str) -> Vec<(String, String, Decimal, usize)> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            (
+                row[0].to_string(),
+                row[1].to_string(),
+                row[2].parse().unwrap(),
+                row[3].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn csv_json_and_table_agree() {
+    let (_server, results) = fetch_demo().await;
+    let data = DemoData::generate(window());
+    let grand_total: Decimal = expected_totals(&data).values().sum();
+    for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
+        let report = Report::build(window(), group_by, &results).unwrap();
+        assert!(!report.has_errors());
+        let table = report.render(Format::Table).unwrap();
+        let csv_rows = parse_csv(&report.render(Format::Csv).unwrap());
+        let json: serde_json::Value =
+            serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+
+        // CSV: the rows sum to the grand total computed from the demo data.
+        let csv_total: Decimal = csv_rows.iter().map(|row| row.2).sum();
+        assert_eq!(csv_total, grand_total, "{group_by}");
+        let csv_records: usize = csv_rows.iter().map(|row| row.3).sum();
+        assert_eq!(csv_records, 35 + 168 + 1232);
+
+        // JSON: the same rows, amounts as exact strings, and the same total.
+        let json_rows: Vec<(String, String, Decimal, usize)> = json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row["group"].as_str().unwrap().to_string(),
+                    row["currency"].as_str().unwrap().to_string(),
+                    row["amount"].as_str().unwrap().parse().unwrap(),
+                    row["records"].as_u64().unwrap() as usize,
+                )
+            })
+            .collect();
+        assert_eq!(json_rows, csv_rows, "{group_by}");
+        assert_eq!(
+            json["totals"]["USD"]
+                .as_str()
+                .unwrap()
+                .parse::<Decimal>()
+                .unwrap(),
+            grand_total
+        );
+        assert_eq!(json["group_by"], group_by.to_string());
+
+        // Table: one line per row with the same group and amount, and the total line.
+        for (group, currency, amount, records) in &csv_rows {
+            let line = table
+                .lines()
+                .filter(|line| line.starts_with('│'))
+                .find(|line| line.split('┆').next().unwrap().trim_matches(['│', ' ']) == group)
+                .unwrap_or_else(|| panic!("no table line for {group}:\n{table}"));
+            let cells: Vec<&str> = line.trim_matches('│').split('┆').map(str::trim).collect();
+            assert_eq!(cells[1], currency);
+            assert_eq!(cells[2].parse::<Decimal>().unwrap(), *amount);
+            assert_eq!(cells[3], records.to_string());
+        }
+        let total_line = table.lines().find(|l| l.contains("TOTAL")).unwrap();
+        assert!(
+            total_line.contains(&grand_total.to_string()),
+            "{total_line}"
+        );
+    }
+
+    // By provider, the rows are the providers' totals.
+    let report = Report::build(window(), GroupBy::Provider, &results).unwrap();
+    let rows = parse_csv(&report.render(Format::Csv).unwrap());
+    let expected = expected_totals(&data);
+    let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
+    for (provider, total) in expected {
+        assert_eq!(by_name[&provider.to_string()], total);
+    }
+}
+
+#[tokio::test]
+async fn one_failing_provider_hides_nothing_of_the_others() {
+    let server = DemoServer::start(window()).await;
+    // A server that knows no route: Northflank answers 404.
+    let broken = wiremock::MockServer::start().await;
+    let mut sources = server.sources().unwrap();
+    sources.northflank = Some(NorthflankSource {
+        client: northflank::Client::from_config(
+            northflank::Config::new("nf-demo-token")
+                .base_url(broken.uri())
+                .retry(RetryPolicy::disabled()),
+        )
+        .unwrap(),
+        team: None,
+    });
+    let results = costs::fetch_all(&sources, window()).await;
+    let northflank = &results[1];
+    assert_eq!(northflank.provider, Provider::Northflank);
+    assert!(northflank.records.is_empty());
+    assert_eq!(northflank.errors.len(), 1);
+    assert_eq!(northflank.errors[0].status(), Some(404));
+
+    let report = Report::build(window(), GroupBy::Provider, &results).unwrap();
+    assert!(report.has_errors());
+    let json: serde_json::Value =
+        serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+    let statuses = json["providers"].as_array().unwrap();
+    assert_eq!(statuses[1]["provider"], "northflank");
+    assert!(statuses[1]["errors"][0].as_str().unwrap().contains("404"));
+    // The others are all there.
+    let data = DemoData::generate(window());
+    let expected = expected_totals(&data);
+    let rows = parse_csv(&report.render(Format::Csv).unwrap());
+    let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
+    assert_eq!(by_name.len(), 2);
+    assert_eq!(by_name["OpenAI"], expected[&Provider::OpenAi]);
+    assert_eq!(by_name["Phala Cloud"], expected[&Provider::Phala]);
+}
+
+#[tokio::test]
+async fn a_failing_phala_app_does_not_hide_the_next_app() {
+    let server = DemoServer::start(window()).await;
+    let mut sources = server.sources().unwrap();
+    sources.openai = None;
+    sources.northflank = None;
+    if let Some(phala) = &mut sources.phala {
+        phala.app_ids.insert(0, "no-such-app".to_string());
+    }
+    let results = costs::fetch_all(&sources, window()).await;
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].errors.len(), 1);
+    assert_eq!(results[0].errors[0].status(), Some(404));
+    assert_eq!(results[0].records.len(), 1232);
+}
+
+#[test]
+fn the_default_window_is_the_last_seven_whole_days() {
+    let today = "2026-11-25".parse::<NaiveDate>().unwrap();
+    let window = demo::last_seven_days(today).unwrap();
+    assert_eq!(window.start.to_rfc3339(), "2026-11-18T00:00:00+00:00");
+    assert_eq!(window.end.to_rfc3339(), "2026-11-25T00:00:00+00:00");
+}

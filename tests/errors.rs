@@ -1,0 +1,407 @@
+#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+//! The crate error over a local mock server: status, message, code and request id from each
+//! provider's envelope; non-JSON and off-schema error bodies; the JSON path of a body that does
+//! not decode; one-sentence `Display`; no key anywhere.
+
+mod pages;
+
+use pages::*;
+use serde_json::json;
+use usage_bindings::prelude::*;
+use usage_bindings::{Error, Provider, RetryPolicy};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const APP: &str = "app-9f3c2a";
+
+const HTML_502: &str = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.3</center>\n</body>\n</html>\n";
+
+async fn serving(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    requests(server).await.len()
+}
+
+/// The checks every error gets: one sentence, no key anywhere.
+fn check(error: &Error) {
+    let text = error.to_string();
+    assert!(!text.contains('\n'), "more than one line: {text:?}");
+    assert!(!text.is_empty());
+    assert_error_keeps_keys(error);
+}
+
+async fn openai_error(response: ResponseTemplate) -> Error {
+    let server = serving(response).await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+    let error = client
+        .usage_completions()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap_err();
+    check(&error);
+    error
+}
+
+async fn northflank_error(response: ResponseTemplate) -> Error {
+    let server = serving(response).await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let error = client.list_usage().fetch().await.unwrap_err();
+    check(&error);
+    error
+}
+
+async fn phala_error(response: ResponseTemplate) -> Error {
+    let server = serving(response).await;
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let error = client
+        .get_app_usage()
+        .app_id(APP)
+        .fetch()
+        .await
+        .unwrap_err();
+    check(&error);
+    error
+}
+
+fn html(status: u16) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(HTML_502, "text/html")
+}
+
+#[tokio::test]
+async fn an_html_502_keeps_its_status_and_an_excerpt() {
+    for (provider, error) in [
+        (Provider::OpenAi, openai_error(html(502)).await),
+        (Provider::Northflank, northflank_error(html(502)).await),
+        (Provider::Phala, phala_error(html(502)).await),
+    ] {
+        let api = error.api().unwrap_or_else(|| panic!("{error:?}"));
+        assert_eq!(api.provider, provider);
+        assert_eq!(api.status, 502);
+        assert_eq!(error.status(), Some(502));
+        assert_eq!(api.message, None);
+        assert_eq!(api.body, None);
+        let excerpt = api.excerpt.as_deref().unwrap();
+        assert!(excerpt.starts_with("<!DOCTYPE html> <html>"), "{excerpt}");
+        assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        assert!(excerpt.chars().count() <= 201, "{excerpt}");
+        let text = error.to_string();
+        assert!(text.contains("HTTP 502 Bad Gateway"), "{text}");
+        assert!(text.contains("not JSON"), "{text}");
+        assert!(text.contains(provider.to_string().as_str()), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_long_html_page_is_cut_short() {
+    let page = format!("<html><body>{}</body></html>", "x".repeat(5000));
+    let error = northflank_error(ResponseTemplate::new(503).set_body_raw(page, "text/html")).await;
+    let excerpt = error.api().unwrap().excerpt.clone().unwrap();
+    assert_eq!(
+        excerpt.chars().count(),
+        201,
+        "200 characters and an ellipsis"
+    );
+    assert!(excerpt.ends_with('…'));
+    assert!(error.to_string().len() < 400);
+}
+
+#[tokio::test]
+async fn an_empty_error_body_says_so() {
+    let error = openai_error(ResponseTemplate::new(500)).await;
+    assert_eq!(error.status(), Some(500));
+    assert!(error.to_string().contains("empty body"), "{error}");
+}
+
+#[tokio::test]
+async fn an_html_502_is_retried_then_reported() {
+    let server = serving(html(502)).await;
+    let client = phala_client(&server, fast_retry().max_attempts(3));
+    let error = client
+        .get_app_usage()
+        .app_id(APP)
+        .fetch()
+        .await
+        .unwrap_err();
+    check(&error);
+    assert_eq!(error.status(), Some(502));
+    assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn openai_envelope_and_request_id_header() {
+    let error = openai_error(
+        ResponseTemplate::new(403)
+            .insert_header("x-request-id", "req_7c0ffee")
+            .set_body_json(json!({
+                "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.usage.read.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "missing_scope"
+                }
+            })),
+    )
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 403);
+    assert_eq!(api.operation, "usage_completions");
+    assert_eq!(api.code.as_deref(), Some("missing_scope"));
+    assert_eq!(api.kind.as_deref(), Some("invalid_request_error"));
+    assert_eq!(api.request_id.as_deref(), Some("req_7c0ffee"));
+    assert!(api.message.as_deref().unwrap().contains("Missing scopes"));
+    let text = error.to_string();
+    assert!(text.contains("HTTP 403 Forbidden"), "{text}");
+    assert!(text.contains("Missing scopes: api.usage.read"), "{text}");
+    assert!(text.contains("missing_scope"), "{text}");
+    assert!(text.contains("req_7c0ffee"), "{text}");
+}
+
+#[tokio::test]
+async fn northflank_error_id_is_the_request_id() {
+    let error = northflank_error(ResponseTemplate::new(404).set_body_json(json!({
+        "error": {
+            "status": 404,
+            "message": "Team not found",
+            "id": "nf-req-4a1b",
+            "details": {"teamId": "nope"}
+        }
+    })))
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 404);
+    assert_eq!(api.message.as_deref(), Some("Team not found"));
+    assert_eq!(api.request_id.as_deref(), Some("nf-req-4a1b"));
+    assert!(error.to_string().contains("nf-req-4a1b"), "{error}");
+    assert!(error.to_string().contains("Team not found"), "{error}");
+}
+
+#[tokio::test]
+async fn phala_request_id_from_the_body_or_the_header() {
+    let error = phala_error(ResponseTemplate::new(403).set_body_json(json!({
+        "error_code": "ERR-01-003",
+        "message": "API key lacks the billing:read scope",
+        "details": [],
+        "suggestions": [],
+        "links": [],
+        "request_id": "req_8f3a2c71d9e04b56"
+    })))
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 403);
+    assert_eq!(api.code.as_deref(), Some("ERR-01-003"));
+    assert_eq!(
+        api.message.as_deref(),
+        Some("API key lacks the billing:read scope")
+    );
+    assert_eq!(api.request_id.as_deref(), Some("req_8f3a2c71d9e04b56"));
+
+    let error = phala_error(
+        ResponseTemplate::new(404)
+            .insert_header("X-Request-ID", "req_from_header_01")
+            .set_body_json(json!({"detail": "App not found"})),
+    )
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 404);
+    assert_eq!(api.message.as_deref(), Some("App not found"));
+    assert_eq!(api.request_id.as_deref(), Some("req_from_header_01"));
+
+    // A 500 the spec does not list, with the detail form.
+    let error = phala_error(
+        ResponseTemplate::new(500)
+            .set_body_json(json!({"detail": "Internal error", "request_id": "req_500"})),
+    )
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 500);
+    assert_eq!(api.message.as_deref(), Some("Internal error"));
+    assert_eq!(api.request_id.as_deref(), Some("req_500"));
+}
+
+#[tokio::test]
+async fn phala_422_names_each_location() {
+    let error = phala_error(ResponseTemplate::new(422).set_body_json(json!({
+        "detail": [
+            {
+                "type": "less_than_equal",
+                "loc": ["query", "limit"],
+                "msg": "Input should be less than or equal to 5000",
+                "input": "10000",
+                "ctx": {"le": 5000}
+            },
+            {
+                "type": "missing",
+                "loc": ["body", "filters", 2, "field"],
+                "msg": "Field required",
+                "input": {"op": "eq"}
+            }
+        ]
+    })))
+    .await;
+    let api = error.api().unwrap();
+    assert_eq!(api.status, 422);
+    let message = api.message.as_deref().unwrap();
+    assert!(
+        message.contains("query.limit: Input should be less than or equal to 5000"),
+        "{message}"
+    );
+    assert!(
+        message.contains("body.filters.2.field: Field required"),
+        "{message}"
+    );
+    assert!(error.to_string().contains("query.limit"), "{error}");
+}
+
+#[tokio::test]
+async fn a_json_error_body_off_the_envelope_keeps_its_status() {
+    // A proxy or gateway answering JSON that is not the provider's error envelope.
+    let gateway = || {
+        ResponseTemplate::new(503).set_body_json(json!({
+            "message": "upstream connect error",
+            "code": "gateway_timeout"
+        }))
+    };
+    for error in [
+        openai_error(gateway()).await,
+        northflank_error(gateway()).await,
+        phala_error(gateway()).await,
+    ] {
+        assert_eq!(error.status(), Some(503), "{error:?}");
+        let api = error.api().unwrap();
+        assert!(api.body.is_some(), "{api:?}");
+        assert!(error.to_string().contains("503"), "{error}");
+    }
+
+    // OpenAI's envelope without its required `type`.
+    let error = openai_error(
+        ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "Invalid key"}})),
+    )
+    .await;
+    assert_eq!(error.status(), Some(401), "{error:?}");
+    assert_eq!(error.api().unwrap().message.as_deref(), Some("Invalid key"));
+}
+
+#[tokio::test]
+async fn a_wrong_type_deep_in_a_200_names_its_path() {
+    let mut body = openai_page(&[1_730_419_200, 1_730_505_600], None);
+    body["data"][1]["results"][1]["input_tokens"] = json!("many");
+    let error = openai_error(ResponseTemplate::new(200).set_body_json(body)).await;
+    let Error::Decode {
+        provider,
+        operation,
+        path,
+        message,
+    } = &error
+    else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(*provider, Provider::OpenAi);
+    assert_eq!(*operation, "usage_completions");
+    assert_eq!(path, "data[1].results[1].input_tokens");
+    assert!(
+        message.contains("many") || message.contains("string"),
+        "{message}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("usage_completions"), "{text}");
+    assert!(text.contains("data[1].results[1].input_tokens"), "{text}");
+    assert_eq!(error.status(), None);
+
+    // A costs result whose failing field sorts before `object`, among results of another type.
+    let mut body = openai_page(&[1_730_419_200], None);
+    body["data"][0]["results"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "object": "organization.costs.result",
+            "amount": {"value": 1.5, "currency": "usd"},
+            "line_item": 7,
+            "project_id": "proj_1"
+        }));
+    let error = openai_error(ResponseTemplate::new(200).set_body_json(body)).await;
+    let Error::Decode { path, .. } = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(path, "data[0].results[2].line_item");
+
+    let mut body = northflank_page(&[1000, 999], None);
+    body["data"]["usage"][1]["timestamp"] = json!("yesterday");
+    let error = northflank_error(ResponseTemplate::new(200).set_body_json(body)).await;
+    let Error::Decode {
+        path, operation, ..
+    } = &error
+    else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(*operation, "list_usage");
+    assert_eq!(path, "data.usage[1].timestamp");
+
+    let mut body = phala_page(0..3);
+    body["usage"][2]["project_id"] = json!({"id": 4821});
+    let error = phala_error(ResponseTemplate::new(200).set_body_json(body)).await;
+    let Error::Decode {
+        path, operation, ..
+    } = &error
+    else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(*operation, "get_app_usage");
+    assert_eq!(path, "usage[2].project_id");
+}
+
+#[tokio::test]
+async fn a_decode_error_in_a_stream_names_the_page_and_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(northflank_page(&[5], Some("c2"))))
+        .mount(&server)
+        .await;
+    let mut broken = northflank_page(&[4], None);
+    broken["pagination"]["hasNextPage"] = json!("no");
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::query_param("cursor", "c2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(broken))
+        .mount(&server)
+        .await;
+    let client = northflank_client(&server, fast_retry());
+    let items: Vec<_> = futures::StreamExt::collect::<Vec<_>>(client.list_usage().stream()).await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].as_ref().unwrap().timestamp, Some(5.0));
+    let error = items[1].as_ref().unwrap_err();
+    check(error);
+    let Error::Page { page, source, .. } = error else {
+        panic!("expected a page error, got {error:?}");
+    };
+    assert_eq!(page, "cursor \"c2\"");
+    let Error::Decode { path, .. } = source.as_ref() else {
+        panic!("expected a decode error inside, got {source:?}");
+    };
+    assert_eq!(path, "pagination.hasNextPage");
+    // A body that does not decode is not retried.
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn invalid_configuration_never_echoes_the_key() {
+    let bad_key = format!("{OPENAI_KEY}\nX-Injected: 1");
+    let error = usage_bindings::openai::Client::from_config(usage_bindings::openai::Config::new(
+        bad_key.as_str(),
+    ))
+    .unwrap_err();
+    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+    check(&error);
+    let error = usage_bindings::phala::Client::from_config(usage_bindings::phala::Config::new(
+        format!("{PHALA_KEY}\r\n"),
+    ))
+    .unwrap_err();
+    check(&error);
+}

@@ -1,0 +1,192 @@
+//! Helpers shared by the paging, retry and error tests: clients against a mock server with short
+//! backoffs, multi-page bodies built in code, and the key check.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use usage_bindings::{northflank, openai, phala, RetryPolicy};
+use wiremock::{MockServer, Request};
+
+/// Keys that must never show up in a `Debug` or `Display` of anything.
+pub const OPENAI_KEY: &str = "sk-admin-SEKRIT-openai-4f8a";
+pub const NORTHFLANK_KEY: &str = "nf-SEKRIT-northflank-91c2";
+pub const PHALA_KEY: &str = "phak_SEKRIT_phala_07de";
+pub const KEYS: [&str; 3] = [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY];
+
+/// Retries as by default, with backoffs short enough for tests.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(40))
+}
+
+pub fn openai_config(server: &MockServer, retry: RetryPolicy) -> openai::Config {
+    openai::Config::new(OPENAI_KEY)
+        .base_url(format!("{}/v1", server.uri()))
+        .retry(retry)
+}
+
+pub fn openai_client(server: &MockServer, retry: RetryPolicy) -> openai::Client {
+    openai::Client::from_config(openai_config(server, retry)).unwrap()
+}
+
+pub fn northflank_config(server: &MockServer, retry: RetryPolicy) -> northflank::Config {
+    northflank::Config::new(NORTHFLANK_KEY)
+        .base_url(server.uri())
+        .retry(retry)
+}
+
+pub fn northflank_client(server: &MockServer, retry: RetryPolicy) -> northflank::Client {
+    northflank::Client::from_config(northflank_config(server, retry)).unwrap()
+}
+
+pub fn phala_config(server: &MockServer, retry: RetryPolicy) -> phala::Config {
+    phala::Config::new(PHALA_KEY)
+        .base_url(server.uri())
+        .retry(retry)
+}
+
+pub fn phala_client(server: &MockServer, retry: RetryPolicy) -> phala::Client {
+    phala::Client::from_config(phala_config(server, retry)).unwrap()
+}
+
+/// One OpenAI completions bucket per start time (a day wide), each with two results whose
+/// `input_tokens` are `start` and `start + 1`, so every result is told apart.
+pub fn openai_page(starts: &[i64], next_page: Option<&str>) -> Value {
+    let data: Vec<Value> = starts
+        .iter()
+        .map(|&start| {
+            json!({
+                "object": "bucket",
+                "start_time": start,
+                "end_time": start + 86_400,
+                "results": [
+                    {
+                        "object": "organization.usage.completions.result",
+                        "input_tokens": start,
+                        "output_tokens": 1,
+                        "num_model_requests": 1
+                    },
+                    {
+                        "object": "organization.usage.completions.result",
+                        "input_tokens": start + 1,
+                        "output_tokens": 2,
+                        "num_model_requests": 1
+                    }
+                ]
+            })
+        })
+        .collect();
+    json!({
+        "object": "page",
+        "data": data,
+        "has_more": next_page.is_some(),
+        "next_page": next_page,
+    })
+}
+
+/// A Northflank list usage page with one entry per timestamp.
+pub fn northflank_page(timestamps: &[i64], cursor: Option<&str>) -> Value {
+    let usage: Vec<Value> = timestamps
+        .iter()
+        .map(|&timestamp| {
+            json!({
+                "timestamp": timestamp,
+                "paasUsage": { "price": { "total": 1.5, "cpu": 1, "memory": 0.5 } },
+            })
+        })
+        .collect();
+    json!({
+        "data": { "usage": usage },
+        "pagination": {
+            "hasNextPage": cursor.is_some(),
+            "cursor": cursor,
+            "count": timestamps.len(),
+        },
+    })
+}
+
+/// A Phala usage page with one record per number, told apart by `instance_id` `inst-<n>`.
+pub fn phala_page(records: std::ops::Range<u64>) -> Value {
+    let usage: Vec<Value> = records
+        .clone()
+        .map(|n| {
+            json!({
+                "instance_id": format!("inst-{n}"),
+                "project_id": 4821,
+                "team_id": 1377,
+                "timestamp": "2026-11-03T14:00:00Z",
+                "event_type": "cvm_metered",
+                "cost": 0.058,
+                "details": null,
+                "usage_type": "compute",
+                "billing_start": "2026-11-03",
+                "billing_end": "2026-11-03",
+                "duration_minutes": 60,
+                "billing_key": format!("key:{n}"),
+                "billing_hour": "2026-11-03 14:00:00",
+                "billing_day": "2026-11-03"
+            })
+        })
+        .collect();
+    json!({ "usage": usage, "total": records.end - records.start, "total_cost": 0.058 })
+}
+
+/// The query pairs of every request the server received, in order, sorted within a request.
+pub async fn queries(server: &MockServer) -> Vec<Vec<(String, String)>> {
+    requests(server)
+        .await
+        .iter()
+        .map(|request| {
+            let mut pairs: Vec<(String, String)> = request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            pairs.sort();
+            pairs
+        })
+        .collect()
+}
+
+pub async fn requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// Sorted owned pairs, to compare with [`queries`].
+pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Asserts that no key appears in `text`.
+pub fn assert_no_key(text: &str) {
+    for key in KEYS {
+        assert!(!text.contains(key), "a key leaked into: {text}");
+    }
+    assert!(
+        !text.contains("SEKRIT"),
+        "part of a key leaked into: {text}"
+    );
+}
+
+/// Asserts that neither `Display` nor `Debug` of `error` (nor of its sources) shows a key.
+pub fn assert_error_keeps_keys(error: &usage_bindings::Error) {
+    assert_no_key(&error.to_string());
+    assert_no_key(&format!("{error:?}"));
+    assert_no_key(&format!("{error:#?}"));
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        assert_no_key(&inner.to_string());
+        assert_no_key(&format!("{inner:?}"));
+        source = inner.source();
+    }
+}

@@ -1,0 +1,502 @@
+#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+//! Auto-pagination over a local mock server: every record of every page exactly once and in
+//! order, the page parameters on the wire, one request per page, lazy fetching, a rate limit in
+//! the middle of a walk, and a page that fails for good.
+
+mod pages;
+
+use std::num::NonZeroU64;
+
+use futures::{StreamExt, TryStreamExt};
+use pages::*;
+use usage_bindings::openai::types::UsageResult;
+use usage_bindings::prelude::*;
+use usage_bindings::{Error, Provider, RetryPolicy};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const START: i64 = 1_730_419_200;
+const DAY: i64 = 86_400;
+const APP: &str = "app-9f3c2a";
+
+fn ok(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI: `page=<next_page>` while `has_more`
+
+/// Three pages of two, two and one buckets; the cursors need percent-encoding.
+async fn openai_three_pages() -> MockServer {
+    let server = MockServer::start().await;
+    let usage = || Mock::given(method("GET")).and(path("/v1/organization/usage/completions"));
+    usage()
+        .and(query_param_is_missing("page"))
+        .respond_with(ok(openai_page(&[START, START + DAY], Some("pg/2+a=="))))
+        .mount(&server)
+        .await;
+    usage()
+        .and(query_param("page", "pg/2+a=="))
+        .respond_with(ok(openai_page(
+            &[START + 2 * DAY, START + 3 * DAY],
+            Some("pg/3+b=="),
+        )))
+        .mount(&server)
+        .await;
+    usage()
+        .and(query_param("page", "pg/3+b=="))
+        .respond_with(ok(openai_page(&[START + 4 * DAY], None)))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn openai_expected_queries() -> Vec<Vec<(String, String)>> {
+    let start = START.to_string();
+    vec![
+        pairs(&[("start_time", &start), ("limit", "2")]),
+        pairs(&[("start_time", &start), ("limit", "2"), ("page", "pg/2+a==")]),
+        pairs(&[("start_time", &start), ("limit", "2"), ("page", "pg/3+b==")]),
+    ]
+}
+
+#[tokio::test]
+async fn openai_stream_yields_every_bucket_once_in_order() {
+    let server = openai_three_pages().await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+    let buckets: Vec<_> = client
+        .usage_completions()
+        .start_time(START)
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let starts: Vec<i64> = buckets.iter().map(|b| b.start_time).collect();
+    let expected: Vec<i64> = (0..5).map(|d| START + d * DAY).collect();
+    assert_eq!(starts, expected);
+    for bucket in &buckets {
+        assert_eq!(bucket.end_time, bucket.start_time + DAY);
+        assert_eq!(bucket.results.len(), 2);
+    }
+    assert_eq!(queries(&server).await, openai_expected_queries());
+}
+
+#[tokio::test]
+async fn openai_results_are_flattened_with_their_bucket() {
+    let server = openai_three_pages().await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+    let results: Vec<_> = client
+        .usage_completions()
+        .start_time(START)
+        .limit(2)
+        .results()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let seen: Vec<(i64, i64, i64)> = results
+        .iter()
+        .map(|item| {
+            let UsageResult::UsageCompletionsResult(result) = &item.result else {
+                panic!("expected a completions result, got {:?}", item.result);
+            };
+            (item.start_time, item.end_time, result.input_tokens)
+        })
+        .collect();
+    let expected: Vec<(i64, i64, i64)> = (0..5)
+        .flat_map(|d| {
+            let start = START + d * DAY;
+            [(start, start + DAY, start), (start, start + DAY, start + 1)]
+        })
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(queries(&server).await, openai_expected_queries());
+}
+
+#[tokio::test]
+async fn openai_pages_are_fetched_lazily() {
+    let server = openai_three_pages().await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+    let stream = client.usage_completions().start_time(START).stream();
+    futures::pin_mut!(stream);
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.start_time, START);
+    assert_eq!(requests(&server).await.len(), 1);
+
+    let results = client.usage_completions().start_time(START).results();
+    futures::pin_mut!(results);
+    let first = results.try_next().await.unwrap().unwrap();
+    assert_eq!(first.start_time, START);
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Northflank: `cursor=<pagination.cursor>` while `hasNextPage`
+
+async fn northflank_three_pages(api_path: &str) -> MockServer {
+    let server = MockServer::start().await;
+    mount_northflank_pages(&server, api_path).await;
+    server
+}
+
+/// Pages of three, three and one entries at no cursor, `c2==` and `c3==`.
+async fn mount_northflank_pages(server: &MockServer, api_path: &str) {
+    let usage = || Mock::given(method("GET")).and(path(api_path.to_string()));
+    usage()
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ok(northflank_page(&[1000, 999, 998], Some("c2=="))))
+        .mount(server)
+        .await;
+    usage()
+        .and(query_param("cursor", "c2=="))
+        .respond_with(ok(northflank_page(&[997, 996, 995], Some("c3=="))))
+        .mount(server)
+        .await;
+    usage()
+        .and(query_param("cursor", "c3=="))
+        .respond_with(ok(northflank_page(&[994], None)))
+        .mount(server)
+        .await;
+}
+
+fn northflank_expected_queries() -> Vec<Vec<(String, String)>> {
+    vec![
+        pairs(&[("per_page", "3"), ("startTime", "900")]),
+        pairs(&[("per_page", "3"), ("startTime", "900"), ("cursor", "c2==")]),
+        pairs(&[("per_page", "3"), ("startTime", "900"), ("cursor", "c3==")]),
+    ]
+}
+
+fn timestamps(entries: &[usage_bindings::northflank::types::UsageEntry]) -> Vec<f64> {
+    entries.iter().map(|e| e.timestamp.unwrap()).collect()
+}
+
+const NORTHFLANK_ALL: [f64; 7] = [1000.0, 999.0, 998.0, 997.0, 996.0, 995.0, 994.0];
+
+#[tokio::test]
+async fn northflank_org_stream_follows_the_cursor() {
+    let server = northflank_three_pages("/v1/billing/usage").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let entries: Vec<_> = client
+        .list_usage()
+        .per_page(3)
+        .start_time(900_i64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(timestamps(&entries), NORTHFLANK_ALL);
+    assert_eq!(queries(&server).await, northflank_expected_queries());
+}
+
+#[tokio::test]
+async fn northflank_team_stream_follows_the_cursor() {
+    let server = northflank_three_pages("/v1/teams/team-one/billing/usage").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let entries: Vec<_> = client
+        .list_team_usage()
+        .team("team-one")
+        .per_page(3)
+        .start_time(900_i64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(timestamps(&entries), NORTHFLANK_ALL);
+    assert_eq!(queries(&server).await, northflank_expected_queries());
+}
+
+#[tokio::test]
+async fn northflank_pages_are_fetched_lazily() {
+    let server = northflank_three_pages("/v1/billing/usage").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let first: Vec<_> = client
+        .list_usage()
+        .stream()
+        .take(1)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(timestamps(&first), [1000.0]);
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn northflank_pages_yields_whole_pages() {
+    let server = northflank_three_pages("/v1/billing/usage").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let counts: Vec<usize> = client
+        .list_usage()
+        .per_page(3)
+        .start_time(900_i64)
+        .pages()
+        .map_ok(|page| page.data.usage.len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(counts, [3, 3, 1]);
+    assert_eq!(queries(&server).await, northflank_expected_queries());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phala: `limit`/`offset`, a short page ends the walk
+
+fn page_size(n: u64) -> NonZeroU64 {
+    NonZeroU64::new(n).unwrap()
+}
+
+/// Pages of 4 at offsets 0, 4, 8 and a short one (2 records) at 12.
+async fn phala_four_pages() -> MockServer {
+    let server = MockServer::start().await;
+    for (offset, records) in [(0, 0..4), (4, 4..8), (8, 8..12), (12, 12..14)] {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v1/apps/{APP}/usage")))
+            .and(query_param("limit", "4"))
+            .and(query_param("offset", offset.to_string()))
+            .respond_with(ok(phala_page(records)))
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn instance_ids(records: &[usage_bindings::phala::types::MeteredUsageResponse]) -> Vec<String> {
+    records.iter().map(|r| r.instance_id.clone()).collect()
+}
+
+#[tokio::test]
+async fn phala_stream_walks_limit_and_offset_until_a_short_page() {
+    let server = phala_four_pages().await;
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let records: Vec<_> = client
+        .get_app_usage()
+        .app_id(APP)
+        .stream_with_page_size(page_size(4))
+        .try_collect()
+        .await
+        .unwrap();
+    let expected: Vec<String> = (0..14).map(|n| format!("inst-{n}")).collect();
+    assert_eq!(instance_ids(&records), expected);
+    let expected_queries: Vec<_> = ["0", "4", "8", "12"]
+        .iter()
+        .map(|offset| pairs(&[("limit", "4"), ("offset", offset)]))
+        .collect();
+    assert_eq!(queries(&server).await, expected_queries);
+}
+
+#[tokio::test]
+async fn phala_an_empty_page_after_full_ones_ends_the_walk() {
+    let server = MockServer::start().await;
+    for (offset, records) in [(0, 0..3), (3, 3..6), (6, 6..6)] {
+        Mock::given(method("GET"))
+            .and(query_param("offset", offset.to_string()))
+            .respond_with(ok(phala_page(records)))
+            .mount(&server)
+            .await;
+    }
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let records: Vec<_> = client
+        .get_app_usage()
+        .app_id(APP)
+        .stream_with_page_size(page_size(3))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 6);
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn phala_default_stream_asks_for_the_default_page_size() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(phala_page(0..2)))
+        .mount(&server)
+        .await;
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let records: Vec<_> = client
+        .get_app_usage()
+        .app_id(APP)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 2);
+    let limit = usage_bindings::phala::DEFAULT_PAGE_SIZE.to_string();
+    assert_eq!(
+        queries(&server).await,
+        [pairs(&[("limit", &limit), ("offset", "0")])]
+    );
+}
+
+#[tokio::test]
+async fn phala_pages_are_fetched_lazily() {
+    let server = phala_four_pages().await;
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let stream = client
+        .get_app_usage()
+        .app_id(APP)
+        .stream_with_page_size(page_size(4));
+    futures::pin_mut!(stream);
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.instance_id, "inst-0");
+    // The rest of the first page comes from memory.
+    for n in 1..4 {
+        assert_eq!(
+            stream.try_next().await.unwrap().unwrap().instance_id,
+            format!("inst-{n}")
+        );
+    }
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries inside a walk, and a page that fails for good
+
+#[tokio::test]
+async fn a_rate_limit_in_the_middle_of_a_walk_yields_every_record_once() {
+    let server = MockServer::start().await;
+    // The second page is rate limited once, then served.
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "c2=="))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-ratelimit-reset", "0")
+                .set_body_json(serde_json::json!({
+                    "error": {"status": 429, "message": "Too many requests", "id": "rl-1"}
+                })),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_northflank_pages(&server, "/v1/billing/usage").await;
+    let client = northflank_client(&server, fast_retry());
+    let entries: Vec<_> = client
+        .list_usage()
+        .per_page(3)
+        .start_time(900_i64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(timestamps(&entries), NORTHFLANK_ALL);
+    let mut expected = northflank_expected_queries();
+    expected.insert(1, expected[1].clone());
+    assert_eq!(queries(&server).await, expected);
+}
+
+#[tokio::test]
+async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ok(northflank_page(&[1000, 999], Some("c2=="))))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "c2=="))
+        .respond_with(ResponseTemplate::new(503).set_body_json(serde_json::json!({
+            "error": {"status": 503, "message": "Service unavailable", "id": "req-503"}
+        })))
+        .mount(&server)
+        .await;
+    let client = northflank_client(&server, fast_retry().max_attempts(3));
+    let items: Vec<Result<_, Error>> = client.list_usage().stream().collect().await;
+
+    assert_eq!(items.len(), 3, "two entries, then the error, then the end");
+    let yielded: Vec<f64> = items[..2]
+        .iter()
+        .map(|item| item.as_ref().unwrap().timestamp.unwrap())
+        .collect();
+    assert_eq!(yielded, [1000.0, 999.0]);
+    let error = items[2].as_ref().unwrap_err();
+    let Error::Page {
+        provider,
+        operation,
+        page,
+        source,
+    } = error
+    else {
+        panic!("expected a page error, got {error:?}");
+    };
+    assert_eq!(*provider, Provider::Northflank);
+    assert_eq!(*operation, "list_usage");
+    assert_eq!(page, "cursor \"c2==\"");
+    assert_eq!(source.status(), Some(503));
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(error.api().unwrap().request_id.as_deref(), Some("req-503"));
+    let text = error.to_string();
+    assert!(text.contains("c2=="), "{text}");
+    assert!(text.contains("503"), "{text}");
+    assert_error_keeps_keys(error);
+    // The first page once, the failing one max_attempts times.
+    assert_eq!(requests(&server).await.len(), 1 + 3);
+}
+
+#[tokio::test]
+async fn a_phala_page_that_keeps_failing_names_its_offset() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("offset", "0"))
+        .respond_with(ok(phala_page(0..2)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("upstream exploded"))
+        .mount(&server)
+        .await;
+    let client = phala_client(&server, fast_retry().max_attempts(2));
+    let items: Vec<Result<_, Error>> = client
+        .get_app_usage()
+        .app_id(APP)
+        .stream_with_page_size(page_size(2))
+        .collect()
+        .await;
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].as_ref().unwrap().instance_id, "inst-0");
+    assert_eq!(items[1].as_ref().unwrap().instance_id, "inst-1");
+    let error = items[2].as_ref().unwrap_err();
+    let Error::Page { page, .. } = error else {
+        panic!("expected a page error, got {error:?}");
+    };
+    assert_eq!(page, "offset 2");
+    assert_eq!(error.status(), Some(500));
+    assert!(error.to_string().contains("offset 2"), "{error}");
+    assert_error_keeps_keys(error);
+    assert_eq!(requests(&server).await.len(), 1 + 2);
+}
+
+#[tokio::test]
+async fn a_failing_first_page_is_named_as_such() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "error": {"message": "Invalid key", "type": "invalid_request_error", "code": "invalid_api_key", "param": null}
+        })))
+        .mount(&server)
+        .await;
+    let client = openai_client(&server, fast_retry());
+    let items: Vec<Result<_, Error>> = client
+        .usage_costs()
+        .start_time(START)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
+    let error = items[0].as_ref().unwrap_err();
+    let Error::Page { page, .. } = error else {
+        panic!("expected a page error, got {error:?}");
+    };
+    assert_eq!(page, "the first page");
+    assert_eq!(
+        error.api().unwrap().code.as_deref(),
+        Some("invalid_api_key")
+    );
+    assert_error_keeps_keys(error);
+    // 401 is not retried.
+    assert_eq!(requests(&server).await.len(), 1);
+}

@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use usage_bindings::costs::{self, CostRecord, NorthflankPart, Scope};
+use usage_bindings::costs::{self, CostRecord, Scope};
 use usage_bindings::Provider;
 
-#[allow(dead_code)]
 mod common;
 
 fn dec(text: &str) -> Decimal {
@@ -17,6 +16,7 @@ fn utc(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
+#[allow(dead_code)] // not in a northflank-only build
 fn some(text: &str) -> Option<String> {
     Some(text.to_string())
 }
@@ -132,6 +132,7 @@ mod openai {
 #[cfg(feature = "northflank")]
 mod northflank {
     use super::*;
+    use usage_bindings::costs::NorthflankPart;
     use usage_bindings::northflank::{
         cents_to_usd, drilldown_records, entry_records, types, PRICE_UNIT,
     };

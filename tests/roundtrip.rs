@@ -309,8 +309,8 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "ErrorLink" => ErrorLink,
             "DetailMessageError" => DetailMessageError,
             "DetailObjectError" => DetailObjectError,
-            "ErrorDetailObject" => ErrorDetailObject,
             "HTTPValidationError" => HttpValidationError,
+            "ValidationErrorBody" => ValidationErrorBody,
             "ValidationError" => ValidationError,
             "ValidationErrorLocation" => ValidationErrorLocation,
         ],
@@ -1442,6 +1442,27 @@ mod proptests {
             if parts.len() == 1 {
                 return nullable(schema, instances(spec, &parts[0], depth));
             }
+            // Several object parts: one object with every part's members and requirements.
+            let mut merged =
+                serde_json::json!({"type": "object", "properties": {}, "required": []});
+            for part in parts {
+                let part = deref(spec, part);
+                if let Some(Value::Object(properties)) = part.get("properties") {
+                    for (name, property) in properties {
+                        merged["properties"][name] = property.clone();
+                    }
+                }
+                if let Some(Value::Array(required)) = part.get("required") {
+                    for name in required {
+                        if let Some(list) = merged["required"].as_array_mut() {
+                            if !list.contains(name) {
+                                list.push(name.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            return nullable(schema, instances_of(spec, &merged, depth));
         }
         let reference = schema.get("$ref").is_some();
         let schema = deref(spec, schema).clone();
@@ -1458,6 +1479,9 @@ mod proptests {
     }
 
     fn instances_of(spec: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+        if schema.get("allOf").is_some() {
+            return instances(spec, schema, depth);
+        }
         if let Some(Value::Array(variants)) = schema.get("oneOf").or_else(|| schema.get("anyOf")) {
             let strategies: Vec<BoxedStrategy<Value>> =
                 variants.iter().map(|v| instances(spec, v, depth)).collect();

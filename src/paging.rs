@@ -3,7 +3,7 @@
 //!
 //! Pages are fetched lazily, one at a time, when the stream is polled: memory holds one page,
 //! whatever the number of pages walked. A failed page (after the transport's retries) ends the
-//! stream with [`Error::Page`](crate::Error::Page) naming the page; what was yielded before stays
+//! stream with [`Error::Page`] naming the page; what was yielded before stays
 //! valid and nothing is yielded twice.
 
 use std::fmt;

@@ -1,7 +1,7 @@
 //! What every generated client runs a request through: retries and tracing.
 //!
 //! A generated client holds a [`Transport`] as its inner value; the provider module implements
-//! progenitor's `ClientHooks::exec` with [`Transport::execute`], so every operation, called
+//! progenitor's `ClientHooks::exec` with `Transport::execute`, so every operation, called
 //! through `.send()` or through a page stream, gets the same retry policy and the same spans.
 
 use std::time::Instant;

@@ -57,14 +57,17 @@ pub trait PagedOperation: Operation {
     fn next_cursor(&self, page: &Self::Output, current: &PageCursor) -> Option<PageCursor>;
 
     /// Every page, fetched lazily in order.
-    fn pages(self) -> impl Stream<Item = Result<Self::Output, Error>> + Send {
+    fn pages(self) -> impl Stream<Item = Result<Self::Output, Error>> + Send + Unpin {
         walk(self)
     }
 }
 
 /// The page walk of a [`PagedOperation`].
-fn walk<Op: PagedOperation>(operation: Op) -> impl Stream<Item = Result<Op::Output, Error>> + Send {
-    stream::try_unfold(Some(PageCursor::First), move |cursor| {
+fn walk<Op: PagedOperation>(
+    operation: Op,
+) -> impl Stream<Item = Result<Op::Output, Error>> + Send + Unpin {
+    // Boxed so that the stream is `Unpin`: callers can `.next()` / `.try_next()` it directly.
+    Box::pin(stream::try_unfold(Some(PageCursor::First), move |cursor| {
         let operation = operation.clone();
         async move {
             let Some(cursor) = cursor else {
@@ -84,13 +87,16 @@ fn walk<Op: PagedOperation>(operation: Op) -> impl Stream<Item = Result<Op::Outp
             let next = operation.next_cursor(&page, &cursor);
             Ok(Some((page, next)))
         }
-    })
+    }))
 }
 
 /// The items of every page, in order: `pages` flattened by `items`.
-pub(crate) fn items<P, I, S, F>(pages: S, items: F) -> impl Stream<Item = Result<I, Error>> + Send
+pub(crate) fn items<P, I, S, F>(
+    pages: S,
+    items: F,
+) -> impl Stream<Item = Result<I, Error>> + Send + Unpin
 where
-    S: Stream<Item = Result<P, Error>> + Send,
+    S: Stream<Item = Result<P, Error>> + Send + Unpin,
     F: FnMut(P) -> Vec<I> + Send,
     I: Send,
     P: Send,

@@ -69,7 +69,7 @@ fn next_cursor(page: &ListUsageResponse, current: &PageCursor) -> Option<PageCur
 pub trait UsageEntryStreamExt: PagedOperation<Output = ListUsageResponse> {
     /// Every usage entry of every page (most recent first, as the API sorts them), fetched
     /// lazily page by page.
-    fn stream(self) -> impl Stream<Item = Result<UsageEntry, Error>> + Send {
+    fn stream(self) -> impl Stream<Item = Result<UsageEntry, Error>> + Send + Unpin {
         items(self.pages(), |page: ListUsageResponse| page.data.usage)
     }
 }

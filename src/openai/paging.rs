@@ -91,12 +91,12 @@ pub struct BucketResult {
 /// ```
 pub trait UsageStreamExt: PagedOperation<Output = UsageResponse> {
     /// Every time bucket of every page, oldest first, fetched lazily page by page.
-    fn stream(self) -> impl Stream<Item = Result<UsageTimeBucket, Error>> + Send {
+    fn stream(self) -> impl Stream<Item = Result<UsageTimeBucket, Error>> + Send + Unpin {
         items(self.pages(), |page: UsageResponse| page.data)
     }
 
     /// Every result of every bucket, each with its bucket's start and end.
-    fn results(self) -> impl Stream<Item = Result<BucketResult, Error>> + Send {
+    fn results(self) -> impl Stream<Item = Result<BucketResult, Error>> + Send + Unpin {
         items(self.pages(), |page: UsageResponse| {
             page.data
                 .into_iter()

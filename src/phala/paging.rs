@@ -83,27 +83,27 @@ impl PagedOperation for AppUsagePages<'_> {
 /// ```
 pub trait AppUsageStreamExt<'a> {
     /// Every record, [`DEFAULT_PAGE_SIZE`] records per request.
-    fn stream(self) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + 'a;
+    fn stream(self) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + Unpin + 'a;
 
     /// Every record, `page_size` records per request (the API takes 1 to 5000).
     fn stream_with_page_size(
         self,
         page_size: NonZeroU64,
-    ) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + 'a;
+    ) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + Unpin + 'a;
 
     /// The pages themselves, `page_size` records per request.
     fn pages_of(self, page_size: NonZeroU64) -> AppUsagePages<'a>;
 }
 
 impl<'a> AppUsageStreamExt<'a> for builder::GetAppUsage<'a> {
-    fn stream(self) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + 'a {
+    fn stream(self) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + Unpin + 'a {
         self.stream_with_page_size(DEFAULT_PAGE_SIZE)
     }
 
     fn stream_with_page_size(
         self,
         page_size: NonZeroU64,
-    ) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + 'a {
+    ) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + Unpin + 'a {
         items(
             self.pages_of(page_size).pages(),
             |page: AppUsageResponse| page.usage,

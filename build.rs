@@ -23,7 +23,7 @@ fn main() {
         if env::var_os(format!("CARGO_FEATURE_{}", provider.to_uppercase())).is_none() {
             continue;
         }
-        if let Err(problem) = generate(&spec, &out_dir.join(format!("{provider}.rs"))) {
+        if let Err(problem) = generate(provider, &spec, &out_dir.join(format!("{provider}.rs"))) {
             eprintln!("error: {}: {problem}", spec.display());
             process::exit(1);
         }
@@ -31,7 +31,16 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-fn generate(spec_path: &Path, out_path: &Path) -> Result<(), String> {
+/// Schemas whose generated type is replaced by a hand-written one, per provider: `(component,
+/// Rust path)`. OpenAI's `UsageResult` dispatches on `object` instead of trying each variant.
+fn replacements(provider: &str) -> &'static [(&'static str, &'static str)] {
+    match provider {
+        "openai" => &[("UsageResult", "crate::openai::types::UsageResult")],
+        _ => &[],
+    }
+}
+
+fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), String> {
     let started = std::time::Instant::now();
     let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
     let spec: openapiv3::OpenAPI =
@@ -56,6 +65,9 @@ fn generate(spec_path: &Path, out_path: &Path) -> Result<(), String> {
             "crate::money::Amount",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
+    for (component, rust_type) in replacements(provider) {
+        settings.with_replacement(*component, *rust_type, std::iter::empty());
+    }
     let mut generator = Generator::new(&settings);
 
     // progenitor asserts on some spec shapes instead of returning an error; turn that into a

@@ -184,88 +184,8 @@ fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => None,
-        Err(error) => {
-            let path = error.path().to_string();
-            let message = error.inner().to_string();
-            // serde reports only "did not match any variant" at an untagged enum: look inside.
-            let inner = serde_json::from_slice::<serde_json::Value>(bytes)
-                .ok()
-                .and_then(|body| untagged_failure(value_at(&body, &path)?));
-            Some(match inner {
-                Some((inner_path, inner_message)) => {
-                    (format!("{path}.{inner_path}"), inner_message)
-                }
-                None => (path, message),
-            })
-        }
+        Err(error) => Some((error.path().to_string(), error.inner().to_string())),
     }
-}
-
-/// The value at a path as `serde_path_to_error` prints it (`data[1].results[0]`, `.` the root).
-fn value_at<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
-    let mut current = value;
-    if path == "." {
-        return Some(current);
-    }
-    for segment in path.split('.') {
-        let (key, indexes) = match segment.find('[') {
-            Some(at) => segment.split_at(at),
-            None => (segment, ""),
-        };
-        if !key.is_empty() {
-            current = current.get(key)?;
-        }
-        for index in indexes.split(['[', ']']).filter(|part| !part.is_empty()) {
-            current = current.get(index.parse::<usize>().ok()?)?;
-        }
-    }
-    Some(current)
-}
-
-/// Which field of an untagged enum's value fails: OpenAI's `UsageResult` is the one untagged
-/// enum of the success bodies; its variant whose `object` matches names the field.
-#[cfg(feature = "openai")]
-fn untagged_failure(value: &serde_json::Value) -> Option<(String, String)> {
-    {
-        use crate::openai::types as t;
-        type Attempt = fn(&serde_json::Value) -> Option<Option<(String, String)>>;
-        /// `None` when `object` is not this variant's, else the failure decoding as it.
-        fn attempt<V: DeserializeOwned>(
-            value: &serde_json::Value,
-        ) -> Option<Option<(String, String)>> {
-            let probe = serde_json::json!({ "object": value.get("object")? });
-            if let Err(error) = serde_path_to_error::deserialize::<_, V>(probe) {
-                if error.path().to_string() == "object" {
-                    return None;
-                }
-            }
-            Some(
-                serde_path_to_error::deserialize::<_, V>(value.clone())
-                    .err()
-                    .map(|error| (error.path().to_string(), error.inner().to_string())),
-            )
-        }
-        let attempts: [Attempt; 11] = [
-            attempt::<t::UsageCompletionsResult>,
-            attempt::<t::UsageEmbeddingsResult>,
-            attempt::<t::UsageModerationsResult>,
-            attempt::<t::UsageImagesResult>,
-            attempt::<t::UsageAudioSpeechesResult>,
-            attempt::<t::UsageAudioTranscriptionsResult>,
-            attempt::<t::UsageVectorStoresResult>,
-            attempt::<t::UsageCodeInterpreterSessionsResult>,
-            attempt::<t::UsageFileSearchCallsResult>,
-            attempt::<t::UsageWebSearchCallsResult>,
-            attempt::<t::CostsResult>,
-        ];
-        attempts.iter().find_map(|attempt| attempt(value)).flatten()
-    }
-}
-
-/// Without OpenAI, no success body has an untagged enum.
-#[cfg(not(feature = "openai"))]
-fn untagged_failure(_: &serde_json::Value) -> Option<(String, String)> {
-    None
 }
 
 /// An error status from a provider, with what its error envelope says.

@@ -293,7 +293,24 @@ async fn a_json_error_body_off_the_envelope_keeps_its_status() {
 async fn a_wrong_type_deep_in_a_200_names_its_path() {
     let mut body = openai_page(&[1_730_419_200, 1_730_505_600], None);
     body["data"][1]["results"][1]["input_tokens"] = json!("many");
-    let error = openai_error(ResponseTemplate::new(200).set_body_json(body)).await;
+    // OpenAI writes each result's `object` first (serde_json sorts a `Value`'s keys): the
+    // result's members follow it, as on the wire.
+    let result = body["data"][1]["results"][1].clone();
+    let mut members = vec![format!("\"object\":{}", result["object"])];
+    for (key, value) in result.as_object().unwrap() {
+        if key != "object" {
+            members.push(format!("{}:{value}", json!(key)));
+        }
+    }
+    let marker = "\"__result__\"";
+    body["data"][1]["results"][1] = json!("__result__");
+    let text = body
+        .to_string()
+        .replace(marker, &format!("{{{}}}", members.join(",")));
+    let error = openai_error(
+        ResponseTemplate::new(200).set_body_raw(text.into_bytes(), "application/json"),
+    )
+    .await;
     let Error::Decode {
         provider,
         operation,
@@ -327,10 +344,13 @@ async fn a_wrong_type_deep_in_a_200_names_its_path() {
             "project_id": "proj_1"
         }));
     let error = openai_error(ResponseTemplate::new(200).set_body_json(body)).await;
-    let Error::Decode { path, .. } = &error else {
+    let Error::Decode { path, message, .. } = &error else {
         panic!("expected a decode error, got {error:?}");
     };
-    assert_eq!(path, "data[0].results[2].line_item");
+    // Keys arrive sorted here, `object` after `line_item`: the result is read from a buffer,
+    // whose own path names the field in the message.
+    assert_eq!(path, "data[0].results[2]");
+    assert!(message.starts_with("at `line_item`: "), "{message}");
 
     let mut body = northflank_page(&[1000, 999], None);
     body["data"]["usage"][1]["timestamp"] = json!("yesterday");

@@ -30,6 +30,7 @@
 mod config;
 mod costs;
 mod paging;
+mod result;
 
 pub use config::{Config, Settings};
 pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
@@ -48,7 +49,13 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/openai.rs"));
 }
 
-pub use generated::{builder, types, Client, ResponseValue};
+pub use generated::{builder, Client, ResponseValue};
+
+/// The types of the spec's schemas, operation parameters and responses.
+pub mod types {
+    pub use super::generated::types::*;
+    pub use super::result::UsageResult;
+}
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body).

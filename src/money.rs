@@ -2,7 +2,8 @@
 //!
 //! Every spec field declared `type: number, format: decimal` is generated as [`Amount`], a
 //! [`rust_decimal::Decimal`] that reads both JSON numbers and JSON strings (`0.06`, `"12.50"`,
-//! `"0E-6176"`) without going through binary floating point arithmetic, and writes a JSON number.
+//! `"0E-6176"`) without going through binary floating point arithmetic, and writes a JSON number
+//! (a JSON string of its digits when no JSON number carries it exactly).
 
 use std::fmt;
 use std::str::FromStr;
@@ -99,9 +100,17 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // JSON numbers are the wire format; the f64 printed by serde_json is the shortest text
-        // that reads back as the same number, so `0.06` is written as `0.06`.
-        let as_f64: f64 = self.0.try_into().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_f64(as_f64)
+        // that reads back as the same number, so `0.06` is written as `0.06`. An amount that no
+        // f64 carries back exactly (more than 17 significant digits, or near `Decimal::MAX`,
+        // whose nearest f64 is beyond it) is written as a JSON string of its exact digits,
+        // which decoding reads too: encoding never changes an amount.
+        let as_f64: Option<f64> = self.0.try_into().ok();
+        match as_f64.filter(|f| {
+            f.is_finite() && parse_decimal(&f.to_string()).is_some_and(|back| back == self.0)
+        }) {
+            Some(exact) => serializer.serialize_f64(exact),
+            None => serializer.collect_str(&self.0),
+        }
     }
 }
 
@@ -363,5 +372,21 @@ mod tests {
     fn writes_a_json_number() {
         assert_eq!(serde_json::to_string(&decode("0.06")).unwrap(), "0.06");
         assert_eq!(serde_json::to_string(&decode("\"12.50\"")).unwrap(), "12.5");
+    }
+
+    #[test]
+    fn encoding_keeps_every_digit() {
+        // Found by fuzz/amount: these have no f64 that reads back as the same amount.
+        for text in [
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.1234567890123456789",
+            "12345678901234567890.5",
+        ] {
+            let amount: Amount = text.parse().unwrap();
+            let encoded = serde_json::to_string(&amount).unwrap();
+            assert_eq!(encoded, format!("\"{text}\""));
+            assert_eq!(serde_json::from_str::<Amount>(&encoded).unwrap(), amount);
+        }
     }
 }

@@ -38,16 +38,27 @@ fn body(name: &str) -> Vec<u8> {
         .1
 }
 
-/// Decodes `bytes` as `T`; a decode error must have a message, a value must encode again.
-fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, bytes: &[u8]) -> bool {
+/// Decodes `bytes` as `T`; a decode error must have a message, a value must encode again and
+/// decode back to itself (`decode(encode(x)) == x`, as the fuzz targets in `fuzz/` check).
+fn decode<T>(name: &str, bytes: &[u8]) -> bool
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
     match serde_json::from_slice::<T>(bytes) {
         Ok(value) => {
-            serde_json::to_vec(&value).unwrap_or_else(|e| {
+            let encoded = serde_json::to_vec(&value).unwrap_or_else(|e| {
                 panic!(
                     "{name}: decoded as {} but does not encode: {e}",
                     std::any::type_name::<T>()
                 )
             });
+            let again = serde_json::from_slice::<T>(&encoded).unwrap_or_else(|e| {
+                panic!(
+                    "{name}: the encoding of its {} does not decode: {e}",
+                    std::any::type_name::<T>()
+                )
+            });
+            assert_eq!(again, value, "{name}: decode(encode(x)) != x");
             true
         }
         Err(error) => {

@@ -1,0 +1,91 @@
+//! What every fuzz target shares: the decode / encode / decode round trip, and the crate's own
+//! error paths for a body that does not decode or that comes with an error status.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use usage_bindings::config::ProviderSettings;
+
+/// Decodes `data` as `T`. When it decodes, encodes the value and decodes that again: the two
+/// values must be equal (`decode(encode(x)) == x`). When it does not decode, the error goes through
+/// the crate's decode-error path (`Error::Decode` with the failing JSON path), as a client
+/// operation of provider `P` would report it.
+pub fn round_trip<P, T>(data: &[u8]) -> Option<T>
+where
+    P: ProviderSettings,
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    match serde_json::from_slice::<T>(data) {
+        Ok(value) => {
+            let encoded = serde_json::to_vec(&value).unwrap_or_else(|error| {
+                panic!("decoded but does not encode: {error}\nvalue: {value:?}")
+            });
+            let again = serde_json::from_slice::<T>(&encoded).unwrap_or_else(|error| {
+                panic!(
+                    "its own encoding does not decode: {error}\nvalue: {value:?}\nencoded: {}",
+                    String::from_utf8_lossy(&encoded)
+                )
+            });
+            assert_eq!(
+                value,
+                again,
+                "decode(encode(x)) != x\nencoded: {}",
+                String::from_utf8_lossy(&encoded)
+            );
+            Some(value)
+        }
+        Err(error) => {
+            decode_error::<P, T>(data, error);
+            None
+        }
+    }
+}
+
+/// The crate's error for a success body that does not decode as `T`.
+pub fn decode_error<P: ProviderSettings, T: DeserializeOwned>(
+    data: &[u8],
+    error: serde_json::Error,
+) {
+    let op = progenitor_client::Error::<serde_json::Value>::InvalidResponsePayload(
+        bytes::Bytes::copy_from_slice(data),
+        error,
+    );
+    let error = futures::executor::block_on(usage_bindings::Error::from_operation::<
+        P,
+        serde_json::Value,
+        T,
+    >("fuzz", op));
+    assert!(matches!(error, usage_bindings::Error::Decode { .. }));
+    assert!(!error.to_string().is_empty());
+}
+
+/// The crate's error for an error status with `data` as its body, read through `P`'s
+/// `describe_error` (the error envelope reader), then printed.
+pub fn error_status<P: ProviderSettings>(status: u16, data: &[u8]) {
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) {
+        let details = P::describe_error(&body);
+        // Reading the envelope is a pure function of the body.
+        assert_eq!(details, P::describe_error(&body));
+    }
+    let response = http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(data.to_vec())
+        .expect("a response");
+    let op = progenitor_client::Error::<serde_json::Value>::UnexpectedResponse(
+        reqwest::Response::from(response),
+    );
+    let error = futures::executor::block_on(usage_bindings::Error::from_operation::<
+        P,
+        serde_json::Value,
+        serde_json::Value,
+    >("fuzz", op));
+    let api = error.api().expect("an error status is an API error");
+    assert_eq!(api.status, status);
+    if let Some(excerpt) = &api.excerpt {
+        assert!(excerpt.chars().count() <= 201, "excerpt too long");
+    }
+    assert!(!error.to_string().is_empty());
+    let _ = format!("{error:?}");
+}

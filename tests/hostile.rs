@@ -125,6 +125,11 @@ fn bodies_with_a_right_answer_get_it() {
             "{refused} must not decode into an amount"
         );
     }
+    // Read as the nearest f64 (serde_json's float_roundtrip), not one ulp off (…334).
+    assert_eq!(
+        amount("fuzz_amount_16_digits.json"),
+        Some(Decimal::from(7927593543950335_i64))
+    );
     // 1e-300 is below Decimal's 28 digits of scale: refused rather than rounded to zero.
     assert_eq!(amount("tiny_amount.json"), None);
 

@@ -141,8 +141,14 @@ impl Visitor<'_> for AmountVisitor {
         if !value.is_finite() {
             return Err(E::invalid_value(de::Unexpected::Float(value), &self));
         }
-        // `Display` of an f64 is its shortest round-trip decimal text: the digits that were sent.
-        parse_decimal(&value.to_string())
+        // Whole amounts (cents are often whole) need no text at all.
+        if value.fract() == 0.0 && value.abs() < 9.0e15 {
+            return Ok(Amount(Decimal::from(value as i64)));
+        }
+        // The shortest decimal text that reads back as this f64: the digits that were sent
+        // (`0.06`, `1e-7`), written into a stack buffer.
+        let mut buffer = ryu::Buffer::new();
+        parse_decimal(buffer.format_finite(value))
             .map(Amount)
             .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
     }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::error::{Error, ErrorDetails};
 use crate::retry::RetryPolicy;
@@ -153,7 +153,9 @@ impl<P: ProviderSettings> fmt::Debug for Config<P> {
 }
 
 /// `Authorization: Bearer <key>`, marked sensitive so that reqwest never prints it.
-pub(crate) fn bearer(key: &Secret) -> Result<(HeaderName, HeaderValue), String> {
+#[cfg(any(feature = "openai", feature = "northflank"))]
+pub(crate) fn bearer(key: &Secret) -> Result<(reqwest::header::HeaderName, HeaderValue), String> {
+    use reqwest::header::AUTHORIZATION;
     let value = secret_header(AUTHORIZATION.as_str(), &format!("Bearer {}", key.expose()))?;
     Ok((AUTHORIZATION, value))
 }

@@ -7,7 +7,9 @@ use usage_bindings::northflank;
 use usage_bindings::openai;
 #[cfg(feature = "phala")]
 use usage_bindings::phala;
-use usage_bindings::{Error, RetryPolicy};
+use usage_bindings::Error;
+#[cfg(feature = "openai")]
+use usage_bindings::RetryPolicy;
 
 const OPENAI_KEY: &str = "sk-admin-SECRET-openai-0123456789";
 const NORTHFLANK_KEY: &str = "nf-SECRET-northflank-0123456789";

@@ -67,9 +67,18 @@ impl FromStr for Amount {
     }
 }
 
+/// The longest text read as an amount, in bytes.
+const MAX_AMOUNT_TEXT: usize = 1024;
+
 /// Parses plain (`12.50`) and scientific (`1e-7`, `0E-6176`) decimal text.
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let text = text.trim();
+    // rust_decimal's parser recurses once per byte of leading zeros: a string amount of 100 000
+    // zeros overflowed the stack (an abort, not an error). No amount needs more than a few dozen
+    // characters, nor does any f64 written out (at most 327), so longer text is refused.
+    if text.len() > MAX_AMOUNT_TEXT {
+        return None;
+    }
     if let Ok(value) = Decimal::from_str(text) {
         // `from_str` rounds digits beyond Decimal's 28 places of scale; a value that would lose
         // a non-zero digit (1e-300 written out) is refused rather than changed.
@@ -378,6 +387,21 @@ mod tests {
     fn writes_a_json_number() {
         assert_eq!(serde_json::to_string(&decode("0.06")).unwrap(), "0.06");
         assert_eq!(serde_json::to_string(&decode("\"12.50\"")).unwrap(), "12.5");
+    }
+
+    #[test]
+    fn long_text_is_refused_not_a_stack_overflow() {
+        // Found by fuzz/phala_app_usage_response: 100 000 zeros overflowed the stack.
+        let zeros = format!("\"{}1\"", "0".repeat(100_000));
+        assert!(serde_json::from_str::<Amount>(&zeros).is_err());
+        assert!("0".repeat(100_000).parse::<Amount>().is_err());
+        assert_eq!(
+            format!("{}1", "0".repeat(1000))
+                .parse::<Amount>()
+                .unwrap()
+                .value(),
+            Decimal::ONE
+        );
     }
 
     #[test]

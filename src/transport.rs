@@ -57,40 +57,31 @@ impl Transport {
                 latency_ms = tracing::field::Empty,
             );
             let sent = Instant::now();
-            let mut result = http.execute(request).instrument(span.clone()).await;
+            // Error bodies are read here, once: the quota check below and `check_error_body`
+            // both look at them.
+            let result =
+                buffer_error_body(http.execute(request).instrument(span.clone()).await).await;
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
-            let outcome = match &mut result {
+            let outcome = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if self.provider == Provider::OpenAi
-                        && response.status() == StatusCode::TOO_MANY_REQUESTS
-                    {
-                        match inspect_quota(std::mem::replace(response, empty_response())).await {
-                            Ok((rebuilt, out_of_quota)) => {
-                                *response = rebuilt;
-                                if out_of_quota {
-                                    Outcome::Final
-                                } else {
-                                    Outcome::Status(StatusCode::TOO_MANY_REQUESTS)
-                                }
-                            }
-                            Err(error) => {
-                                result = Err(error);
-                                Outcome::Transport
-                            }
-                        }
+                    if self.provider == Provider::OpenAi && is_out_of_quota(response) {
+                        Outcome::Final
                     } else {
                         Outcome::Status(response.status())
                     }
                 }
-                Err(error) if error.is_timeout() || error.is_connect() || error.is_request() => {
+                Err(error)
+                    if error.is_timeout()
+                        || error.is_connect()
+                        || error.is_request()
+                        || error.is_body() =>
+                {
                     Outcome::Transport
                 }
                 Err(_) => Outcome::Final,
             };
-            let Some(next) = next else {
-                return buffer_error_body(result).await;
-            };
+            let Some(next) = next else { return result };
             let headers = result.as_ref().ok().map(|r| r.headers());
             match self.retry.decide(
                 attempt,
@@ -99,7 +90,7 @@ impl Transport {
                 started.elapsed(),
                 RetryPolicy::jitter(),
             ) {
-                Decision::Stop => return buffer_error_body(result).await,
+                Decision::Stop => return result,
                 Decision::RetryAfter(wait) => {
                     tracing::debug!(
                         parent: &span,
@@ -172,18 +163,16 @@ async fn buffer_error_body(
     Ok(reqwest::Response::from(rebuilt))
 }
 
-fn empty_response() -> reqwest::Response {
-    reqwest::Response::from(http::Response::new(Vec::<u8>::new()))
-}
-
-/// Reads an OpenAI 429 body to tell a rate limit (retry) from an exhausted quota (do not), and
-/// gives back an equivalent response for the caller to decode.
-async fn inspect_quota(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, bool)> {
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let out_of_quota = serde_json::from_slice::<serde_json::Value>(&body)
+/// Whether a buffered OpenAI 429 says the quota is exhausted (`insufficient_quota`): waiting
+/// does not help then, so it is not retried.
+fn is_out_of_quota(response: &reqwest::Response) -> bool {
+    if response.status() != StatusCode::TOO_MANY_REQUESTS {
+        return false;
+    }
+    let Some(ErrorBody(body)) = response.extensions().get::<ErrorBody>() else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|value| {
             let error = value.get("error")?;
@@ -191,10 +180,5 @@ async fn inspect_quota(response: reqwest::Response) -> reqwest::Result<(reqwest:
                 |key: &str| error.get(key).and_then(|v| v.as_str()) == Some("insufficient_quota");
             Some(is("code") || is("type"))
         })
-        .unwrap_or(false);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok((reqwest::Response::from(rebuilt), out_of_quota))
+        .unwrap_or(false)
 }

@@ -120,7 +120,7 @@ fn few_places(value: f64) -> Option<Decimal> {
     const LIMIT: f64 = (1u64 << 50) as f64;
     for (scale, &power) in POWERS.iter().enumerate().skip(1) {
         let scaled = value * power;
-        if !(scaled.abs() < LIMIT) {
+        if scaled.abs() >= LIMIT {
             return None;
         }
         let mantissa = scaled.round();

@@ -85,8 +85,22 @@ fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), Str
     })?
     .map_err(|e| format!("progenitor cannot generate a client: {e}"))?;
 
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    // Response bodies are decoded by `crate::json::response_value` (one UTF-8 check per body,
+    // not one per string) instead of progenitor's `ResponseValue::from_response`.
+    let mut decoder = DecodeWith {
+        from: ["ResponseValue", "from_response"],
+        to: syn::parse_quote!(crate::json::response_value),
+        replaced: 0,
+    };
+    syn::visit_mut::visit_file_mut(&mut decoder, &mut file);
+    if decoder.replaced == 0 && !spec.paths.paths.is_empty() {
+        return Err(
+            "the generated code no longer calls `ResponseValue::from_response`; update build.rs"
+                .into(),
+        );
+    }
     // progenitor documents each operation with an `ignore` example that cannot compile on its own
     // (it uses an undeclared `client`); show it as text so that no doctest is ignored.
     let code = prettyplease::unparse(&file).replace("```ignore", "```text");
@@ -95,6 +109,28 @@ fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), Str
     let timing = out_path.with_extension("gen-ms");
     let _ = fs::write(timing, started.elapsed().as_millis().to_string());
     Ok(())
+}
+
+/// Replaces calls of the path `from` by calls of `to`.
+struct DecodeWith {
+    from: [&'static str; 2],
+    to: syn::ExprPath,
+    replaced: usize,
+}
+
+impl syn::visit_mut::VisitMut for DecodeWith {
+    fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
+        let segments: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())
+            .collect();
+        if segments == self.from {
+            *path = self.to.clone();
+            self.replaced += 1;
+        }
+    }
 }
 
 fn quote_path(path: &str) -> proc_macro2::TokenStream {

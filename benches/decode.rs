@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Each body is generated in code (`benches/bodies.rs`). `typed` is what a `.send()` does with a
-//! body (progenitor's `serde_json::from_slice::<T>` on the whole body); `value` is
+//! body (`usage_bindings::json::from_slice::<T>` on the whole body); `value` is
 //! `serde_json::from_slice::<serde_json::Value>` on the same bytes. Both include dropping the
 //! decoded value, as a caller pays for it. Throughput is in bytes of JSON.
 //! The peer baseline (async-openai's `UsageResponse`) lives in `benches/baseline/`, which CI
@@ -27,7 +27,7 @@ use usage_bindings::phala::types::AppUsageResponse;
 
 fn typed_vs_value<T: DeserializeOwned>(c: &mut Criterion, name: &str, body: &[u8]) {
     // Not a timing assertion: the body must decode, or the figures mean nothing.
-    serde_json::from_slice::<T>(body).unwrap_or_else(|e| panic!("{name}: {e}"));
+    usage_bindings::json::from_slice::<T>(body).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut group = c.benchmark_group(format!("decode/{name}"));
     group
         .throughput(Throughput::Bytes(body.len() as u64))
@@ -35,7 +35,7 @@ fn typed_vs_value<T: DeserializeOwned>(c: &mut Criterion, name: &str, body: &[u8
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(8));
     group.bench_function("typed", |b| {
-        b.iter(|| serde_json::from_slice::<T>(black_box(body)).unwrap())
+        b.iter(|| usage_bindings::json::from_slice::<T>(black_box(body)).unwrap())
     });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(body)).unwrap())

@@ -122,7 +122,7 @@ pub(crate) fn check_error_body<Expected: serde::de::DeserializeOwned, E>(
 ) -> Result<(), progenitor_client::Error<E>> {
     let Ok(response) = result else { return Ok(()) };
     match response.extensions().get::<ErrorBody>() {
-        Some(ErrorBody(body)) if serde_json::from_slice::<Expected>(body).is_err() => {
+        Some(ErrorBody(body)) if crate::json::from_slice::<Expected>(body).is_err() => {
             let mut copy = http::Response::new(body.clone());
             *copy.status_mut() = response.status();
             *copy.headers_mut() = response.headers().clone();

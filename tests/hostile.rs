@@ -44,7 +44,14 @@ fn decode<T>(name: &str, bytes: &[u8]) -> bool
 where
     T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
 {
-    match serde_json::from_slice::<T>(bytes) {
+    // The clients' decoder (`usage_bindings::json`) must agree with serde_json's own `from_slice`.
+    let decoded = usage_bindings::json::from_slice::<T>(bytes);
+    match (&decoded, serde_json::from_slice::<T>(bytes)) {
+        (Ok(ours), Ok(theirs)) => assert_eq!(ours, &theirs, "{name}"),
+        (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string(), "{name}"),
+        (ours, theirs) => panic!("{name}: json::from_slice gave {ours:?}, serde_json {theirs:?}"),
+    }
+    match decoded {
         Ok(value) => {
             let encoded = serde_json::to_vec(&value).unwrap_or_else(|e| {
                 panic!(
@@ -84,7 +91,7 @@ fn every_decoder_survives_every_body() {
 #[test]
 fn bodies_with_a_right_answer_get_it() {
     use openai::types::{UsageResponse, UsageResult};
-    let page = |name: &str| serde_json::from_slice::<UsageResponse>(&body(name));
+    let page = |name: &str| usage_bindings::json::from_slice::<UsageResponse>(&body(name));
 
     let unknown = page("unknown_result_variant.json").unwrap();
     let results = &unknown.data[0].results;

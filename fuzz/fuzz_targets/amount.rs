@@ -26,6 +26,27 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(amount) = serde_json::from_slice::<Amount>(data) {
         check_round_trip(amount);
     }
+    // A JSON number that is not an integer reads as the shortest text of its f64, whatever
+    // shortcut the decoder takes: the same value and the same scale (the digits shown) as
+    // parsing that text. (Integers are read exactly, as integers.)
+    let float = serde_json::from_slice::<serde_json::Number>(data)
+        .ok()
+        .and_then(|number| number.is_f64().then(|| number.as_f64()).flatten());
+    if let Some(number) = float {
+        if number.is_finite() {
+            let mut buffer = ryu::Buffer::new();
+            let text = buffer.format_finite(number);
+            let from_text = text.parse::<Amount>().ok();
+            let from_json = serde_json::from_slice::<Amount>(data).ok();
+            assert_eq!(from_json, from_text, "{text}");
+            if let (Some(a), Some(b)) = (from_json, from_text) {
+                // Whole numbers are read as integers (`12`, not `12.0`); others keep the scale.
+                if number.fract() != 0.0 {
+                    assert_eq!(a.value().scale(), b.value().scale(), "{text}");
+                }
+            }
+        }
+    }
 });
 
 fn check_round_trip(amount: Amount) {

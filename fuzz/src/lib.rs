@@ -16,7 +16,15 @@ where
     P: ProviderSettings,
     T: DeserializeOwned + Serialize + PartialEq + Debug,
 {
-    match serde_json::from_slice::<T>(data) {
+    // The clients' decoder (`usage_bindings::json`) must agree with serde_json's own `from_slice`:
+    // the same value, or an error with the same message.
+    let decoded = usage_bindings::json::from_slice::<T>(data);
+    match (&decoded, serde_json::from_slice::<T>(data)) {
+        (Ok(ours), Ok(theirs)) => assert_eq!(ours, &theirs),
+        (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string()),
+        (ours, theirs) => panic!("json::from_slice gave {ours:?}, serde_json {theirs:?}"),
+    }
+    match decoded {
         Ok(value) => {
             let encoded = serde_json::to_vec(&value).unwrap_or_else(|error| {
                 panic!("decoded but does not encode: {error}\nvalue: {value:?}")

@@ -7,10 +7,12 @@
 //! with a direct dispatch). build.rs replaces the generated enum with this one, which has the same
 //! variants, serialises the same way, and reads `object` first to decode the right variant at once.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::value::{
-    MapAccessDeserializer, MapDeserializer, StrDeserializer, StringDeserializer,
+    BorrowedStrDeserializer, MapAccessDeserializer, MapDeserializer, StrDeserializer,
+    StringDeserializer,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -50,9 +52,9 @@ pub enum UsageResult {
 
 impl UsageResult {
     /// Decodes the rest of a result whose `object` is `object` into its variant.
-    fn decode<'de, A: MapAccess<'de>>(object: String, rest: A) -> Result<Self, A::Error> {
+    fn decode<'de, A: MapAccess<'de>>(object: Cow<'de, str>, rest: A) -> Result<Self, A::Error> {
         fn rest_as<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-            object: String,
+            object: Cow<'de, str>,
             rest: A,
         ) -> Result<T, A::Error> {
             T::deserialize(MapAccessDeserializer::new(WithObject {
@@ -60,7 +62,7 @@ impl UsageResult {
                 rest,
             }))
         }
-        Ok(match object.as_str() {
+        Ok(match object.as_ref() {
             "organization.usage.completions.result" => {
                 Self::UsageCompletionsResult(rest_as(object, rest)?)
             }
@@ -111,14 +113,16 @@ impl<'de> Visitor<'de> for UsageResultVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UsageResult, A::Error> {
-        // OpenAI writes `object` first: read it and decode the rest straight into its variant.
-        let Some(first) = map.next_key::<String>()? else {
-            return Err(de::Error::missing_field("object"));
+        // OpenAI writes `object` first: read it (borrowed from the body when it can be, as a
+        // copy per result was measurable) and decode the rest straight into its variant.
+        let first = match map.next_key_seed(FirstKeySeed)? {
+            None => return Err(de::Error::missing_field("object")),
+            Some(FirstKey::Object) => {
+                let object = map.next_value_seed(Text)?;
+                return UsageResult::decode(object, map);
+            }
+            Some(FirstKey::Other(first)) => first,
         };
-        if first == "object" {
-            let object = map.next_value::<String>()?;
-            return UsageResult::decode(object, map);
-        }
         // Otherwise buffer the object (rare), find `object`, and decode from the buffer.
         let mut buffered = serde_json::Map::new();
         buffered.insert(first, map.next_value::<serde_json::Value>()?);
@@ -160,7 +164,70 @@ impl<'de> Visitor<'de> for RestVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UsageResult, A::Error> {
-        UsageResult::decode(self.object, map)
+        UsageResult::decode(Cow::Owned(self.object), map)
+    }
+}
+
+/// The first key of a result: `object`, or any other key (kept, for the buffered path).
+enum FirstKey {
+    Object,
+    Other(String),
+}
+
+/// Reads a [`FirstKey`].
+struct FirstKeySeed;
+
+impl<'de> DeserializeSeed<'de> for FirstKeySeed {
+    type Value = FirstKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FirstKeySeed {
+    type Value = FirstKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<FirstKey, E> {
+        Ok(match key {
+            "object" => FirstKey::Object,
+            other => FirstKey::Other(other.to_owned()),
+        })
+    }
+}
+
+/// A string, borrowed from the input when the input allows it.
+struct Text;
+
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value))
     }
 }
 
@@ -177,12 +244,12 @@ fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
 
 /// The rest of a result's members, with the `object` member that was read first put back in
 /// front, so that the variant's own decoder sees the whole object.
-struct WithObject<A> {
-    object: Option<String>,
+struct WithObject<'de, A> {
+    object: Option<Cow<'de, str>>,
     rest: A,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithObject<A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithObject<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -199,7 +266,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithObject<A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.object.take() {
-            Some(object) => seed.deserialize(StringDeserializer::<A::Error>::new(object)),
+            Some(Cow::Borrowed(object)) => {
+                seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(object))
+            }
+            Some(Cow::Owned(object)) => {
+                seed.deserialize(StringDeserializer::<A::Error>::new(object))
+            }
             None => self.rest.next_value_seed(seed),
         }
     }

@@ -3,6 +3,13 @@
 //! (`async_openai::types::admin::usage::UsageResponse`, feature `administration-types`): the same
 //! bytes, the same run, default allocator, release.
 //!
+//! Each crate is measured the way its client reads a body: `typed` with
+//! `usage_bindings::json::from_slice` (one UTF-8 check per body, then `serde_json::from_str`),
+//! `async_openai` with `serde_json::from_slice` (its `Client` does exactly that). Both are also
+//! measured the other way (`typed_from_slice`, `async_openai_from_str`), so that the parser change
+//! and the types can be told apart. `ignored_any` parses the bytes and builds nothing: the least
+//! any serde_json decoder does.
+//!
 //! ```sh
 //! cd benches/baseline && cargo bench
 //! ```
@@ -28,7 +35,7 @@ fn peer(c: &mut Criterion) {
         }
         let body = body.as_slice();
         // Not timing assertions: every decoder must accept the body and see every result.
-        let ours: UsageResponse = serde_json::from_slice(body).unwrap();
+        let ours: UsageResponse = usage_bindings::json::from_slice(body).unwrap();
         let theirs: PeerUsageResponse = serde_json::from_slice(body).unwrap();
         assert_eq!(
             ours.data.iter().map(|b| b.results.len()).sum::<usize>(),
@@ -43,6 +50,9 @@ fn peer(c: &mut Criterion) {
             .warm_up_time(Duration::from_secs(2))
             .measurement_time(Duration::from_secs(8));
         group.bench_function("typed", |b| {
+            b.iter(|| usage_bindings::json::from_slice::<UsageResponse>(black_box(body)).unwrap())
+        });
+        group.bench_function("typed_from_slice", |b| {
             b.iter(|| serde_json::from_slice::<UsageResponse>(black_box(body)).unwrap())
         });
         #[cfg(feature = "before")]
@@ -59,6 +69,16 @@ fn peer(c: &mut Criterion) {
         });
         group.bench_function("async_openai", |b| {
             b.iter(|| serde_json::from_slice::<PeerUsageResponse>(black_box(body)).unwrap())
+        });
+        group.bench_function("async_openai_from_str", |b| {
+            b.iter(|| {
+                let text = std::str::from_utf8(black_box(body)).unwrap();
+                serde_json::from_str::<PeerUsageResponse>(text).unwrap()
+            })
+        });
+        // Parse and discard (strings scanned, numbers parsed, nothing built).
+        group.bench_function("ignored_any", |b| {
+            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(body)).unwrap())
         });
         group.finish();
     }

@@ -7,9 +7,12 @@
 //!
 //! The server (`benches/server.rs`, a minimal keep-alive HTTP/1.1 server on 127.0.0.1) serves
 //! Northflank list usage pages of 100 hourly entries (about 23 kB each) chained by cursors,
-//! prepared before the measurement. Both walkers decode each page into the same generated type
-//! (`ListUsageResponse`), so the difference is what the crate adds around the request: the
-//! generated builder, the transport (retry loop, tracing span), the hooks and the page walk.
+//! prepared before the measurement. Every walker decodes each page into the same generated type
+//! (`ListUsageResponse`). `reqwest_serde_json` reads bodies with `serde_json::from_slice`, as a
+//! hand-written client would; `reqwest_same_decoder` with the crate's own
+//! `usage_bindings::json::from_slice`, so that against it the difference is only what the crate
+//! adds around the request: the generated builder, the transport (retry loop, tracing span), the
+//! hooks and the page walk.
 //! Both run on one current-thread tokio runtime with the server, and reuse one connection pool
 //! across iterations.
 
@@ -44,8 +47,11 @@ async fn walk_crate(client: &Client) -> (usize, f64) {
     (count, last)
 }
 
-/// By hand: reqwest + serde_json, the same request and the same paging rule.
-async fn walk_by_hand(http: &reqwest::Client, base: &str) -> (usize, f64) {
+/// How a hand-written loop reads a page body.
+type Decode = fn(&[u8]) -> serde_json::Result<ListUsageResponse>;
+
+/// By hand: reqwest + `decode`, the same request and the same paging rule.
+async fn walk_by_hand(http: &reqwest::Client, base: &str, decode: Decode) -> (usize, f64) {
     let url = format!("{base}/v1/billing/usage");
     let (mut count, mut last) = (0, 0.0);
     let mut cursor: Option<String> = None;
@@ -60,7 +66,7 @@ async fn walk_by_hand(http: &reqwest::Client, base: &str) -> (usize, f64) {
         let response = request.send().await.expect("a response");
         assert!(response.status().is_success());
         let body = response.bytes().await.expect("a body");
-        let page: ListUsageResponse = serde_json::from_slice(&body).expect("a page");
+        let page = decode(&body).expect("a page");
         for entry in page.data.usage {
             count += 1;
             last = entry.timestamp.unwrap_or_default();
@@ -108,7 +114,14 @@ fn paging(c: &mut Criterion) {
     // Not timing assertions: both walkers must see every entry, or the figures mean nothing.
     let expected = PAGES * PER_PAGE;
     assert_eq!(runtime.block_on(walk_crate(&client)).0, expected);
-    assert_eq!(runtime.block_on(walk_by_hand(&http, &base)).0, expected);
+    let serde_json_decode: Decode = |body| serde_json::from_slice(body);
+    let crate_decode: Decode = usage_bindings::json::from_slice;
+    for decode in [serde_json_decode, crate_decode] {
+        assert_eq!(
+            runtime.block_on(walk_by_hand(&http, &base, decode)).0,
+            expected
+        );
+    }
 
     let mut group = c.benchmark_group(format!("paging/northflank_list_usage_{PAGES}x{PER_PAGE}"));
     group
@@ -120,7 +133,10 @@ fn paging(c: &mut Criterion) {
         b.iter(|| black_box(runtime.block_on(walk_crate(&client))))
     });
     group.bench_function("reqwest_serde_json", |b| {
-        b.iter(|| black_box(runtime.block_on(walk_by_hand(&http, &base))))
+        b.iter(|| black_box(runtime.block_on(walk_by_hand(&http, &base, serde_json_decode))))
+    });
+    group.bench_function("reqwest_same_decoder", |b| {
+        b.iter(|| black_box(runtime.block_on(walk_by_hand(&http, &base, crate_decode))))
     });
     group.finish();
 }

@@ -106,6 +106,31 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     is_zero.then_some(Decimal::ZERO)
 }
 
+/// The amount a JSON number that serde_json read as `value` stands for: the shortest decimal that
+/// reads back as `value` (the digits that were sent: `0.06`, `1e-7`). `None` for NaN, infinities
+/// and values no `Decimal` holds. Decoding and encoding both use it, so that what is written as a
+/// number always reads back as the same amount.
+fn decimal_from_f64(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    // Whole amounts (cents are often whole) need no text at all. (A conversion and a
+    // comparison: `fract()` is a libm call on the default x86-64 target.)
+    if value.abs() < 9.0e15 {
+        let whole = value as i64;
+        if whole as f64 == value {
+            return Some(Decimal::from(whole));
+        }
+    }
+    if let Some(decimal) = few_places(value) {
+        return Some(decimal);
+    }
+    // Otherwise ryu's shortest digits (written into a stack buffer).
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(value);
+    plain_decimal(text).or_else(|| parse_decimal(text))
+}
+
 /// The decimal with the fewest places (1 to 9) that reads back as `value`, found by arithmetic
 /// alone: the same digits `ryu` would write (the test below checks it), for the amounts most
 /// bodies carry (`12.34`, `0.013888`), at a fraction of the cost of writing and reading text.
@@ -187,13 +212,12 @@ impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // JSON numbers are the wire format; the f64 printed by serde_json is the shortest text
         // that reads back as the same number, so `0.06` is written as `0.06`. An amount that no
-        // f64 carries back exactly (more than 17 significant digits, or near `Decimal::MAX`,
-        // whose nearest f64 is beyond it) is written as a JSON string of its exact digits,
-        // which decoding reads too: encoding never changes an amount.
+        // f64 carries back exactly (more than 17 significant digits, near `Decimal::MAX`, whose
+        // nearest f64 is beyond it, or `-980000000000001.3`, whose f64 has two shortest texts)
+        // is written as a JSON string of its exact digits, which decoding reads too. The check
+        // is the decoder's own reading of the f64, so encoding never changes an amount.
         let as_f64: Option<f64> = self.0.try_into().ok();
-        match as_f64.filter(|f| {
-            f.is_finite() && parse_decimal(&f.to_string()).is_some_and(|back| back == self.0)
-        }) {
+        match as_f64.filter(|f| decimal_from_f64(*f) == Some(self.0)) {
             Some(exact) => serializer.serialize_f64(exact),
             None => serializer.collect_str(&self.0),
         }
@@ -224,26 +248,7 @@ impl Visitor<'_> for AmountVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Amount, E> {
-        if !value.is_finite() {
-            return Err(E::invalid_value(de::Unexpected::Float(value), &self));
-        }
-        // Whole amounts (cents are often whole) need no text at all. (A conversion and a
-        // comparison: `fract()` is a libm call on the default x86-64 target.)
-        if value.abs() < 9.0e15 {
-            let whole = value as i64;
-            if whole as f64 == value {
-                return Ok(Amount(Decimal::from(whole)));
-            }
-        }
-        if let Some(decimal) = few_places(value) {
-            return Ok(Amount(decimal));
-        }
-        // The shortest decimal text that reads back as this f64: the digits that were sent
-        // (`0.06`, `1e-7`), written into a stack buffer.
-        let mut buffer = ryu::Buffer::new();
-        let text = buffer.format_finite(value);
-        plain_decimal(text)
-            .or_else(|| parse_decimal(text))
+        decimal_from_f64(value)
             .map(Amount)
             .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
     }
@@ -603,6 +608,10 @@ mod tests {
             "-79228162514264337593543950335",
             "0.1234567890123456789",
             "12345678901234567890.5",
+            // Found by fuzz/amount after the decoding shortcuts: the nearest f64 is
+            // -980000000000001.25, whose shortest texts are both `…1.2` and `…1.3`; std's
+            // `to_string` wrote `…1.3` (the check passed) and serde_json's ryu wrote `…1.2`.
+            "-980000000000001.3",
         ] {
             let amount: Amount = text.parse().unwrap();
             let encoded = serde_json::to_string(&amount).unwrap();

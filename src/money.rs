@@ -495,16 +495,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn plain_digits_read_as_the_general_parser_reads_them() {
-        // Every plain text ryu writes must give the same value and scale as `from_str`.
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
+    /// A small deterministic generator of test values (xorshift64).
+    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    #[test]
+    fn plain_digits_read_as_the_general_parser_reads_them() {
+        // Every plain text ryu writes must give the same value and scale as `from_str`.
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let mut plain = 0;
         for i in 0..200_000 {
             let value = match i % 4 {
@@ -556,13 +561,7 @@ mod tests {
 
     #[test]
     fn few_places_finds_the_digits_ryu_writes() {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let mut found = 0;
         for i in 0..400_000 {
             let value = match i % 6 {

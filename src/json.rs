@@ -3,9 +3,9 @@
 //! `serde_json::from_slice` checks the UTF-8 of every string it reads, with a call per string. On
 //! usage pages, which are mostly short strings (keys, ids, model names), those calls were about
 //! 15 % of decoding. [`from_slice`] checks the whole body once and reads it as text
-//! (`serde_json::from_str`, which does not check again): the same values, about 30 % faster on an
-//! OpenAI usage page (`BENCHMARKS.md`). A body that is not UTF-8 is read by `serde_json::from_slice`
-//! as before, so it gives the same value or the same error.
+//! (`serde_json::from_str`, which does not check again): the same values in about a quarter less
+//! time on an OpenAI usage page (`BENCHMARKS.md`). A body that is not UTF-8 is read by
+//! `serde_json::from_slice` as before, so it gives the same value or the same error.
 //!
 //! The generated clients decode every response body with it (build.rs points progenitor's
 //! `ResponseValue::from_response` here).

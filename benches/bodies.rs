@@ -89,11 +89,42 @@ fn pool(rng: &mut Rng, prefix: &str, len: usize, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn page_tail(out: &mut String, next_page: Option<&str>) {
+/// An OpenAI usage or costs page: `buckets` daily buckets of `per_bucket` results, each written
+/// by `result` (about `result_bytes` long), and the page's paging members.
+fn openai_page(
+    buckets: usize,
+    per_bucket: usize,
+    result_bytes: usize,
+    next_page: Option<&str>,
+    mut rng: Rng,
+    mut result: impl FnMut(&mut String, &mut Rng),
+) -> Vec<u8> {
+    let mut out = String::with_capacity(buckets * per_bucket * result_bytes + 256);
+    out.push_str(r#"{"object":"page","data":["#);
+    for b in 0..buckets {
+        if b > 0 {
+            out.push(',');
+        }
+        let start = START + b as i64 * DAY;
+        write!(
+            out,
+            r#"{{"object":"bucket","start_time":{start},"end_time":{},"results":["#,
+            start + DAY
+        )
+        .unwrap();
+        for r in 0..per_bucket {
+            if r > 0 {
+                out.push(',');
+            }
+            result(&mut out, &mut rng);
+        }
+        out.push_str("]}");
+    }
     match next_page {
         Some(page) => write!(out, r#"],"has_more":true,"next_page":"{page}"}}"#).unwrap(),
         None => out.push_str(r#"],"has_more":false,"next_page":null}"#),
     }
+    out.into_bytes()
 }
 
 /// An OpenAI completions usage page: `buckets` daily buckets of `per_bucket` results grouped by
@@ -107,60 +138,40 @@ pub fn openai_completions_page(
     let mut rng = Rng::new(seed);
     let projects = pool(&mut rng, "proj_", 24, 40);
     let keys = pool(&mut rng, "key_", 16, 60);
-    let mut out = String::with_capacity(buckets * per_bucket * 360 + 256);
-    out.push_str(r#"{"object":"page","data":["#);
-    for b in 0..buckets {
-        if b > 0 {
-            out.push(',');
-        }
-        let start = START + b as i64 * DAY;
+    openai_page(buckets, per_bucket, 360, next_page, rng, |out, rng| {
+        let input = rng.below(5_000_000) + 1_000;
+        let cached = input / (2 + rng.below(8));
+        let output = input / (3 + rng.below(10));
+        let audio_in = if rng.below(10) == 0 {
+            rng.below(50_000)
+        } else {
+            0
+        };
+        let audio_out = if audio_in > 0 { rng.below(20_000) } else { 0 };
         write!(
             out,
-            r#"{{"object":"bucket","start_time":{start},"end_time":{},"results":["#,
-            start + DAY
+            concat!(
+                r#"{{"object":"organization.usage.completions.result","#,
+                r#""input_tokens":{},"output_tokens":{},"input_cached_tokens":{},"#,
+                r#""input_uncached_tokens":{},"input_audio_tokens":{},"output_audio_tokens":{},"#,
+                r#""num_model_requests":{},"project_id":"{}","user_id":null,"#,
+                r#""api_key_id":"{}","model":"{}","batch":{},"service_tier":"{}"}}"#,
+            ),
+            input,
+            output,
+            cached,
+            input - cached,
+            audio_in,
+            audio_out,
+            rng.below(20_000) + 1,
+            projects[rng.below(projects.len() as u64) as usize],
+            keys[rng.below(keys.len() as u64) as usize],
+            MODELS[rng.below(MODELS.len() as u64) as usize],
+            rng.below(4) == 0,
+            if rng.below(5) == 0 { "flex" } else { "default" },
         )
         .unwrap();
-        for r in 0..per_bucket {
-            if r > 0 {
-                out.push(',');
-            }
-            let input = rng.below(5_000_000) + 1_000;
-            let cached = input / (2 + rng.below(8));
-            let output = input / (3 + rng.below(10));
-            let audio_in = if rng.below(10) == 0 {
-                rng.below(50_000)
-            } else {
-                0
-            };
-            let audio_out = if audio_in > 0 { rng.below(20_000) } else { 0 };
-            write!(
-                out,
-                concat!(
-                    r#"{{"object":"organization.usage.completions.result","#,
-                    r#""input_tokens":{},"output_tokens":{},"input_cached_tokens":{},"#,
-                    r#""input_uncached_tokens":{},"input_audio_tokens":{},"output_audio_tokens":{},"#,
-                    r#""num_model_requests":{},"project_id":"{}","user_id":null,"#,
-                    r#""api_key_id":"{}","model":"{}","batch":{},"service_tier":"{}"}}"#,
-                ),
-                input,
-                output,
-                cached,
-                input - cached,
-                audio_in,
-                audio_out,
-                rng.below(20_000) + 1,
-                projects[rng.below(projects.len() as u64) as usize],
-                keys[rng.below(keys.len() as u64) as usize],
-                MODELS[rng.below(MODELS.len() as u64) as usize],
-                rng.below(4) == 0,
-                if rng.below(5) == 0 { "flex" } else { "default" },
-            )
-            .unwrap();
-        }
-        out.push_str("]}");
-    }
-    page_tail(&mut out, next_page);
-    out.into_bytes()
+    })
 }
 
 /// An OpenAI costs page: `buckets` daily buckets of `per_bucket` results grouped by project and
@@ -173,50 +184,30 @@ pub fn openai_costs_page(
 ) -> Vec<u8> {
     let mut rng = Rng::new(seed);
     let projects = pool(&mut rng, "proj_", 24, 40);
-    let mut out = String::with_capacity(buckets * per_bucket * 220 + 256);
-    out.push_str(r#"{"object":"page","data":["#);
-    for b in 0..buckets {
-        if b > 0 {
-            out.push(',');
-        }
-        let start = START + b as i64 * DAY;
+    openai_page(buckets, per_bucket, 220, next_page, rng, |out, rng| {
+        let (line_item, unit, rate) = LINE_ITEMS[rng.below(LINE_ITEMS.len() as u64) as usize];
+        let quantity = match unit {
+            "tokens" => (rng.below(20_000_000) + 1) as f64,
+            "gibibyte_hours" => (rng.below(2_400) + 1) as f64 / 100.0,
+            _ => (rng.below(5_000) + 1) as f64,
+        };
+        // The server multiplies in binary floating point and prints the f64: noise digits.
+        let value = quantity * rate;
         write!(
             out,
-            r#"{{"object":"bucket","start_time":{start},"end_time":{},"results":["#,
-            start + DAY
+            concat!(
+                r#"{{"object":"organization.costs.result","#,
+                r#""amount":{{"value":{},"currency":"usd"}},"line_item":"{}","#,
+                r#""project_id":"{}","quantity":{},"quantity_unit":"{}"}}"#,
+            ),
+            value,
+            line_item,
+            projects[rng.below(projects.len() as u64) as usize],
+            quantity,
+            unit,
         )
         .unwrap();
-        for r in 0..per_bucket {
-            if r > 0 {
-                out.push(',');
-            }
-            let (line_item, unit, rate) = LINE_ITEMS[rng.below(LINE_ITEMS.len() as u64) as usize];
-            let quantity = match unit {
-                "tokens" => (rng.below(20_000_000) + 1) as f64,
-                "gibibyte_hours" => (rng.below(2_400) + 1) as f64 / 100.0,
-                _ => (rng.below(5_000) + 1) as f64,
-            };
-            // The server multiplies in binary floating point and prints the f64: noise digits.
-            let value = quantity * rate;
-            write!(
-                out,
-                concat!(
-                    r#"{{"object":"organization.costs.result","#,
-                    r#""amount":{{"value":{},"currency":"usd"}},"line_item":"{}","#,
-                    r#""project_id":"{}","quantity":{},"quantity_unit":"{}"}}"#,
-                ),
-                value,
-                line_item,
-                projects[rng.below(projects.len() as u64) as usize],
-                quantity,
-                unit,
-            )
-            .unwrap();
-        }
-        out.push_str("]}");
-    }
-    page_tail(&mut out, next_page);
-    out.into_bytes()
+    })
 }
 
 /// USD with six decimals, from micro-dollars.

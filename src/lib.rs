@@ -4,7 +4,8 @@
 //! [`openai`] (organization usage and costs, Admin API), [`northflank`] (hourly billing usage) and
 //! [`phala`] (app metered usage). Every module has the same shape: a `Client` generated from the
 //! crate's OpenAPI spec of that provider (`openapi/<provider>.yaml`), its `types`, a `Config` and
-//! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`], [`json`].
+//! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`],
+//! [`json`].
 //!
 //! [`costs`] puts the three side by side: exact [`CostRecord`]s from every provider, fetched
 //! concurrently, and totals by day, provider or scope.

@@ -164,9 +164,9 @@ fn few_places(value: f64) -> Option<Decimal> {
     None
 }
 
-/// Reads plain decimal text of at most 19 significant digits (`-0.06`, `1234.5678`), as `ryu` writes every
-/// f64 between 1e-5 and 1e16, straight into a `Decimal`: the same value and scale as
-/// `Decimal::from_str`, without its general parser, which was most of the cost of an
+/// Reads plain decimal text of at most 19 significant digits (`-0.06`, `1234.5678`), as `ryu`
+/// writes every f64 between 1e-5 and 1e16, straight into a `Decimal`: the same value and scale
+/// as `Decimal::from_str`, without its general parser, which was most of the cost of an
 /// amount-dense body. `None` for anything else (exponents, longer text), which goes through
 /// [`parse_decimal`].
 fn plain_decimal(text: &str) -> Option<Decimal> {
@@ -175,7 +175,7 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
         bytes => (false, bytes),
     };
     let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
+    let mut any_digit = false;
     let mut scale: Option<u32> = None;
     for &byte in unsigned {
         match byte {
@@ -185,17 +185,17 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
                     return None;
                 }
                 mantissa = mantissa * 10 + u64::from(byte - b'0');
-                digits += 1;
+                any_digit = true;
                 if let Some(scale) = scale.as_mut() {
                     *scale += 1;
                 }
             }
-            b'.' if scale.is_none() && digits > 0 => scale = Some(0),
+            b'.' if scale.is_none() && any_digit => scale = Some(0),
             _ => return None,
         }
     }
     let scale = scale.unwrap_or(0);
-    if digits == 0 || scale > Decimal::MAX_SCALE {
+    if !any_digit || scale > Decimal::MAX_SCALE {
         return None;
     }
     // The 96-bit mantissa in three 32-bit words; the high word is 0 for a u64.

@@ -115,17 +115,16 @@ impl<'de> Visitor<'de> for UsageResultVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UsageResult, A::Error> {
         // OpenAI writes `object` first: read it (borrowed from the body when it can be, as a
         // copy per result was measurable) and decode the rest straight into its variant.
-        let first = match map.next_key_seed(FirstKeySeed)? {
-            None => return Err(de::Error::missing_field("object")),
-            Some(FirstKey::Object) => {
-                let object = map.next_value_seed(Text)?;
-                return UsageResult::decode(object, map);
-            }
-            Some(FirstKey::Other(first)) => first,
+        let Some(first) = map.next_key_seed(Text)? else {
+            return Err(de::Error::missing_field("object"));
         };
+        if first == "object" {
+            let object = map.next_value_seed(Text)?;
+            return UsageResult::decode(object, map);
+        }
         // Otherwise buffer the object (rare), find `object`, and decode from the buffer.
         let mut buffered = serde_json::Map::new();
-        buffered.insert(first, map.next_value::<serde_json::Value>()?);
+        buffered.insert(first.into_owned(), map.next_value::<serde_json::Value>()?);
         while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
             buffered.insert(key, value);
         }
@@ -165,38 +164,6 @@ impl<'de> Visitor<'de> for RestVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UsageResult, A::Error> {
         UsageResult::decode(Cow::Owned(self.object), map)
-    }
-}
-
-/// The first key of a result: `object`, or any other key (kept, for the buffered path).
-enum FirstKey {
-    Object,
-    Other(String),
-}
-
-/// Reads a [`FirstKey`].
-struct FirstKeySeed;
-
-impl<'de> DeserializeSeed<'de> for FirstKeySeed {
-    type Value = FirstKey;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for FirstKeySeed {
-    type Value = FirstKey;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<FirstKey, E> {
-        Ok(match key {
-            "object" => FirstKey::Object,
-            other => FirstKey::Other(other.to_owned()),
-        })
     }
 }
 

@@ -2,7 +2,8 @@
 //! once so that every provider module is the same few lines.
 
 /// Implements `from_config`, `from_env` and the transport hook for the generated `Client` of the
-/// module it is called in. `$settings` is the provider's [`crate::config::ProviderSettings`].
+/// module it is called in. `$settings` is the provider's [`crate::config::ProviderSettings`]; the
+/// module's `paging::page_size_bound` gives each operation's page-size bound.
 macro_rules! provider_client {
     ($settings:ty) => {
         impl Client {
@@ -37,10 +38,12 @@ macro_rules! provider_client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
                 $crate::transport::clean_request(request);
-                Ok(())
+                let bound = paging::page_size_bound(info.operation_id, request.url());
+                $crate::paging::apply_page_size(request, bound)
+                    .map_err(progenitor_client::Error::InvalidRequest)
             }
 
             async fn post<E>(

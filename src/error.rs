@@ -70,6 +70,20 @@ pub enum Error {
         /// What is missing or wrong.
         message: String,
     },
+    /// A paginated walk cannot go on without risking a loop, a page counted twice or a silent
+    /// gap (a cursor cycle, "more pages" without a cursor, a server that ignores the offset, the
+    /// ceiling on pages). The items already yielded stay valid; the walk is incomplete.
+    #[error("{provider} {operation}: the walk stopped after the page at {page}: {problem}")]
+    Paging {
+        /// The provider.
+        provider: Provider,
+        /// The operation.
+        operation: &'static str,
+        /// The page whose answer stopped the walk: `the first page`, `cursor "…"`, `offset 1500`.
+        page: String,
+        /// What is wrong.
+        problem: crate::paging::PagingProblem,
+    },
     /// A page of a paginated walk failed; the items already yielded stay valid.
     #[error("{provider} {operation}: fetching the page at {page} failed: {source}")]
     Page {

@@ -6,7 +6,7 @@ use futures::Stream;
 use super::builder;
 use super::types::{GetUsageResponse, ListUsageResponse, UsageEntry};
 use super::Settings;
-use crate::paging::{items, PageCursor, PagedOperation};
+use crate::paging::{items, NextPage, PageCursor, PageSizeBound, PagedOperation};
 use crate::Error;
 
 operations!(Settings;
@@ -27,8 +27,8 @@ macro_rules! paged_by_cursor {
                     }
                 }
 
-                fn next_cursor(&self, page: &ListUsageResponse, current: &PageCursor) -> Option<PageCursor> {
-                    next_cursor(page, current)
+                fn next_page(&self, page: &ListUsageResponse) -> NextPage {
+                    next_page(page)
                 }
             }
         )*
@@ -37,14 +37,22 @@ macro_rules! paged_by_cursor {
 
 paged_by_cursor!(ListUsage, ListTeamUsage);
 
-/// The rule: the next page is at `pagination.cursor` while `hasNextPage`; no cursor, or the
-/// cursor just used (which would loop forever), ends the walk.
-fn next_cursor(page: &ListUsageResponse, current: &PageCursor) -> Option<PageCursor> {
-    if !page.pagination.has_next_page {
-        return None;
+/// The rule: the next page is at `pagination.cursor` while `pagination.hasNextPage`.
+fn next_page(page: &ListUsageResponse) -> NextPage {
+    if page.pagination.has_next_page {
+        NextPage::Token(page.pagination.cursor.clone())
+    } else {
+        NextPage::Done
     }
-    let next = PageCursor::Token(page.pagination.cursor.clone()?);
-    (next != *current).then_some(next)
+}
+
+/// `per_page` is at most 100 on every operation that has it.
+pub(super) fn page_size_bound(_operation: &str, _url: &reqwest::Url) -> Option<PageSizeBound> {
+    Some(PageSizeBound {
+        param: "per_page",
+        max: 100,
+        when: "",
+    })
 }
 
 /// A stream over every hourly usage entry of list usage (org or team route).

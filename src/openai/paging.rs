@@ -5,7 +5,7 @@ use futures::Stream;
 use super::builder;
 use super::types::{UsageResponse, UsageResult, UsageTimeBucket};
 use super::Settings;
-use crate::paging::{items, PageCursor, PagedOperation};
+use crate::paging::{items, NextPage, PageCursor, PageSizeBound, PagedOperation};
 use crate::Error;
 
 operations!(Settings;
@@ -31,8 +31,8 @@ macro_rules! paged_by_next_page {
                     }
                 }
 
-                fn next_cursor(&self, page: &UsageResponse, current: &PageCursor) -> Option<PageCursor> {
-                    next_page(page, current)
+                fn next_page(&self, page: &UsageResponse) -> NextPage {
+                    next_page(page)
                 }
             }
         )*
@@ -51,14 +51,39 @@ paged_by_next_page!(
     UsageCosts,
 );
 
-/// The rule: the next page is at `next_page` while `has_more`. A cursor that repeats the current
-/// one would loop forever, so it ends the walk.
-fn next_page(page: &UsageResponse, current: &PageCursor) -> Option<PageCursor> {
-    if !page.has_more {
-        return None;
+/// The rule: the next page is at `next_page` while `has_more`.
+fn next_page(page: &UsageResponse) -> NextPage {
+    if page.has_more {
+        NextPage::Token(page.next_page.clone())
+    } else {
+        NextPage::Done
     }
-    let next = PageCursor::Token(page.next_page.clone()?);
-    (next != *current).then_some(next)
+}
+
+/// `limit` counts buckets: at most 180 daily buckets for costs; for usage, 31 daily, 168 hourly
+/// or 1440 minute buckets, by `bucket_width` (`1d` when absent).
+pub(super) fn page_size_bound(operation: &str, url: &reqwest::Url) -> Option<PageSizeBound> {
+    let bound = |max, when| {
+        Some(PageSizeBound {
+            param: "limit",
+            max,
+            when,
+        })
+    };
+    if operation == "usage_costs" {
+        return bound(180, "");
+    }
+    let width = url
+        .query_pairs()
+        .find(|(key, _)| key == "bucket_width")
+        .map(|(_, value)| value.into_owned());
+    match width.as_deref() {
+        None | Some("1d") => bound(31, "bucket_width=1d"),
+        Some("1h") => bound(168, "bucket_width=1h"),
+        Some("1m") => bound(1440, "bucket_width=1m"),
+        // An unknown width: the server judges the limit.
+        Some(_) => None,
+    }
 }
 
 /// One result with the time bucket it belongs to: what [`UsageStreamExt::results`] yields.

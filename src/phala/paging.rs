@@ -8,15 +8,31 @@ use futures::Stream;
 use super::builder;
 use super::types::{AppUsageResponse, MeteredUsageResponse};
 use super::Settings;
-use crate::paging::{items, Operation, PageCursor, PagedOperation};
+use crate::paging::{items, NextPage, Operation, PageCursor, PageSizeBound, PagedOperation};
 use crate::Error;
 
 operations!(Settings;
     GetAppUsage("get_app_usage") => AppUsageResponse,
 );
 
-/// The page size of [`AppUsageStreamExt::stream`]: the API's default `limit`.
-pub const DEFAULT_PAGE_SIZE: NonZeroU64 = NonZeroU64::new(500).expect("500 is not zero");
+/// The page size of [`AppUsageStreamExt::stream`]: the largest `limit` the API allows, so that a
+/// walk makes the fewest requests.
+pub const DEFAULT_PAGE_SIZE: NonZeroU64 = match NonZeroU64::new(MAX_PAGE_SIZE) {
+    Some(size) => size,
+    None => unreachable!(),
+};
+
+/// The largest `limit` the API allows.
+const MAX_PAGE_SIZE: u64 = 5000;
+
+/// `limit` is 1 to 5000.
+pub(super) fn page_size_bound(_operation: &str, _url: &reqwest::Url) -> Option<PageSizeBound> {
+    Some(PageSizeBound {
+        param: "limit",
+        max: MAX_PAGE_SIZE,
+        when: "",
+    })
+}
 
 /// `get_app_usage` walked page by page: the builder plus the page size the walk sets as `limit`.
 #[derive(Clone, Debug)]
@@ -47,13 +63,11 @@ impl PagedOperation for AppUsagePages<'_> {
         }
     }
 
-    fn next_cursor(&self, page: &AppUsageResponse, current: &PageCursor) -> Option<PageCursor> {
-        let offset = match current {
-            PageCursor::Offset(offset) => *offset,
-            PageCursor::First | PageCursor::Token(_) => 0,
-        };
-        let returned = page.usage.len() as u64;
-        (returned >= self.page_size.get()).then(|| PageCursor::Offset(offset + returned))
+    fn next_page(&self, page: &AppUsageResponse) -> NextPage {
+        NextPage::Offset {
+            returned: page.usage.len() as u64,
+            limit: self.page_size.get(),
+        }
     }
 }
 
@@ -85,7 +99,8 @@ pub trait AppUsageStreamExt<'a> {
     /// Every record, [`DEFAULT_PAGE_SIZE`] records per request.
     fn stream(self) -> impl Stream<Item = Result<MeteredUsageResponse, Error>> + Send + Unpin + 'a;
 
-    /// Every record, `page_size` records per request (the API takes 1 to 5000).
+    /// Every record, `page_size` records per request (the API takes 1 to 5000; a larger size
+    /// is refused before any request).
     fn stream_with_page_size(
         self,
         page_size: NonZeroU64,

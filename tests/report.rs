@@ -85,7 +85,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     let count = |prefix: &str| paths.iter().filter(|p| p.starts_with(prefix)).count();
     assert_eq!(count("/organization/costs"), 4); // 7 buckets, 2 a page
     assert_eq!(count("/v1/billing/usage"), 4); // 168 entries, 48 a page
-    // Phala walks ask for 5000 records a page: one request per app.
+                                               // Phala walks ask for 5000 records a page: one request per app.
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[0])), 1); // 896 records
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
 }

@@ -57,6 +57,10 @@ pub(super) fn page_size_bound(_operation: &str, _url: &reqwest::Url) -> Option<P
 
 /// A stream over every hourly usage entry of list usage (org or team route).
 ///
+/// Unless the request sets `per_page`, each page asks for 100 entries, the most the API allows.
+/// The walk's guarantees (no cycle, no page twice, an error rather than a silent stop) are in
+/// [`crate::paging`].
+///
 /// ```no_run
 /// use futures::TryStreamExt;
 /// use usage_bindings::northflank::{Client, Config, UsageEntryStreamExt};

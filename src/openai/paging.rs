@@ -99,6 +99,10 @@ pub struct BucketResult {
 
 /// Streams over every page of a usage or costs operation.
 ///
+/// Unless the request sets `limit`, each page asks for the most buckets the API allows: 31 daily,
+/// 168 hourly or 1440 minute buckets, 180 for costs. The walk's guarantees (no cycle, no page
+/// twice, an error rather than a silent stop) are in [`crate::paging`].
+///
 /// ```no_run
 /// use futures::TryStreamExt;
 /// use usage_bindings::openai::{types, Client, Config, UsageStreamExt};

@@ -73,8 +73,10 @@ impl PagedOperation for AppUsagePages<'_> {
 
 /// Streams over every usage record of an app.
 ///
-/// The walk sets `limit` (the page size) and `offset` itself, from offset 0. Pin `start_date`
-/// and `end_date`: without them the API's default window moves with the clock between pages.
+/// The walk sets `limit` (the page size, [`DEFAULT_PAGE_SIZE`] = 5000 unless chosen) and `offset`
+/// itself, from offset 0; a page identical to the previous one (a server ignoring `offset`) ends
+/// it with an error. Pin `start_date` and `end_date`: without them the API's default window
+/// moves with the clock between pages.
 ///
 /// ```no_run
 /// use futures::TryStreamExt;

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, PaasPrice, UsageEntry};
 use super::{Client, UsageEntryStreamExt};
-use crate::money::{checked_sum, AmountOverflow, CostRecord, NorthflankPart, Scope};
+use crate::money::{checked_sum, CostRecord, InexactSum, NorthflankPart, Scope};
 use crate::{Amount, Error, Provider};
 
 /// The currency of Northflank prices.
@@ -38,7 +38,7 @@ pub fn cents_to_usd(price: Decimal) -> Decimal {
 
 /// The total of a PaaS price in cents: `total`, or the sum of its parts when `total` is absent,
 /// or zero.
-pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, AmountOverflow> {
+pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -49,7 +49,7 @@ pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, AmountOverflow> 
 
 /// The total of a BYOC price in cents: `total`, or the sum of its parts when `total` is absent,
 /// or zero.
-pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, AmountOverflow> {
+pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -61,7 +61,7 @@ pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, AmountOverflow> 
 fn total_or_parts(
     total: Option<Amount>,
     parts: [Option<Amount>; 4],
-) -> Result<Decimal, AmountOverflow> {
+) -> Result<Decimal, InexactSum> {
     match total {
         Some(total) => Ok(total.value()),
         None => checked_sum(parts.iter().flatten().map(|part| part.value())),
@@ -269,6 +269,7 @@ fn overflow(operation: &'static str, path: &str) -> Error {
         provider: Provider::Northflank,
         operation,
         path: path.to_string(),
-        message: "the amounts overflow a decimal".to_string(),
+        message: "the sum of the prices is not exact: it needs more digits than a decimal holds"
+            .to_string(),
     }
 }

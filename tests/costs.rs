@@ -316,6 +316,26 @@ mod northflank {
     }
 
     #[test]
+    fn a_price_that_would_round_in_dollars_is_an_error() {
+        // 1e-28 cents is 1e-30 dollars, beyond a Decimal's 28 places: refused, not made 0.
+        let entry: types::UsageEntry = serde_json::from_str(
+            r#"{"timestamp": 1780999200,
+                "paasUsage": {"price": {"total": "0.0000000000000000000000000001"}}}"#,
+        )
+        .unwrap();
+        let error = entry_records(&[entry], None).unwrap_err();
+        assert!(error.to_string().contains("not exact"), "{error}");
+        // 26 places of cents are 28 places of dollars: exact.
+        let entry: types::UsageEntry = serde_json::from_str(
+            r#"{"timestamp": 1780999200,
+                "paasUsage": {"price": {"total": "1.00000000000000000000000001"}}}"#,
+        )
+        .unwrap();
+        let records = entry_records(&[entry], None).unwrap();
+        assert_amounts(&records, &["0.0100000000000000000000000001"]);
+    }
+
+    #[test]
     fn string_prices_and_missing_totals() {
         let entry: types::UsageEntry = serde_json::from_str(
             r#"{"timestamp": 1780999200,

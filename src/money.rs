@@ -16,7 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Decoding keeps the digits of the JSON text: a number is read through its shortest decimal
 /// representation (the digits the server wrote, up to the 17 significant digits that a JSON
-/// number can carry through `serde_json`), a string is parsed as a decimal directly.
+/// number can carry through `serde_json`), a string is parsed as a decimal directly. A value that
+/// a `Decimal` cannot hold exactly (more than about 28 significant digits, or non-zero digits
+/// beyond 28 places) is refused, never rounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(pub Decimal);
 

@@ -349,7 +349,7 @@ impl Report {
         );
         for status in self.providers.iter().filter(|status| !status.complete) {
             text.push_str(&format!(
-                "INCOMPLETE: {} ({} records counted): {}\n",
+                "INCOMPLETE: {} ({} records fetched): {}\n",
                 status.provider,
                 status.records,
                 status.errors.join("; ")

@@ -61,6 +61,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     );
     for result in &results {
         assert!(result.is_complete(), "{:?}", result.errors);
+        assert_eq!(result.outside_window, 0, "{}", result.provider);
     }
     let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
     assert_eq!(counts, [35, 168, 1232]);
@@ -484,4 +485,57 @@ async fn an_incomplete_provider_is_marked_in_every_format() {
         assert_eq!(json["providers"][1]["complete"], false);
         assert_eq!(json["providers"][0]["complete"], true);
     }
+}
+
+#[test]
+fn a_day_that_cannot_be_summed_exactly_across_providers_is_marked() {
+    // Each provider's total is exact; their sum on 2026-11-01 (…334.5) is not.
+    let almost = (Decimal::MAX - Decimal::ONE).to_string();
+    let mut results = [
+        complete(
+            Provider::OpenAi,
+            vec![day_record(
+                Provider::OpenAi,
+                "2026-11-01",
+                &almost,
+                openai_scope("p", "gpt-4o, input", None),
+            )],
+        ),
+        complete(
+            Provider::Phala,
+            vec![
+                day_record(Provider::Phala, "2026-11-01", "0.5", phala_scope("gpu")),
+                day_record(Provider::Phala, "2026-11-02", "1.25", phala_scope("gpu")),
+            ],
+        ),
+    ];
+    results[1].outside_window = 3;
+    let report = Report::build(window(), GroupBy::Day, &results);
+    assert!(report.has_errors());
+    assert!(report.providers.iter().all(|status| status.complete));
+    let day = |text: &str| report.rows.iter().find(|row| row.group == text).unwrap();
+    assert_eq!(day("2026-11-01").amount, None);
+    assert!(!day("2026-11-01").complete);
+    assert_eq!(day("2026-11-02").amount, Some("1.25".parse().unwrap()));
+    assert_eq!(report.totals["USD"], None);
+    let table = report.render(Format::Table).unwrap();
+    assert!(
+        table.contains("INCOMPLETE: the 2026-11-01 USD row"),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["totals"]["USD"], serde_json::Value::Null);
+    // Records outside the window are shown, not counted, and do not make a report incomplete.
+    assert_eq!(json["providers"][1]["outside_window"], 3);
+    assert_eq!(json["providers"][0]["outside_window"], 0);
+    // Grouped by provider, each row is exact and complete; only the total is not.
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(report
+        .rows
+        .iter()
+        .all(|row| row.amount.is_some() && row.complete));
+    assert_eq!(report.totals["USD"], None);
+    assert!(report.has_errors());
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use usage_bindings::costs::{self, NorthflankSource, PhalaSource, Sources, Window};
+use usage_bindings::costs::{self, NorthflankSource, PhalaSource, Sources};
 use usage_bindings::{northflank, openai, phala, Provider};
 
 use demo::report::{Format, GroupBy, Report};
@@ -122,16 +122,6 @@ fn only(mut sources: Sources, wanted: &[Provider]) -> Sources {
     sources
 }
 
-fn window(args: &Args) -> Result<Window, String> {
-    let today = Utc::now().date_naive();
-    let default = demo::last_seven_days(today).ok_or("today is out of range")?;
-    let since = args.since.unwrap_or(default.start.date_naive());
-    let until = args
-        .until
-        .unwrap_or((default.end - chrono::TimeDelta::days(1)).date_naive());
-    Window::days(since, until).ok_or_else(|| format!("--until {until} is before --since {since}"))
-}
-
 /// One spinner per provider on stderr, only when stderr is a terminal.
 struct Progress {
     bars: Vec<(Provider, ProgressBar)>,
@@ -186,7 +176,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let window = window(&args)?;
+    let window = demo::report::window(args.since, args.until, Utc::now().date_naive())?;
     let wanted: Vec<Provider> = if args.providers.is_empty() {
         vec![Provider::OpenAi, Provider::Northflank, Provider::Phala]
     } else {
@@ -225,15 +215,24 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     .await;
     progress.finish();
 
-    let report = Report::build(window, args.group_by, &results)?;
+    let report = Report::build(window, args.group_by, &results);
     print!("{}", report.render(args.format)?);
     for status in &report.providers {
+        if status.outside_window > 0 {
+            eprintln!(
+                "usage-report: {}: {} records outside the window were not counted",
+                status.provider, status.outside_window
+            );
+        }
         for error in &status.errors {
             eprintln!(
-                "usage-report: {} failed ({} records fetched before): {error}",
+                "usage-report: {} failed ({} records fetched): {error}",
                 status.provider, status.records
             );
         }
+    }
+    for error in &report.errors {
+        eprintln!("usage-report: {error}");
     }
     Ok(if report.has_errors() {
         ExitCode::FAILURE

@@ -2,7 +2,8 @@
 //! configured provider at once, and totals by day, provider or scope, per currency.
 //!
 //! Amounts are [`Decimal`]s in currency units (Northflank's cents are converted once, by
-//! [`northflank::cents_to_usd`](crate::northflank::cents_to_usd)); sums are exact and checked.
+//! [`northflank::cents_to_usd`](crate::northflank::cents_to_usd)); sums are exact and checked: a
+//! sum that a `Decimal` cannot hold exactly is an [`InexactSum`] error, never a rounded number.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -30,12 +31,13 @@
 //! assert_eq!(by_provider[&(Provider::Phala, "USD".to_string())].to_string(), "2.490347");
 //! let by_day = costs::totals_by_day(&records)?;
 //! assert_eq!(by_day[&(day.date_naive(), "USD".to_string())].to_string(), "2.550347");
-//! # Ok::<(), usage_bindings::costs::AmountOverflow>(())
+//! # Ok::<(), usage_bindings::costs::InexactSum>(())
 //! ```
 //!
 //! Fetching: [`fetch_all`] queries every provider of a [`Sources`] concurrently and returns one
-//! [`ProviderCosts`] per provider, with the records it got and the errors it met, so that one
-//! provider's failure hides nothing of the others. The per-provider streams are
+//! [`ProviderCosts`] per provider, with the records of the window it got (a record counts only
+//! when its period lies wholly inside the window; the others are counted apart), and the errors
+//! it met, so that one provider's failure hides nothing of the others. The per-provider streams are
 //! `openai::fetch_cost_records`, `northflank::fetch_cost_records` and
 //! `phala::fetch_cost_records`.
 
@@ -47,7 +49,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 
-pub use crate::money::{checked_sum, AmountOverflow, CostRecord, NorthflankPart, Scope};
+pub use crate::money::{checked_sum, exact_add, CostRecord, InexactSum, NorthflankPart, Scope};
 use crate::{Error, Provider};
 
 /// A time range `[start, end)`, UTC.
@@ -76,6 +78,12 @@ impl Window {
             .and_hms_opt(0, 0, 0)?
             .and_utc();
         Window::new(start, end)
+    }
+
+    /// Whether the period `[start, end)` lies wholly inside the window: `self.start <= start`,
+    /// `start <= end` and `end <= self.end`. A period across either edge is not inside.
+    pub fn holds(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        self.start <= start && start <= end && end <= self.end
     }
 }
 
@@ -135,14 +143,19 @@ impl Sources {
     }
 }
 
-/// What one provider gave: every record fetched, and every error met. Records fetched before an
-/// error stay; a provider with errors may still have records.
+/// What one provider gave: every record of the window fetched, and every error met. Records
+/// fetched before an error stay; a provider with errors may still have records.
 #[derive(Debug)]
 pub struct ProviderCosts {
     /// The provider.
     pub provider: Provider,
-    /// The records, in the order fetched.
+    /// The records whose period lies wholly inside the window ([`Window::holds`]), in the order
+    /// fetched.
     pub records: Vec<CostRecord>,
+    /// How many records the provider returned whose period is not wholly inside the window
+    /// (before it, after it, or across an edge, such as a day bucket that starts inside and
+    /// ends after the window): they are not in `records`, so they are counted in no total.
+    pub outside_window: usize,
     /// What failed (empty when everything was fetched).
     pub errors: Vec<Error>,
 }
@@ -161,6 +174,10 @@ type ProviderFuture<'a> = Pin<Box<dyn Future<Output = ProviderCosts> + Send + 'a
 
 /// Fetches `window` from every provider of `sources`, concurrently. One [`ProviderCosts`] per
 /// provider queried, in [`Sources::providers`] order.
+///
+/// Providers answer in their own periods (OpenAI days, Northflank and Phala hours, Phala billing
+/// days as a fallback) and may return more than asked: only records whose period lies wholly
+/// inside `window` are kept; the others are counted in [`ProviderCosts::outside_window`].
 pub async fn fetch_all(sources: &Sources, window: Window) -> Vec<ProviderCosts> {
     fetch_all_with_progress(sources, window, &|_, _| {}).await
 }
@@ -178,6 +195,7 @@ pub async fn fetch_all_with_progress(
     if let Some(client) = &sources.openai {
         fetches.push(Box::pin(collect(
             Provider::OpenAi,
+            window,
             crate::openai::fetch_cost_records(client, start, end),
             progress,
         )));
@@ -186,6 +204,7 @@ pub async fn fetch_all_with_progress(
     if let Some(source) = &sources.northflank {
         fetches.push(Box::pin(collect(
             Provider::Northflank,
+            window,
             crate::northflank::fetch_cost_records(
                 &source.client,
                 source.team.as_deref(),
@@ -200,31 +219,45 @@ pub async fn fetch_all_with_progress(
         let client = &source.client;
         let records = futures::stream::iter(&source.app_ids)
             .flat_map(move |app_id| crate::phala::fetch_cost_records(client, app_id, start, end));
-        fetches.push(Box::pin(collect(Provider::Phala, records, progress)));
+        fetches.push(Box::pin(collect(
+            Provider::Phala,
+            window,
+            records,
+            progress,
+        )));
     }
     #[cfg(not(any(feature = "openai", feature = "northflank", feature = "phala")))]
-    let _ = (start, end, progress);
+    let _ = (start, end, progress, window);
     futures::future::join_all(fetches).await
 }
 
-/// Every item of `records`: the errors are kept and the stream goes on (a stream of pages ends
-/// after its error; a chain of streams, such as one per Phala app, goes on with the next).
-pub async fn collect<S>(provider: Provider, records: S, progress: Progress<'_>) -> ProviderCosts
+/// Every item of `records`: the records inside `window` ([`Window::holds`]) are kept, the others
+/// counted, the errors kept, and the stream goes on (a stream of pages ends after its error; a
+/// chain of streams, such as one per Phala app, goes on with the next). `progress` is called
+/// after each record kept.
+pub async fn collect<S>(
+    provider: Provider,
+    window: Window,
+    records: S,
+    progress: Progress<'_>,
+) -> ProviderCosts
 where
     S: Stream<Item = Result<CostRecord, Error>>,
 {
     let mut costs = ProviderCosts {
         provider,
         records: Vec::new(),
+        outside_window: 0,
         errors: Vec::new(),
     };
     let mut records = std::pin::pin!(records);
     while let Some(item) = records.next().await {
         match item {
-            Ok(record) => {
+            Ok(record) if window.holds(record.period_start, record.period_end) => {
                 costs.records.push(record);
                 progress(provider, costs.records.len());
             }
+            Ok(_) => costs.outside_window += 1,
             Err(error) => costs.errors.push(error),
         }
     }
@@ -235,7 +268,7 @@ where
 pub type Totals<K> = BTreeMap<(K, String), Decimal>;
 
 /// The exact totals of `records` by `key` and currency.
-pub fn totals_by<'r, K, I, F>(records: I, mut key: F) -> Result<Totals<K>, AmountOverflow>
+pub fn totals_by<'r, K, I, F>(records: I, mut key: F) -> Result<Totals<K>, InexactSum>
 where
     K: Ord,
     I: IntoIterator<Item = &'r CostRecord>,
@@ -246,7 +279,7 @@ where
         let total = totals
             .entry((key(record), record.currency.clone()))
             .or_insert(Decimal::ZERO);
-        *total = total.checked_add(record.amount).ok_or(AmountOverflow)?;
+        *total = exact_add(*total, record.amount)?;
     }
     Ok(totals)
 }
@@ -254,28 +287,28 @@ where
 /// Totals per UTC day of `period_start`, per currency.
 pub fn totals_by_day<'r>(
     records: impl IntoIterator<Item = &'r CostRecord>,
-) -> Result<Totals<NaiveDate>, AmountOverflow> {
+) -> Result<Totals<NaiveDate>, InexactSum> {
     totals_by(records, |record| record.period_start.date_naive())
 }
 
 /// Totals per provider, per currency.
 pub fn totals_by_provider<'r>(
     records: impl IntoIterator<Item = &'r CostRecord>,
-) -> Result<Totals<Provider>, AmountOverflow> {
+) -> Result<Totals<Provider>, InexactSum> {
     totals_by(records, |record| record.provider)
 }
 
 /// Totals per scope (which names its provider), per currency.
 pub fn totals_by_scope<'r>(
     records: impl IntoIterator<Item = &'r CostRecord>,
-) -> Result<Totals<Scope>, AmountOverflow> {
+) -> Result<Totals<Scope>, InexactSum> {
     totals_by(records, |record| record.scope.clone())
 }
 
 /// The grand total per currency.
 pub fn totals_by_currency<'r>(
     records: impl IntoIterator<Item = &'r CostRecord>,
-) -> Result<BTreeMap<String, Decimal>, AmountOverflow> {
+) -> Result<BTreeMap<String, Decimal>, InexactSum> {
     Ok(totals_by(records, |_| ())?
         .into_iter()
         .map(|(((), currency), total)| (currency, total))

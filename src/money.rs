@@ -16,7 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Decoding keeps the digits of the JSON text: a number is read through its shortest decimal
 /// representation (the digits the server wrote, up to the 17 significant digits that a JSON
-/// number can carry through `serde_json`), a string is parsed as a decimal directly.
+/// number can carry through `serde_json`), a string is parsed as a decimal directly. A value that
+/// a `Decimal` cannot hold exactly (more than about 28 significant digits, or non-zero digits
+/// beyond 28 places) is refused, never rounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(pub Decimal);
 
@@ -70,7 +72,9 @@ impl FromStr for Amount {
 /// The longest text read as an amount, in bytes.
 const MAX_AMOUNT_TEXT: usize = 1024;
 
-/// Parses plain (`12.50`) and scientific (`1e-7`, `0E-6176`) decimal text.
+/// Parses plain (`12.50`) and scientific (`1e-7`, `0E-6176`) decimal text, exactly: text whose
+/// value a `Decimal` does not hold (more than about 28 significant digits, or more than 28
+/// decimal places that are not zeros) is refused rather than rounded.
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let text = text.trim();
     // rust_decimal's parser recurses once per byte of leading zeros: a string amount of 100 000
@@ -79,17 +83,14 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     if text.len() > MAX_AMOUNT_TEXT {
         return None;
     }
+    // `from_str` (which reads exponents too) and `from_scientific` round what does not fit.
+    // Plain text of at most 28 digits always fits (10^28 < 2^96, at most 28 places), so only
+    // longer or scientific text pays for the comparison with the text.
     if let Ok(value) = Decimal::from_str(text) {
-        // `from_str` rounds digits beyond Decimal's 28 places of scale; a value that would lose
-        // a non-zero digit (1e-300 written out) is refused rather than changed.
-        let fraction = text.split_once('.').map_or("", |(_, f)| f);
-        if fraction.bytes().skip(28).any(|b| b != b'0') {
-            return None;
-        }
-        return Some(value);
+        return (short_plain(text) || same_value(text, value)).then_some(value);
     }
     if let Ok(value) = Decimal::from_scientific(text) {
-        return Some(value);
+        return same_value(text, value).then_some(value);
     }
     // A zero with an exponent beyond Decimal's scale (`0E-6176`, as some servers write a
     // zero decimal) is still exactly zero.
@@ -104,6 +105,78 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
             .chars()
             .all(|c| c.is_ascii_digit());
     is_zero.then_some(Decimal::ZERO)
+}
+
+/// Text without an exponent and with at most 28 digits: what any `Decimal` parser reads exactly.
+fn short_plain(text: &str) -> bool {
+    let mut digits = 0;
+    for byte in text.bytes() {
+        match byte {
+            b'0'..=b'9' => digits += 1,
+            b'e' | b'E' => return false,
+            _ => {}
+        }
+    }
+    digits <= 28
+}
+
+/// Whether `value` is exactly the number `text` writes (`[+-]digits[.digits][e[+-]digits]`,
+/// `_` separators allowed as rust_decimal allows them): the significant digits and the power
+/// of ten of both are compared. Anything else in `text` is a mismatch.
+fn same_value(text: &str, value: Decimal) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let (negative, mantissa) = match mantissa.as_bytes().first() {
+        Some(b'-') => (true, &mantissa[1..]),
+        Some(b'+') => (false, &mantissa[1..]),
+        _ => (false, mantissa),
+    };
+    let mut exponent: i64 = match exponent {
+        None => 0,
+        Some(exponent) => match exponent.replace('_', "").parse() {
+            Ok(exponent) => exponent,
+            Err(_) => return false,
+        },
+    };
+    let mut digits = Vec::with_capacity(mantissa.len());
+    let mut after_point = false;
+    for byte in mantissa.bytes() {
+        match byte {
+            b'0'..=b'9' => {
+                digits.push(byte);
+                if after_point {
+                    exponent = exponent.saturating_sub(1);
+                }
+            }
+            b'.' if !after_point => after_point = true,
+            b'_' => {}
+            _ => return false,
+        }
+    }
+    let text_digits = significant(&digits, &mut exponent);
+    let magnitude = value.mantissa().unsigned_abs().to_string();
+    let mut value_exponent = -i64::from(value.scale());
+    let value_digits = significant(magnitude.as_bytes(), &mut value_exponent);
+    if text_digits.is_empty() || value_digits.is_empty() {
+        return text_digits.is_empty() && value_digits.is_empty();
+    }
+    text_digits == value_digits
+        && exponent == value_exponent
+        && negative == value.is_sign_negative()
+}
+
+/// `digits × 10^exponent` without its leading and trailing zeros (the exponent adjusted).
+fn significant<'d>(digits: &'d [u8], exponent: &mut i64) -> &'d [u8] {
+    let first = digits
+        .iter()
+        .position(|&d| d != b'0')
+        .unwrap_or(digits.len());
+    let digits = &digits[first..];
+    let last = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
+    *exponent = exponent.saturating_add((digits.len() - last) as i64);
+    &digits[..last]
 }
 
 /// The amount a JSON number that serde_json read as `value` stands for: the shortest decimal that
@@ -424,17 +497,57 @@ impl fmt::Display for Scope {
     }
 }
 
-/// A sum of amounts went beyond what a [`Decimal`] holds (about 7.9 × 10²⁸).
+/// A sum of amounts that a [`Decimal`] cannot hold exactly: beyond about 7.9 × 10²⁸, or
+/// needing more significant digits than a `Decimal` has (about 28, as in
+/// `79228162514264337593543950334 + 0.5`), where plain `Decimal` addition would round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a sum of amounts overflows a decimal")]
-pub struct AmountOverflow;
+#[error("a sum of amounts is not exact: it needs more digits than a decimal holds")]
+pub struct InexactSum;
 
-/// Adds exactly, or says that the sum does not fit.
-pub fn checked_sum<I: IntoIterator<Item = Decimal>>(amounts: I) -> Result<Decimal, AmountOverflow> {
-    amounts
-        .into_iter()
-        .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
-        .ok_or(AmountOverflow)
+/// `a + b` exactly, or [`InexactSum`] when a `Decimal` cannot hold the exact sum.
+pub fn exact_add(a: Decimal, b: Decimal) -> Result<Decimal, InexactSum> {
+    let sum = a.checked_add(b).ok_or(InexactSum)?;
+    // rust_decimal adds at the larger scale of the two and only goes to fewer places, rounding,
+    // when that sum needs more than 96 bits; a zero operand is returned as is.
+    if sum.scale() >= a.scale().max(b.scale()) || a.is_zero() || b.is_zero() {
+        return Ok(sum);
+    }
+    if sum_fits(a, b) {
+        Ok(sum)
+    } else {
+        Err(InexactSum)
+    }
+}
+
+/// Whether some `Decimal` holds `a + b` exactly, worked out on integers.
+fn sum_fits(a: Decimal, b: Decimal) -> bool {
+    let (a, b) = (a.normalize(), b.normalize());
+    let (coarse, fine) = if a.scale() <= b.scale() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    // Both scales are at most 28, so the power and both mantissas fit an i128; a product or sum
+    // beyond i128 is far beyond 96 bits.
+    let Some(mut mantissa) = 10i128
+        .checked_pow(fine.scale() - coarse.scale())
+        .and_then(|power| coarse.mantissa().checked_mul(power))
+        .and_then(|scaled| scaled.checked_add(fine.mantissa()))
+    else {
+        return false;
+    };
+    // Places that add up to zeros (0.5 + 0.5) need no digits.
+    let mut scale = fine.scale();
+    while scale > 0 && mantissa != 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    mantissa.unsigned_abs() < 1 << 96
+}
+
+/// Adds exactly, or says that the sum is not exact (see [`InexactSum`]).
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(amounts: I) -> Result<Decimal, InexactSum> {
+    amounts.into_iter().try_fold(Decimal::ZERO, exact_add)
 }
 
 #[cfg(test)]
@@ -493,6 +606,85 @@ mod tests {
                 .value(),
             Decimal::ONE
         );
+    }
+
+    #[test]
+    fn more_digits_than_a_decimal_holds_are_refused_not_rounded() {
+        for text in [
+            "1.0000000000000000000000000000001",
+            "79228162514264337593543950335.5",
+            "123456789012345678901234567890",
+            "79228162514264337593543950336",
+            // 29 significant digits whose mantissa is beyond 2^96 at 28 places.
+            "9.9999999999999999999999999999",
+            "-9.9999999999999999999999999999",
+            // Scientific text: rounded by the parser, or beyond 28 places.
+            "1.5e-28",
+            "1.2345678901234567890123456789012e5",
+            "792281625142643375935439503355e-1",
+            "1e-29",
+            "0.00000000000000000000000000015",
+        ] {
+            assert_eq!(parse_decimal(text), None, "{text}");
+            assert!(text.parse::<Amount>().is_err(), "{text}");
+            let json = format!("\"{text}\"");
+            assert!(serde_json::from_str::<Amount>(&json).is_err(), "{json}");
+        }
+        // A JSON number goes through the same check.
+        assert!(serde_json::from_str::<Amount>("1.5e-28").is_err());
+        // What a Decimal holds exactly is kept, trailing zeros beyond 28 places included.
+        for (text, exact) in [
+            (
+                "1.00000000000000000000000000000000",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "7.9228162514264337593543950335",
+                "7.9228162514264337593543950335",
+            ),
+            (
+                "1.2345678901234567890123456789e5",
+                "123456.78901234567890123456789",
+            ),
+            ("1e-28", "0.0000000000000000000000000001"),
+            ("-1.5E3", "-1500"),
+            ("0000000000000000000000000000000012.50", "12.50"),
+        ] {
+            assert_eq!(
+                parse_decimal(text),
+                Some(Decimal::from_str(exact).unwrap()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sum_that_would_round_is_refused() {
+        let max = Decimal::MAX;
+        let half = Decimal::new(5, 1);
+        assert_eq!(checked_sum([max, half]).ok(), None);
+        assert_eq!(checked_sum([max - Decimal::ONE, half]).ok(), None);
+        assert_eq!(checked_sum([max, max]).ok(), None);
+        // 7.9228162514264337593543950335 + 1 needs a 29th digit at 28 places.
+        let small = Decimal::from_str("7.9228162514264337593543950335").unwrap();
+        assert_eq!(checked_sum([small, Decimal::ONE]).ok(), None);
+        // Exact sums whose larger scale does not fit, but whose dropped places are zeros.
+        assert_eq!(
+            checked_sum([max - Decimal::ONE, Decimal::from_str("1.0").unwrap()]),
+            Ok(max)
+        );
+        assert_eq!(checked_sum([max, -max, half]), Ok(half));
+        let mut next = xorshift(0x5851_f42d_4c95_7f2d);
+        for _ in 0..10_000 {
+            // 2^24 × 10^12 at most: no sum needs more than 96 bits, every one is exact.
+            let a = Decimal::from_i128_with_scale((next() >> 40) as i128, (next() % 13) as u32);
+            let b = Decimal::from_i128_with_scale(-((next() >> 40) as i128), (next() % 13) as u32);
+            assert_eq!(checked_sum([a, b]), Ok(a + b), "{a} + {b}");
+        }
     }
 
     /// A small deterministic generator of test values (xorshift64).

@@ -100,6 +100,36 @@ mod openai {
     }
 
     #[test]
+    fn unknown_results_with_an_amount_are_costs_of_their_kind() {
+        let body = r#"{"object": "page", "has_more": false, "next_page": null, "data": [
+            {"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": [
+              {"object": "organization.costs.result", "amount": {"value": 0.06}},
+              {"object": "organization.usage.new.result", "input_tokens": 3},
+              {"object": "organization.costs.support.result", "api_key_id": "key_1",
+               "amount": {"value": 1e-7, "currency": "usd"}}
+            ]}]}"#;
+        let records = cost_records(&serde_json::from_str(body).unwrap()).unwrap();
+        assert_amounts(&records, &["0.06", "0.0000001"]);
+        assert_eq!(
+            records[1].scope,
+            Scope::OpenAi {
+                project: None,
+                line_item: some("organization.costs.support.result"),
+                api_key: some("key_1"),
+            }
+        );
+        // A page with a malformed amount is an error naming the result, not a panic.
+        let broken = body.replace("1e-7", r#""1e-300""#);
+        let error = cost_records(&serde_json::from_str(&broken).unwrap()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("data[0].results[2].amount.value"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn usage_results_are_not_costs() {
         let records = cost_records(&page("usage_completions.full.json")).unwrap();
         assert!(records.is_empty());
@@ -286,6 +316,26 @@ mod northflank {
     }
 
     #[test]
+    fn a_price_that_would_round_in_dollars_is_an_error() {
+        // 1e-28 cents is 1e-30 dollars, beyond a Decimal's 28 places: refused, not made 0.
+        let entry: types::UsageEntry = serde_json::from_str(
+            r#"{"timestamp": 1780999200,
+                "paasUsage": {"price": {"total": "0.0000000000000000000000000001"}}}"#,
+        )
+        .unwrap();
+        let error = entry_records(&[entry], None).unwrap_err();
+        assert!(error.to_string().contains("not exact"), "{error}");
+        // 26 places of cents are 28 places of dollars: exact.
+        let entry: types::UsageEntry = serde_json::from_str(
+            r#"{"timestamp": 1780999200,
+                "paasUsage": {"price": {"total": "1.00000000000000000000000001"}}}"#,
+        )
+        .unwrap();
+        let records = entry_records(&[entry], None).unwrap();
+        assert_amounts(&records, &["0.0100000000000000000000000001"]);
+    }
+
+    #[test]
     fn string_prices_and_missing_totals() {
         let entry: types::UsageEntry = serde_json::from_str(
             r#"{"timestamp": 1780999200,
@@ -437,10 +487,7 @@ fn an_overflowing_sum_is_an_error() {
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
     ];
-    assert_eq!(
-        costs::totals_by_provider(&records),
-        Err(costs::AmountOverflow)
-    );
+    assert_eq!(costs::totals_by_provider(&records), Err(costs::InexactSum));
 }
 
 #[test]
@@ -457,4 +504,261 @@ fn a_record_serializes_its_amount_as_exact_text() {
     assert_eq!(json["scope"]["kind"], "phala");
     let back: CostRecord = serde_json::from_value(json).unwrap();
     assert_eq!(back, record);
+}
+
+/// The cost view over HTTP: a mock server on 127.0.0.1 answering each provider's route once,
+/// with records inside, outside and across the edges of the window.
+#[cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+mod over_http {
+    use std::time::Duration;
+
+    use serde_json::{json, Value};
+    use usage_bindings::costs::{NorthflankSource, PhalaSource, ProviderCosts, Sources, Window};
+    use usage_bindings::{northflank, openai, phala, Error, RetryPolicy};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    /// `[2026-11-01, 2026-11-03)`.
+    fn window() -> Window {
+        Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-03T00:00:00Z")).unwrap()
+    }
+
+    fn bucket(start: &str, end: &str, results: Value) -> Value {
+        json!({"object": "bucket", "start_time": utc(start).timestamp(),
+               "end_time": utc(end).timestamp(), "results": results})
+    }
+
+    fn cost(value: &str) -> Value {
+        json!({"object": "organization.costs.result",
+               "amount": {"value": value, "currency": "usd"}, "project_id": "proj_1"})
+    }
+
+    fn openai_page(buckets: Vec<Value>) -> Value {
+        json!({"object": "page", "data": buckets, "has_more": false, "next_page": null})
+    }
+
+    fn northflank_entry(hour: &str, cents: &str) -> Value {
+        json!({"timestamp": utc(hour).timestamp(),
+               "paasUsage": {"price": {"total": cents}}, "byocUsage": {"price": {"total": 0}}})
+    }
+
+    fn phala_usage(billing_hour: &str, start: &str, end: &str, cost: &str) -> Value {
+        json!({"instance_id": "i-1", "project_id": 1, "team_id": 2,
+               "timestamp": "2026-11-02T12:00:00Z", "event_type": "cvm_metered", "cost": cost,
+               "details": null, "usage_type": "compute", "billing_start": start,
+               "billing_end": end, "duration_minutes": 60, "billing_key": "k",
+               "billing_hour": billing_hour, "billing_day": start})
+    }
+
+    /// Serves one page per provider (each route answered once at most) and fetches `window`.
+    async fn fetch(openai: Value, northflank: Vec<Value>, phala: Vec<Value>) -> Vec<ProviderCosts> {
+        let server = MockServer::start().await;
+        let page = |body: Value| ResponseTemplate::new(200).set_body_json(body);
+        Mock::given(method("GET"))
+            .and(path("/organization/costs"))
+            .respond_with(page(openai))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/billing/usage"))
+            .respond_with(page(json!({"data": {"usage": northflank},
+                                      "pagination": {"hasNextPage": false, "count": 0}})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let total = phala.len();
+        Mock::given(method("GET"))
+            .and(path("/api/v1/apps/app-1/usage"))
+            .respond_with(page(
+                json!({"usage": phala, "total": total, "total_cost": 0}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let uri = server.uri();
+        let sources = Sources {
+            openai: Some(
+                openai::Client::from_config(
+                    openai::Config::new("sk-admin-test")
+                        .base_url(&uri)
+                        .retry(RetryPolicy::disabled()),
+                )
+                .unwrap(),
+            ),
+            northflank: Some(NorthflankSource {
+                client: northflank::Client::from_config(
+                    northflank::Config::new("nf-test")
+                        .base_url(&uri)
+                        .retry(RetryPolicy::disabled()),
+                )
+                .unwrap(),
+                team: None,
+            }),
+            phala: Some(PhalaSource {
+                client: phala::Client::from_config(
+                    phala::Config::new("phak_test")
+                        .base_url(&uri)
+                        .retry(RetryPolicy::disabled()),
+                )
+                .unwrap(),
+                app_ids: vec!["app-1".to_string()],
+            }),
+        };
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            usage_bindings::costs::fetch_all(&sources, window()),
+        )
+        .await
+        .expect("the fetch ends within 20 s")
+    }
+
+    fn amounts(costs: &ProviderCosts) -> Vec<String> {
+        costs.records.iter().map(|r| r.amount.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn records_outside_the_window_are_not_counted() {
+        let results = fetch(
+            openai_page(vec![
+                // The day before, the first day, a bucket across the end, the day after.
+                bucket(
+                    "2026-10-31T00:00:00Z",
+                    "2026-11-01T00:00:00Z",
+                    json!([cost("1.00")]),
+                ),
+                bucket(
+                    "2026-11-01T00:00:00Z",
+                    "2026-11-02T00:00:00Z",
+                    json!([cost("0.25"), cost("0.50")]),
+                ),
+                bucket(
+                    "2026-11-02T12:00:00Z",
+                    "2026-11-03T12:00:00Z",
+                    json!([cost("9.99")]),
+                ),
+                bucket(
+                    "2026-11-03T00:00:00Z",
+                    "2026-11-04T00:00:00Z",
+                    json!([cost("4.00")]),
+                ),
+            ]),
+            vec![
+                northflank_entry("2026-11-03T00:00:00Z", "700"),
+                northflank_entry("2026-11-02T23:00:00Z", "12.5"),
+                northflank_entry("2026-11-01T00:00:00Z", "100"),
+                northflank_entry("2026-10-31T23:00:00Z", "800"),
+            ],
+            vec![
+                phala_usage("2026-11-02 23:00:00", "2026-11-02", "2026-11-02", "0.058"),
+                phala_usage("2026-11-03 00:00:00", "2026-11-03", "2026-11-03", "0.5"),
+                phala_usage("2026-10-31 23:00:00", "2026-10-31", "2026-10-31", "0.6"),
+                // No billing hour: the billing days, 2026-11-02 and 2026-11-03, cross the end.
+                phala_usage("?", "2026-11-02", "2026-11-03", "0.7"),
+            ],
+        )
+        .await;
+        for result in &results {
+            assert!(result.is_complete(), "{:?}", result.errors);
+        }
+        assert_eq!(amounts(&results[0]), ["0.25", "0.50"]);
+        assert_eq!(amounts(&results[1]), ["0.125", "1.00"]);
+        assert_eq!(amounts(&results[2]), ["0.058"]);
+        let outside: Vec<usize> = results.iter().map(|r| r.outside_window).collect();
+        assert_eq!(outside, [3, 2, 3]);
+        let all: Vec<CostRecord> = results.iter().flat_map(|r| r.records.clone()).collect();
+        assert!(all
+            .iter()
+            .all(|r| r.period_start >= window().start && r.period_end <= window().end));
+    }
+
+    #[tokio::test]
+    async fn unknown_openai_results_with_an_amount_are_costs() {
+        let results = fetch(
+            openai_page(vec![bucket(
+                "2026-11-01T00:00:00Z",
+                "2026-11-02T00:00:00Z",
+                json!([
+                    cost("0.06"),
+                    {"object": "organization.costs.credit.result", "project_id": "proj_2",
+                     "amount": {"value": "-1.25", "currency": "eur"}},
+                    {"object": "organization.costs.tax.result", "amount": {"value": 0.5}},
+                    // Not a cost: no amount.
+                    {"object": "organization.usage.new.result", "n_requests": 3},
+                    {"object": "organization.costs.null.result", "amount": null},
+                    // Malformed amounts: errors, not panics, not zeros.
+                    {"object": "organization.costs.bad.result", "amount": {"value": true}},
+                    {"object": "organization.costs.bad.result", "amount": {"value": "1.2.3"}},
+                    {"object": "organization.costs.bad.result", "amount": "3"},
+                    {"object": "organization.costs.bad.result",
+                     "amount": {"value": 1, "currency": 840}},
+                ]),
+            )]),
+            vec![],
+            vec![],
+        )
+        .await;
+        let openai = &results[0];
+        assert_eq!(amounts(openai), ["0.06", "-1.25", "0.5"]);
+        assert_eq!(openai.records[1].currency, "EUR");
+        assert_eq!(openai.records[2].currency, "USD");
+        assert_eq!(
+            openai.records[1].scope,
+            Scope::OpenAi {
+                project: some("proj_2"),
+                line_item: some("organization.costs.credit.result"),
+                api_key: None,
+            }
+        );
+        assert_eq!(
+            openai.records[2].scope,
+            Scope::OpenAi {
+                project: None,
+                line_item: some("organization.costs.tax.result"),
+                api_key: None,
+            }
+        );
+        assert_eq!(openai.errors.len(), 4, "{:?}", openai.errors);
+        for error in &openai.errors {
+            assert!(
+                matches!(error, Error::Decode { provider: Provider::OpenAi, path, .. }
+                    if path.starts_with("data[].results[].amount")),
+                "{error:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sum_that_would_round_is_an_error() {
+    // The exact sum, 79228162514264337593543950334.5, needs more digits than a Decimal holds:
+    // rust_decimal's own addition would round it to ...334.
+    let records = [
+        record(
+            Provider::Phala,
+            "2026-11-03T00:00:00Z",
+            Decimal::MAX - Decimal::ONE,
+            "USD",
+        ),
+        record(Provider::Phala, "2026-11-03T00:00:00Z", dec("0.5"), "USD"),
+    ];
+    assert!(costs::totals_by_provider(&records).is_err());
+    assert!(costs::totals_by_currency(&records).is_err());
+    assert!(costs::checked_sum(records.iter().map(|r| r.amount)).is_err());
+    // 10 + 0.0000000000000000000000000001 would round to 10 at 27 places.
+    assert!(costs::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
+    // What fits stays exact, even across the scale rust_decimal falls back to.
+    assert_eq!(
+        costs::checked_sum([
+            dec("10000000000000000000000000000"),
+            dec("1.0000000000000000000000000000")
+        ]),
+        Ok(dec("10000000000000000000000000001"))
+    );
+    assert_eq!(
+        costs::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
+        Ok(Decimal::ONE)
+    );
 }

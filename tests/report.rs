@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use demo::report::{Format, GroupBy, Report};
 use demo::{DemoData, DemoServer};
 use rust_decimal::Decimal;
-use usage_bindings::costs::{self, NorthflankSource, ProviderCosts, Window};
+use usage_bindings::costs::{self, CostRecord, NorthflankSource, ProviderCosts, Scope, Window};
 use usage_bindings::{northflank, Provider, RetryPolicy};
 
 fn window() -> Window {
@@ -61,6 +61,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     );
     for result in &results {
         assert!(result.is_complete(), "{:?}", result.errors);
+        assert_eq!(result.outside_window, 0, "{}", result.provider);
     }
     let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
     assert_eq!(counts, [35, 168, 1232]);
@@ -90,12 +91,14 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
 }
 
+/// The CSV rows that have an amount (a failed provider's own row has none).
 fn parse_csv(text: &str) -> Vec<(String, String, Decimal, usize)> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     reader
         .records()
+        .map(Result::unwrap)
+        .filter(|row| !row[2].is_empty())
         .map(|row| {
-            let row = row.unwrap();
             (
                 row[0].to_string(),
                 row[1].to_string(),
@@ -112,7 +115,7 @@ async fn csv_json_and_table_agree() {
     let data = DemoData::generate(window());
     let grand_total: Decimal = expected_totals(&data).values().sum();
     for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
-        let report = Report::build(window(), group_by, &results).unwrap();
+        let report = Report::build(window(), group_by, &results);
         assert!(!report.has_errors());
         let table = report.render(Format::Table).unwrap();
         let csv_rows = parse_csv(&report.render(Format::Csv).unwrap());
@@ -170,7 +173,7 @@ async fn csv_json_and_table_agree() {
     }
 
     // By provider, the rows are the providers' totals.
-    let report = Report::build(window(), GroupBy::Provider, &results).unwrap();
+    let report = Report::build(window(), GroupBy::Provider, &results);
     let rows = parse_csv(&report.render(Format::Csv).unwrap());
     let expected = expected_totals(&data);
     let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
@@ -201,7 +204,7 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     assert_eq!(northflank.errors.len(), 1);
     assert_eq!(northflank.errors[0].status(), Some(404));
 
-    let report = Report::build(window(), GroupBy::Provider, &results).unwrap();
+    let report = Report::build(window(), GroupBy::Provider, &results);
     assert!(report.has_errors());
     let json: serde_json::Value =
         serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
@@ -235,9 +238,305 @@ async fn a_failing_phala_app_does_not_hide_the_next_app() {
 }
 
 #[test]
+fn the_window_message_names_only_the_flags_given() {
+    let today = "2026-11-29".parse::<NaiveDate>().unwrap();
+    let day = |text: &str| Some(text.parse::<NaiveDate>().unwrap());
+    assert_eq!(
+        demo::report::window(None, day("2020-01-01"), today).unwrap_err(),
+        "--until 2020-01-01 is before the default start 2026-11-22 (7 days before today): \
+         give --since too"
+    );
+    assert_eq!(
+        demo::report::window(day("2030-01-01"), None, today).unwrap_err(),
+        "--since 2030-01-01 is after the default end 2026-11-28 (yesterday): give --until too"
+    );
+    assert_eq!(
+        demo::report::window(day("2026-11-10"), day("2026-11-09"), today).unwrap_err(),
+        "--until 2026-11-09 is before --since 2026-11-10"
+    );
+    // Valid windows, with and without defaults.
+    let window = demo::report::window(None, None, today).unwrap();
+    assert_eq!(window.start.to_rfc3339(), "2026-11-22T00:00:00+00:00");
+    assert_eq!(window.end.to_rfc3339(), "2026-11-29T00:00:00+00:00");
+    let window = demo::report::window(None, day("2026-11-22"), today).unwrap();
+    assert_eq!(window.end.to_rfc3339(), "2026-11-23T00:00:00+00:00");
+    let window = demo::report::window(day("2026-11-28"), None, today).unwrap();
+    assert_eq!(window.start.to_rfc3339(), "2026-11-28T00:00:00+00:00");
+}
+
+#[test]
 fn the_default_window_is_the_last_seven_whole_days() {
     let today = "2026-11-25".parse::<NaiveDate>().unwrap();
     let window = demo::last_seven_days(today).unwrap();
     assert_eq!(window.start.to_rfc3339(), "2026-11-18T00:00:00+00:00");
     assert_eq!(window.end.to_rfc3339(), "2026-11-25T00:00:00+00:00");
+}
+
+fn day_record(provider: Provider, day: &str, amount: &str, scope: Scope) -> CostRecord {
+    let period_start = format!("{day}T00:00:00Z").parse().unwrap();
+    CostRecord {
+        provider,
+        period_start,
+        period_end: period_start + chrono::TimeDelta::days(1),
+        amount: amount.parse().unwrap(),
+        currency: "USD".to_string(),
+        scope,
+    }
+}
+
+fn openai_scope(project: &str, line_item: &str, api_key: Option<&str>) -> Scope {
+    Scope::OpenAi {
+        project: Some(project.to_string()),
+        line_item: Some(line_item.to_string()),
+        api_key: api_key.map(str::to_string),
+    }
+}
+
+fn phala_scope(usage_type: &str) -> Scope {
+    Scope::Phala {
+        app: "app-1".to_string(),
+        instance: None,
+        usage_type: Some(usage_type.to_string()),
+    }
+}
+
+fn complete(provider: Provider, records: Vec<CostRecord>) -> ProviderCosts {
+    ProviderCosts {
+        provider,
+        records,
+        outside_window: 0,
+        errors: Vec::new(),
+    }
+}
+
+#[test]
+fn a_total_that_cannot_be_exact_fails_only_its_provider() {
+    let max = Decimal::MAX.to_string();
+    let almost = (Decimal::MAX - Decimal::ONE).to_string();
+    let scope = || openai_scope("p", "gpt-4o, input", None);
+    let results = [
+        complete(
+            Provider::OpenAi,
+            vec![
+                // An overflow, then a sum that would round (…334.5).
+                day_record(Provider::OpenAi, "2026-11-01", &max, scope()),
+                day_record(Provider::OpenAi, "2026-11-02", &max, scope()),
+            ],
+        ),
+        complete(
+            Provider::Northflank,
+            vec![
+                day_record(
+                    Provider::Northflank,
+                    "2026-11-01",
+                    &almost,
+                    Scope::Northflank {
+                        part: costs::NorthflankPart::Total,
+                        team: None,
+                        project: None,
+                        resource_type: None,
+                        resource: None,
+                    },
+                ),
+                day_record(
+                    Provider::Northflank,
+                    "2026-11-01",
+                    "0.5",
+                    Scope::Northflank {
+                        part: costs::NorthflankPart::Total,
+                        team: None,
+                        project: None,
+                        resource_type: None,
+                        resource: None,
+                    },
+                ),
+            ],
+        ),
+        complete(
+            Provider::Phala,
+            vec![
+                day_record(Provider::Phala, "2026-11-01", "1.5", phala_scope("gpu")),
+                day_record(
+                    Provider::Phala,
+                    "2026-11-02",
+                    "2.25",
+                    phala_scope("compute"),
+                ),
+            ],
+        ),
+    ];
+    for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
+        let report = Report::build(window(), group_by, &results);
+        assert!(report.has_errors(), "{group_by}");
+        let json: serde_json::Value =
+            serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+        let statuses = json["providers"].as_array().unwrap();
+        for (index, name) in [(0, "OpenAI"), (1, "Northflank")] {
+            let error = statuses[index]["errors"][0].as_str().unwrap();
+            assert!(
+                error.contains(name) && error.contains("not exact"),
+                "{error}"
+            );
+        }
+        assert_eq!(statuses[2]["errors"].as_array().unwrap().len(), 0);
+        // Phala's rows are all there, and they are the whole total.
+        let rows = parse_csv(&report.render(Format::Csv).unwrap());
+        let total: Decimal = rows.iter().map(|row| row.2).sum();
+        assert_eq!(total, "3.75".parse::<Decimal>().unwrap(), "{group_by}");
+        assert_eq!(rows.iter().map(|row| row.3).sum::<usize>(), 2);
+        assert_eq!(json["totals"]["USD"], "3.75");
+    }
+}
+
+#[test]
+fn scopes_that_print_alike_are_separate_rows() {
+    // Both print `project=p line_item=x api_key=k`.
+    let tricky = openai_scope("p", "x api_key=k", None);
+    let plain = openai_scope("p", "x", Some("k"));
+    assert_eq!(tricky.to_string(), plain.to_string());
+    let results = [complete(
+        Provider::OpenAi,
+        vec![
+            day_record(Provider::OpenAi, "2026-11-01", "1.25", tricky),
+            day_record(Provider::OpenAi, "2026-11-01", "2", plain.clone()),
+            day_record(Provider::OpenAi, "2026-11-02", "0.5", plain),
+        ],
+    )];
+    let report = Report::build(window(), GroupBy::Scope, &results);
+    let rows = parse_csv(&report.render(Format::Csv).unwrap());
+    let amounts: Vec<(Decimal, usize)> = rows.iter().map(|row| (row.2, row.3)).collect();
+    let dec = |text: &str| text.parse::<Decimal>().unwrap();
+    assert_eq!(amounts.len(), 2, "{rows:?}");
+    assert!(amounts.contains(&(dec("1.25"), 1)), "{rows:?}");
+    assert!(amounts.contains(&(dec("2.5"), 2)), "{rows:?}");
+    // The rows add up to the total, in every format.
+    assert_eq!(report.totals["USD"], Some(dec("3.75")));
+    let json: serde_json::Value =
+        serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+    let json_total: Decimal = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| dec(row["amount"].as_str().unwrap()))
+        .sum();
+    assert_eq!(json_total, dec("3.75"));
+    // JSON rows carry the scope itself, which tells them apart.
+    let line_items: Vec<&str> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["scope"]["line_item"].as_str().unwrap())
+        .collect();
+    assert_eq!(line_items, ["x", "x api_key=k"]);
+    let table = report.render(Format::Table).unwrap();
+    let lines = table.lines().filter(|l| l.contains("line_item=x")).count();
+    assert_eq!(lines, 2, "{table}");
+}
+
+#[tokio::test]
+async fn an_incomplete_provider_is_marked_in_every_format() {
+    let server = DemoServer::start(window()).await;
+    let broken = wiremock::MockServer::start().await;
+    let mut sources = server.sources().unwrap();
+    sources.northflank = Some(NorthflankSource {
+        client: northflank::Client::from_config(
+            northflank::Config::new("nf-demo-token")
+                .base_url(broken.uri())
+                .retry(RetryPolicy::disabled()),
+        )
+        .unwrap(),
+        team: None,
+    });
+    let results = costs::fetch_all(&sources, window()).await;
+    for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
+        let report = Report::build(window(), group_by, &results);
+        let table = report.render(Format::Table).unwrap();
+        let incomplete = table
+            .lines()
+            .find(|line| line.contains("INCOMPLETE"))
+            .unwrap_or_else(|| panic!("no INCOMPLETE line:\n{table}"));
+        assert!(incomplete.contains("Northflank"), "{table}");
+        assert!(
+            table
+                .lines()
+                .any(|l| l.contains("TOTAL") && l.contains("incomplete")),
+            "{table}"
+        );
+
+        let csv_text = report.render(Format::Csv).unwrap();
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(&header[4], "complete");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert!(
+            rows.iter()
+                .any(|row| &row[0] == "Northflank" && &row[4] == "false"),
+            "{rows:?}"
+        );
+        if group_by != GroupBy::Day {
+            // Rows of providers that gave everything stay complete.
+            assert!(rows
+                .iter()
+                .any(|row| row[0].starts_with("OpenAI") && &row[4] == "true"));
+        }
+
+        let json: serde_json::Value =
+            serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+        assert_eq!(json["complete"], false);
+        assert_eq!(json["providers"][1]["complete"], false);
+        assert_eq!(json["providers"][0]["complete"], true);
+    }
+}
+
+#[test]
+fn a_day_that_cannot_be_summed_exactly_across_providers_is_marked() {
+    // Each provider's total is exact; their sum on 2026-11-01 (…334.5) is not.
+    let almost = (Decimal::MAX - Decimal::ONE).to_string();
+    let mut results = [
+        complete(
+            Provider::OpenAi,
+            vec![day_record(
+                Provider::OpenAi,
+                "2026-11-01",
+                &almost,
+                openai_scope("p", "gpt-4o, input", None),
+            )],
+        ),
+        complete(
+            Provider::Phala,
+            vec![
+                day_record(Provider::Phala, "2026-11-01", "0.5", phala_scope("gpu")),
+                day_record(Provider::Phala, "2026-11-02", "1.25", phala_scope("gpu")),
+            ],
+        ),
+    ];
+    results[1].outside_window = 3;
+    let report = Report::build(window(), GroupBy::Day, &results);
+    assert!(report.has_errors());
+    assert!(report.providers.iter().all(|status| status.complete));
+    let day = |text: &str| report.rows.iter().find(|row| row.group == text).unwrap();
+    assert_eq!(day("2026-11-01").amount, None);
+    assert!(!day("2026-11-01").complete);
+    assert_eq!(day("2026-11-02").amount, Some("1.25".parse().unwrap()));
+    assert_eq!(report.totals["USD"], None);
+    let table = report.render(Format::Table).unwrap();
+    assert!(
+        table.contains("INCOMPLETE: the 2026-11-01 USD row"),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["totals"]["USD"], serde_json::Value::Null);
+    // Records outside the window are shown, not counted, and do not make a report incomplete.
+    assert_eq!(json["providers"][1]["outside_window"], 3);
+    assert_eq!(json["providers"][0]["outside_window"], 0);
+    // Grouped by provider, each row is exact and complete; only the total is not.
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(report
+        .rows
+        .iter()
+        .all(|row| row.amount.is_some() && row.complete));
+    assert_eq!(report.totals["USD"], None);
+    assert!(report.has_errors());
 }

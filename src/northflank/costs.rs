@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, PaasPrice, UsageEntry};
 use super::{Client, UsageEntryStreamExt};
-use crate::money::{checked_sum, AmountOverflow, CostRecord, NorthflankPart, Scope};
+use crate::money::{checked_sum, CostRecord, InexactSum, NorthflankPart, Scope};
 use crate::{Amount, Error, Provider};
 
 /// The currency of Northflank prices.
@@ -20,7 +20,9 @@ pub const PRICE_UNIT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 /// How long one usage entry (and one get usage drill-down) lasts: the billing hour.
 pub const BILLING_PERIOD: TimeDelta = TimeDelta::hours(1);
 
-/// A Northflank price (cents) in currency units: `price × PRICE_UNIT`, exact.
+/// A Northflank price (cents) in currency units: `price × PRICE_UNIT`, exact for prices of at
+/// most 26 decimal places (a `Decimal` has 28); beyond that the last places are rounded. The
+/// records of this module refuse such a price instead (a decode error).
 ///
 /// ```
 /// use rust_decimal::Decimal;
@@ -31,14 +33,20 @@ pub const BILLING_PERIOD: TimeDelta = TimeDelta::hours(1);
 /// # Ok::<(), rust_decimal::Error>(())
 /// ```
 pub fn cents_to_usd(price: Decimal) -> Decimal {
-    // Multiplying by 0.01 only moves the decimal point: it cannot overflow, and it is exact up
-    // to Decimal's 28 decimal places.
+    // Multiplying by 0.01 only moves the decimal point: it cannot overflow.
     price.checked_mul(PRICE_UNIT).unwrap_or(price)
+}
+
+/// [`cents_to_usd`], or `None` when the product is not exact.
+fn exact_usd(price: Decimal) -> Option<Decimal> {
+    let usd = price.checked_mul(PRICE_UNIT)?;
+    // Dividing back gives the price again only when no place was rounded away.
+    (usd.checked_div(PRICE_UNIT) == Some(price)).then_some(usd)
 }
 
 /// The total of a PaaS price in cents: `total`, or the sum of its parts when `total` is absent,
 /// or zero.
-pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, AmountOverflow> {
+pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -49,7 +57,7 @@ pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, AmountOverflow> 
 
 /// The total of a BYOC price in cents: `total`, or the sum of its parts when `total` is absent,
 /// or zero.
-pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, AmountOverflow> {
+pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -61,7 +69,7 @@ pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, AmountOverflow> 
 fn total_or_parts(
     total: Option<Amount>,
     parts: [Option<Amount>; 4],
-) -> Result<Decimal, AmountOverflow> {
+) -> Result<Decimal, InexactSum> {
     match total {
         Some(total) => Ok(total.value()),
         None => checked_sum(parts.iter().flatten().map(|part| part.value())),
@@ -91,15 +99,17 @@ pub fn entry_record(entry: &UsageEntry, team: Option<&str>) -> Result<CostRecord
         .byoc_usage
         .as_ref()
         .and_then(|byoc| byoc.price.as_ref());
-    let cents = paas_total(paas)
+    paas_total(paas)
         .and_then(|paas| checked_sum([paas, byoc_total(byoc)?]))
-        .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))?;
-    Ok(record(
-        period_start,
-        cents,
-        NorthflankPart::Total,
-        [team.map(str::to_string), None, None, None],
-    ))
+        .and_then(|cents| {
+            record(
+                period_start,
+                cents,
+                NorthflankPart::Total,
+                [team.map(str::to_string), None, None, None],
+            )
+        })
+        .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))
 }
 
 /// The records of every entry of a list usage page, in order (see [`entry_record`]).
@@ -124,7 +134,7 @@ pub fn drilldown_records(response: &GetUsageResponse) -> Result<Vec<CostRecord>,
     let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4]| {
         records.push(
             paas_total(price)
-                .map(|cents| record(period_start, cents, NorthflankPart::Paas, scope))
+                .and_then(|cents| record(period_start, cents, NorthflankPart::Paas, scope))
                 .map_err(|_| overflow("get_usage", "data.paasUsage")),
         );
     };
@@ -171,7 +181,7 @@ pub fn drilldown_records(response: &GetUsageResponse) -> Result<Vec<CostRecord>,
     if let Some(byoc) = &data.byoc_usage {
         records.push(
             byoc_total(byoc.price.as_ref())
-                .map(|cents| {
+                .and_then(|cents| {
                     record(
                         period_start,
                         cents,
@@ -222,12 +232,12 @@ fn record(
     cents: Decimal,
     part: NorthflankPart,
     [team, project, resource_type, resource]: [Option<String>; 4],
-) -> CostRecord {
-    CostRecord {
+) -> Result<CostRecord, InexactSum> {
+    Ok(CostRecord {
         provider: Provider::Northflank,
         period_start,
         period_end: period_start + BILLING_PERIOD,
-        amount: cents_to_usd(cents),
+        amount: exact_usd(cents).ok_or(InexactSum)?,
         currency: CURRENCY.to_string(),
         scope: Scope::Northflank {
             part,
@@ -236,7 +246,7 @@ fn record(
             resource_type,
             resource,
         },
-    }
+    })
 }
 
 /// The billing hour starting at `timestamp` (Unix seconds, a JSON number).
@@ -269,6 +279,7 @@ fn overflow(operation: &'static str, path: &str) -> Error {
         provider: Provider::Northflank,
         operation,
         path: path.to_string(),
-        message: "the amounts overflow a decimal".to_string(),
+        message: "the price in USD is not exact: it needs more digits than a decimal holds"
+            .to_string(),
     }
 }

@@ -1,13 +1,22 @@
 //! OpenAI costs as [`CostRecord`]s: one record per costs result, its period the result's bucket.
+//!
+//! A result of a type this crate does not know (`UnknownUsageResult`, kept as raw JSON) is a cost
+//! too when it carries an amount (`amount.value`, a number or a string, with an optional
+//! `amount.currency`): its `object` is its line item. Without an amount it is not a cost; with a
+//! malformed one it is a decode error, so that no cost is dropped quietly.
 
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
 
-use super::types::{CostsBucketWidth, CostsGroupBy, CostsResult, UsageResponse, UsageResult};
+use super::types::{
+    CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
+};
 use super::{BucketResult, Client, UsageStreamExt};
 use crate::money::{CostRecord, Scope};
-use crate::{Error, Provider};
+use crate::{Amount, Error, Provider};
 
 /// The currency of a costs result that does not say (`amount` or `amount.currency` missing):
 /// OpenAI documents costs in USD.
@@ -16,19 +25,22 @@ pub const DEFAULT_CURRENCY: &str = "USD";
 /// The record of one costs result of the bucket `[start_time, end_time)` (Unix seconds).
 ///
 /// The amount is `amount.value` in `amount.currency` (upper-cased; [`DEFAULT_CURRENCY`] when
-/// absent); a result without a value is a record of zero, so that nothing is dropped. Results of
-/// other types (usage, not costs) have no cost: `Ok(None)`.
+/// absent); a costs result without a value is a record of zero, so that nothing is dropped. A
+/// result of an unknown type with an amount is a record whose line item is its `object` (see
+/// the module docs). Results of other types (usage, not costs) have no cost: `Ok(None)`.
 pub fn bucket_result_record(item: &BucketResult) -> Result<Option<CostRecord>, Error> {
-    let UsageResult::CostsResult(cost) = &item.result else {
+    if !is_cost(&item.result) {
         return Ok(None);
-    };
-    let period_start = timestamp(item.start_time, "start_time")?;
-    let period_end = timestamp(item.end_time, "end_time")?;
-    Ok(Some(record(cost, period_start, period_end)))
+    }
+    let period_start = timestamp(item.start_time, "data[].start_time")?;
+    let period_end = timestamp(item.end_time, "data[].end_time")?;
+    result_record(&item.result, period_start, period_end, || {
+        "data[].results[]".to_string()
+    })
 }
 
 /// Every costs result of a costs page, in order: one record each (see
-/// [`bucket_result_record`]).
+/// [`bucket_result_record`]); the first malformed amount of an unknown result type is an error.
 ///
 /// ```
 /// use usage_bindings::openai::{cost_records, types::UsageResponse};
@@ -50,9 +62,10 @@ pub fn cost_records(page: &UsageResponse) -> Result<Vec<CostRecord>, Error> {
     for (index, bucket) in page.data.iter().enumerate() {
         let period_start = timestamp(bucket.start_time, &format!("data[{index}].start_time"))?;
         let period_end = timestamp(bucket.end_time, &format!("data[{index}].end_time"))?;
-        for result in &bucket.results {
-            if let UsageResult::CostsResult(cost) = result {
-                records.push(record(cost, period_start, period_end));
+        for (result_index, result) in bucket.results.iter().enumerate() {
+            let path = || format!("data[{index}].results[{result_index}]");
+            if let Some(record) = result_record(result, period_start, period_end, path)? {
+                records.push(record);
             }
         }
     }
@@ -60,7 +73,8 @@ pub fn cost_records(page: &UsageResponse) -> Result<Vec<CostRecord>, Error> {
 }
 
 /// The costs of `[start, end)` in daily buckets, grouped by project, line item and API key,
-/// every page: one record per costs result.
+/// every page: one record per costs result (and per unknown result with an amount). A
+/// malformed amount is an error item, and the stream goes on with the next result.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
     start: DateTime<Utc>,
@@ -83,6 +97,86 @@ pub fn fetch_cost_records<'a>(
                 Err(error) => Some(Err(error)),
             }
         })
+}
+
+/// Whether a result may be a cost: a costs result, or a result of an unknown type.
+fn is_cost(result: &UsageResult) -> bool {
+    matches!(
+        result,
+        UsageResult::CostsResult(_) | UsageResult::UnknownUsageResult(_)
+    )
+}
+
+/// The record of a result of `[period_start, period_end)`, if it is a cost; `path` names the
+/// result in errors.
+fn result_record(
+    result: &UsageResult,
+    period_start: DateTime<Utc>,
+    period_end: DateTime<Utc>,
+    path: impl Fn() -> String,
+) -> Result<Option<CostRecord>, Error> {
+    match result {
+        UsageResult::CostsResult(cost) => Ok(Some(record(cost, period_start, period_end))),
+        UsageResult::UnknownUsageResult(raw) => unknown_record(raw, period_start, period_end, path),
+        _ => Ok(None),
+    }
+}
+
+/// The record of a result of an unknown type: `Ok(None)` without `amount.value`.
+fn unknown_record(
+    raw: &UnknownUsageResult,
+    period_start: DateTime<Utc>,
+    period_end: DateTime<Utc>,
+    path: impl Fn() -> String,
+) -> Result<Option<CostRecord>, Error> {
+    let object: &str = &raw.object;
+    let invalid = |field: &str, message: String| Error::Decode {
+        provider: Provider::OpenAi,
+        operation: "usage_costs",
+        path: format!("{}.{field}", path()),
+        message: format!(
+            "a `{}` result: {message}",
+            object.chars().take(80).collect::<String>()
+        ),
+    };
+    let amount = match raw.extra.get("amount") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(amount)) => amount,
+        Some(_) => return Err(invalid("amount", "`amount` is not an object".into())),
+    };
+    let value = match amount.get("value") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(value) => Amount::deserialize(value)
+            .map_err(|error| invalid("amount.value", error.to_string()))?,
+    };
+    let currency = match amount.get("currency") {
+        None | Some(Value::Null) => DEFAULT_CURRENCY.to_string(),
+        Some(Value::String(currency)) => currency.to_ascii_uppercase(),
+        Some(_) => {
+            return Err(invalid(
+                "amount.currency",
+                "`currency` is not a string".into(),
+            ))
+        }
+    };
+    let text = |name: &str| {
+        raw.extra
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    Ok(Some(CostRecord {
+        provider: Provider::OpenAi,
+        period_start,
+        period_end,
+        amount: value.value(),
+        currency,
+        scope: Scope::OpenAi {
+            project: text("project_id"),
+            line_item: Some(object.to_string()),
+            api_key: text("api_key_id"),
+        },
+    }))
 }
 
 fn record(

@@ -71,7 +71,7 @@ pub enum Error {
     },
     /// The server answered with a redirect. Redirects are not followed: the key goes to the
     /// configured base URL only.
-    #[error("{provider} {operation}: HTTP {}: redirected to {}; redirects are not followed so that the key stays with its origin", status_text(*.status), .location.as_deref().unwrap_or("no location given"))]
+    #[error("{provider} {operation}: HTTP {}: {}; redirects are not followed so that the key stays with its origin", status_text(*.status), match .location { Some(location) => format!("redirected to {location}"), None => "a redirect without a location".to_string() })]
     Redirect {
         /// The provider called.
         provider: Provider,
@@ -84,7 +84,7 @@ pub enum Error {
     },
     /// A success status whose body is not JSON at all (an HTML page from a proxy or a portal,
     /// an empty body).
-    #[error("{provider} {operation}: HTTP {}, but the body is {} (content type {}){}", status_text(*.status), if .excerpt.is_empty() { "empty" } else { "not JSON" }, .content_type.as_deref().unwrap_or("not given"), if .excerpt.is_empty() { String::new() } else { format!(": {}", .excerpt) })]
+    #[error("{provider} {operation}: HTTP {}, but {}", status_text(*.status), not_json(.content_type.as_deref(), excerpt))]
     NotJson {
         /// The provider called.
         provider: Provider,
@@ -308,6 +308,16 @@ fn status_text(status: u16) -> String {
     {
         Some(reason) => format!("{status} {reason}"),
         None => status.to_string(),
+    }
+}
+
+/// What a success body that is not JSON looks like.
+fn not_json(content_type: Option<&str>, excerpt: &str) -> String {
+    let content_type = content_type.unwrap_or("not given");
+    if excerpt.is_empty() {
+        format!("the body is empty (content type {content_type})")
+    } else {
+        format!("the body is not JSON (content type {content_type}): {excerpt}")
     }
 }
 

@@ -199,7 +199,7 @@ async fn read_whole(
         }
     };
     let body = match chunks.len() {
-        // Most bodies arrive in one chunk: kept as is, without a copy.
+        // A body of one chunk is kept as is, without a copy.
         0 | 1 => chunks.pop().unwrap_or_default(),
         _ => bytes::Bytes::from(chunks.concat()),
     };

@@ -292,6 +292,37 @@ async fn a_redirect_does_not_carry_a_bearer_token_away() {
     assert_eq!(requests(&b).await.len(), 0, "B received a request");
 }
 
+#[tokio::test]
+async fn a_redirect_without_a_location_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(303))
+        .mount(&server)
+        .await;
+    let client = phala_client(&server, fast_retry());
+    let error = tokio::time::timeout(GUARD, client.get_app_usage().app_id(APP).fetch())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Redirect {
+                status: 303,
+                location: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("HTTP 303 See Other: a redirect without a location"),
+        "{text}"
+    );
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Transport errors name their cause.
 

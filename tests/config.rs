@@ -136,21 +136,15 @@ fn from_env_reads_and_names_the_variable() {
 #[test]
 fn base_urls_must_be_absolute_http_urls() {
     fn build(url: &str) -> Vec<Result<(), Error>> {
-        let mut results: Vec<Result<(), Error>> = Vec::new();
-        #[cfg(feature = "openai")]
-        results.push(
+        vec![
+            #[cfg(feature = "openai")]
             openai::Client::from_config(openai::Config::new(OPENAI_KEY).base_url(url)).map(drop),
-        );
-        #[cfg(feature = "northflank")]
-        results.push(
+            #[cfg(feature = "northflank")]
             northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).base_url(url))
                 .map(drop),
-        );
-        #[cfg(feature = "phala")]
-        results.push(
+            #[cfg(feature = "phala")]
             phala::Client::from_config(phala::Config::new(PHALA_KEY).base_url(url)).map(drop),
-        );
-        results
+        ]
     }
     for refused in [
         "not a url",

@@ -133,6 +133,8 @@ impl<P: ProviderSettings> Config<P> {
             USER_AGENT,
             header_value(USER_AGENT.as_str(), &self.user_agent).map_err(invalid)?,
         );
+        // Both timeouts take any value, `Duration::MAX` included (tokio saturates deadlines).
+        // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()` unchecked.
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .timeout(self.timeout)

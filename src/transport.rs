@@ -6,8 +6,8 @@
 //!
 //! An attempt ends when the whole body has been read: a body cut short or stalled past the
 //! timeout is retried like a failed connection. The response handed on holds the body in memory;
-//! a body that could not be read whole carries a [`BodyFailure`], which the `post` hook
-//! ([`check_error_body`]) turns into an error.
+//! one that could not be read whole carries what went wrong, which the `post` hook turns into
+//! [`crate::Error::Body`] (through `Error::from_operation`).
 
 use std::time::Instant;
 

@@ -53,7 +53,7 @@ impl Default for RetryPolicy {
 pub enum Outcome {
     /// The server answered with this status.
     Status(StatusCode),
-    /// The connection failed or the attempt timed out.
+    /// The connection failed, the attempt timed out, or the body was cut or stalled.
     Transport,
     /// An answer that must not be retried whatever its status (OpenAI's `insufficient_quota`).
     Final,

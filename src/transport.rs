@@ -39,7 +39,8 @@ impl Transport {
         &self.retry
     }
 
-    /// Sends `request`, retrying as the policy says, and returns the last response or error.
+    /// Sends `request`, retrying as the policy says, and returns the last response (its whole
+    /// body read into memory) or error.
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,

@@ -79,7 +79,8 @@ impl<P: ProviderSettings> Config<P> {
         }
     }
 
-    /// Sends requests to `url` instead of the provider's API (a proxy, a mock server).
+    /// Sends requests to `url` instead of the provider's API (a proxy, a mock server). It must be
+    /// an absolute `http` or `https` URL; `Client::from_config` refuses anything else.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into().trim_end_matches('/').to_string();
         self
@@ -114,11 +115,16 @@ impl<P: ProviderSettings> Config<P> {
     }
 
     /// Builds what a generated client is made of: base URL, HTTP client and transport.
+    ///
+    /// Redirects are not followed: a 3xx is returned as [`Error::Redirect`], so that the key is
+    /// only ever sent to the configured base URL (reqwest drops `Authorization` on a redirect to
+    /// another host, but not a provider's own key header such as Phala's `X-API-Key`).
     pub(crate) fn into_parts(self) -> Result<(String, reqwest::Client, Transport), Error> {
         let invalid = |message: String| Error::InvalidConfig {
             provider: P::PROVIDER,
             message,
         };
+        check_base_url(&self.base_url).map_err(invalid)?;
         let mut headers = HeaderMap::new();
         self.settings
             .headers(&self.key, &mut headers)
@@ -127,10 +133,13 @@ impl<P: ProviderSettings> Config<P> {
             USER_AGENT,
             header_value(USER_AGENT.as_str(), &self.user_agent).map_err(invalid)?,
         );
+        // Both timeouts take any value, `Duration::MAX` included (tokio saturates deadlines).
+        // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()` unchecked.
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|source| invalid(format!("cannot build the HTTP client: {source}")))?;
         let transport = Transport::new(P::PROVIDER, self.retry);
@@ -150,6 +159,27 @@ impl<P: ProviderSettings> fmt::Debug for Config<P> {
             .field("settings", &self.settings)
             .finish()
     }
+}
+
+/// Refuses a base URL that is not an absolute `http(s)` URL with a host, naming it (without a
+/// password it may hold).
+fn check_base_url(base_url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(base_url);
+    if let Ok(url) = &parsed {
+        if matches!(url.scheme(), "http" | "https") && url.has_host() {
+            return Ok(());
+        }
+    }
+    let shown = match parsed {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => base_url.chars().take(200).collect(),
+    };
+    Err(format!(
+        "the base URL `{shown}` is not an absolute http:// or https:// URL"
+    ))
 }
 
 /// `Authorization: Bearer <key>`, marked sensitive so that reqwest never prints it.

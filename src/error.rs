@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::config::ProviderSettings;
+use crate::transport::BodyFailure;
 use crate::Provider;
 
 /// Everything that can go wrong in this crate's clients. `Display` is one sentence; neither it
@@ -35,8 +36,9 @@ pub enum Error {
     /// The API answered with an error status.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// No answer: the connection failed or the request timed out (after the retries).
-    #[error("{provider} {operation}: {}: {source}", if *.timeout { "the request timed out" } else { "the request failed" })]
+    /// No answer: the connection failed or the request timed out (after the retries). `Display`
+    /// names the root cause (`connection refused`, `operation timed out`).
+    #[error("{provider} {operation}: {}: {}", if *.timeout { "the request timed out" } else { "the request failed" }, causes(source))]
     Transport {
         /// The provider called.
         provider: Provider,
@@ -47,6 +49,55 @@ pub enum Error {
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The server answered, but its body could not be read whole (after the retries): the
+    /// connection was cut, or the read outlasted the timeout.
+    #[error("{provider} {operation}: HTTP {}: {}", status_text(*.status), body_failure(*.timeout, *.received, *.expected, cause))]
+    Body {
+        /// The provider called.
+        provider: Provider,
+        /// The operation called.
+        operation: &'static str,
+        /// The status the server answered with.
+        status: u16,
+        /// Whether the read timed out (otherwise the connection was cut).
+        timeout: bool,
+        /// The bytes of body received before the failure.
+        received: u64,
+        /// The body length the server announced (`Content-Length`), if any.
+        expected: Option<u64>,
+        /// The innermost cause (`end of file before message length reached`).
+        cause: String,
+    },
+    /// The server answered with a redirect. Redirects are not followed: the key goes to the
+    /// configured base URL only.
+    #[error("{provider} {operation}: HTTP {}: {}; redirects are not followed so that the key stays with its origin", status_text(*.status), match .location { Some(location) => format!("redirected to {location}"), None => "a redirect without a location".to_string() })]
+    Redirect {
+        /// The provider called.
+        provider: Provider,
+        /// The operation called.
+        operation: &'static str,
+        /// The redirect status (301, 302, 307…).
+        status: u16,
+        /// The `Location` header, at most 200 characters.
+        location: Option<String>,
+    },
+    /// A success status whose body is not JSON at all (an HTML page from a proxy or a portal,
+    /// an empty body).
+    #[error("{provider} {operation}: HTTP {}, but {}", status_text(*.status), not_json(.content_type.as_deref(), excerpt))]
+    NotJson {
+        /// The provider called.
+        provider: Provider,
+        /// The operation called.
+        operation: &'static str,
+        /// The status (2xx).
+        status: u16,
+        /// The `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The start of the body, on one line, at most 200 characters.
+        excerpt: String,
+        /// What the JSON parser says (`expected value at line 1 column 1`).
+        message: String,
     },
     /// The answer did not decode into the operation's type.
     #[error("{provider} {operation}: the response body does not decode at `{path}`: {message}")]
@@ -104,6 +155,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::Body { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::NotJson { status, .. } => Some(*status),
             Error::Page { source, .. } => source.status(),
             _ => None,
         }
@@ -121,7 +175,7 @@ impl Error {
     /// Whether this is a timeout.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Transport { timeout, .. } => *timeout,
+            Error::Transport { timeout, .. } | Error::Body { timeout, .. } => *timeout,
             Error::Page { source, .. } => source.is_timeout(),
             _ => false,
         }
@@ -151,14 +205,54 @@ impl Error {
                 )))
             }
             Op::UnexpectedResponse(response) => {
-                let status = response.status().as_u16();
+                let status = response.status();
                 let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(bytes) => Error::Api(Box::new(ApiError::from_bytes::<P>(
-                        operation, status, &headers, &bytes,
-                    ))),
-                    Err(source) => Error::transport(provider, operation, source),
+                if let Some(failure) = response.extensions().get::<BodyFailure>() {
+                    return Error::Body {
+                        provider,
+                        operation,
+                        status: status.as_u16(),
+                        timeout: failure.timeout,
+                        received: failure.received,
+                        expected: failure.expected,
+                        cause: failure.cause.clone(),
+                    };
                 }
+                if status.is_redirection() {
+                    return Error::Redirect {
+                        provider,
+                        operation,
+                        status: status.as_u16(),
+                        location: header_text(&headers, reqwest::header::LOCATION.as_str())
+                            .map(|location| shorten(location, 200)),
+                    };
+                }
+                let bytes = match response.bytes().await {
+                    Ok(bytes) => bytes,
+                    Err(source) => return Error::transport(provider, operation, source),
+                };
+                if status.is_success() {
+                    if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                        return Error::NotJson {
+                            provider,
+                            operation,
+                            status: status.as_u16(),
+                            content_type: header_text(
+                                &headers,
+                                reqwest::header::CONTENT_TYPE.as_str(),
+                            )
+                            .map(|text| shorten(text, 100)),
+                            excerpt: excerpt(&bytes),
+                            message: error.to_string(),
+                        };
+                    }
+                }
+                Error::Api(Box::new(ApiError::from_bytes::<P>(
+                    operation,
+                    status.as_u16(),
+                    &headers,
+                    &bytes,
+                )))
             }
             Op::InvalidResponsePayload(bytes, error) => {
                 let (path, message) = match decode_path::<T>(&bytes) {
@@ -191,6 +285,81 @@ impl Error {
             source: source.without_url(),
         }
     }
+}
+
+/// An error and its causes, joined by `: `, each cause once: reqwest's own message says only
+/// "error sending request", the cause says what happened ("connection refused").
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        // Some errors repeat their cause in their own message.
+        if !message.is_empty() && !text.ends_with(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// The innermost cause of an error ("end of file before message length reached"), where
+/// reqwest's own layers only say "error decoding response body".
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    innermost.to_string()
+}
+
+/// `302 Found`, or the bare number for a status without a reason phrase.
+fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+/// What a success body that is not JSON looks like.
+fn not_json(content_type: Option<&str>, excerpt: &str) -> String {
+    let content_type = content_type.unwrap_or("not given");
+    if excerpt.is_empty() {
+        format!("the body is empty (content type {content_type})")
+    } else {
+        format!("the body is not JSON (content type {content_type}): {excerpt}")
+    }
+}
+
+/// What happened to a body that could not be read whole.
+fn body_failure(timeout: bool, received: u64, expected: Option<u64>, cause: &str) -> String {
+    let bytes = match expected {
+        Some(expected) => format!("{received} bytes of the {expected} announced"),
+        None => format!("{received} bytes"),
+    };
+    if timeout {
+        format!("timed out reading the body after {bytes}")
+    } else {
+        format!("the response body was cut after {bytes} ({cause})")
+    }
+}
+
+/// A header's value as text, if it is visible ASCII.
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let mut short: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        short.push('…');
+    }
+    short
 }
 
 /// The JSON path and message of the first value in `bytes` that does not decode as `T`.
@@ -297,11 +466,7 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
 fn excerpt(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut short: String = one_line.chars().take(200).collect();
-    if one_line.chars().count() > 200 {
-        short.push('…');
-    }
-    short
+    shorten(&one_line, 200)
 }
 
 impl fmt::Display for ApiError {

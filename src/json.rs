@@ -31,6 +31,10 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
 
 /// progenitor's `ResponseValue::from_response`, decoding with [`from_slice`]. The generated
 /// clients call it; it is public only for them.
+///
+/// A body that is not JSON at all (an HTML page, an empty body) comes back as
+/// `UnexpectedResponse`, which keeps the status and the headers, so that the error can name the
+/// status and the content type; a JSON body of the wrong shape is `InvalidResponsePayload`.
 #[doc(hidden)]
 pub async fn response_value<T: DeserializeOwned, E>(
     response: reqwest::Response,
@@ -41,11 +45,22 @@ pub async fn response_value<T: DeserializeOwned, E>(
         .bytes()
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?;
-    let inner = from_slice(&body)
-        .map_err(|error| progenitor_client::Error::InvalidResponsePayload(body, error))?;
-    Ok(progenitor_client::ResponseValue::new(
-        inner, status, headers,
-    ))
+    match from_slice(&body) {
+        Ok(inner) => Ok(progenitor_client::ResponseValue::new(
+            inner, status, headers,
+        )),
+        Err(error) if error.is_syntax() || error.is_eof() => {
+            let mut copy = http::Response::new(body);
+            *copy.status_mut() = status;
+            *copy.headers_mut() = headers;
+            Err(progenitor_client::Error::UnexpectedResponse(
+                reqwest::Response::from(copy),
+            ))
+        }
+        Err(error) => Err(progenitor_client::Error::InvalidResponsePayload(
+            body, error,
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -11,13 +11,18 @@ use reqwest::StatusCode;
 
 /// How failed requests are retried.
 ///
-/// Retried: HTTP 429, 500, 502, 503, 504, connection errors and timeouts, on requests that can be
-/// sent again (every operation of this crate is a `GET`). A server-given delay (`Retry-After`,
-/// `x-ratelimit-reset-requests`, `x-ratelimit-reset`) is honoured; otherwise the wait grows
-/// exponentially from [`initial_backoff`](Self::initial_backoff) with jitter, capped at
+/// Retried: HTTP 408, 425, 429, 500, 502, 503, 504 and 529 (overloaded), connection errors,
+/// timeouts and bodies cut or stalled while being read, on requests that can be sent again (every
+/// operation of this crate is a `GET`). Not retried: other 4xx statuses, 501, and 3xx (redirects
+/// are not followed). A server-given delay is honoured: `Retry-After` on any retried status, and
+/// on a 429 the rate-limit resets (see [`server_delay`]). Otherwise the wait grows exponentially
+/// from [`initial_backoff`](Self::initial_backoff) with jitter, capped at
 /// [`max_backoff`](Self::max_backoff). No attempt starts after
 /// [`max_elapsed`](Self::max_elapsed): a wait that would end past it returns the last error at
 /// once.
+///
+/// Every value is accepted: durations up to `Duration::MAX` and any number of attempts (0 counts
+/// as 1); the arithmetic saturates instead of overflowing.
 ///
 /// Defaults: 4 attempts, 500 ms initial backoff, 30 s max backoff, 120 s total.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +53,7 @@ impl Default for RetryPolicy {
 pub enum Outcome {
     /// The server answered with this status.
     Status(StatusCode),
-    /// The connection failed or the attempt timed out.
+    /// The connection failed, the attempt timed out, or the body was cut or stalled.
     Transport,
     /// An answer that must not be retried whatever its status (OpenAI's `insufficient_quota`).
     Final,
@@ -101,7 +106,10 @@ impl RetryPolicy {
         match outcome {
             Outcome::Transport => true,
             Outcome::Final => false,
-            Outcome::Status(status) => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
+            Outcome::Status(status) => matches!(
+                status.as_u16(),
+                408 | 425 | 429 | 500 | 502 | 503 | 504 | 529
+            ),
         }
     }
 
@@ -142,7 +150,18 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
-        full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+        // In whole nanoseconds and parts per million: `Duration::mul_f64` panics when the product
+        // does not fit (a `max_backoff` near `Duration::MAX`), and a NaN jitter would too.
+        const MILLION: u128 = 1_000_000;
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let share = MILLION / 2 + (jitter * (MILLION / 2) as f64) as u128;
+        // At most about 1.8e28 ns times a million: far within a u128.
+        let nanos = full.as_nanos() * share / MILLION;
+        from_nanos_saturating(nanos)
     }
 
     /// A fresh jitter value for [`decide`](Self::decide).
@@ -151,9 +170,19 @@ impl RetryPolicy {
     }
 }
 
+/// A duration of `nanos` nanoseconds, or `Duration::MAX` when that does not fit.
+fn from_nanos_saturating(nanos: u128) -> Duration {
+    const BILLION: u128 = 1_000_000_000;
+    match u64::try_from(nanos / BILLION) {
+        Ok(secs) => Duration::new(secs, (nanos % BILLION) as u32),
+        Err(_) => Duration::MAX,
+    }
+}
+
 /// The wait a server asks for, from the first header present of: `Retry-After` (seconds or an
-/// HTTP date), `x-ratelimit-reset-requests` (OpenAI, a duration such as `1s`, `6m0s`, `20ms`),
-/// `x-ratelimit-reset` (Northflank, seconds).
+/// HTTP date), OpenAI's `x-ratelimit-reset-requests` and `x-ratelimit-reset-tokens` (durations
+/// such as `1s`, `6m0s`, `20ms`; the longer of the two when both are given), `x-ratelimit-reset`
+/// (Northflank, seconds).
 pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -169,7 +198,10 @@ pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
             return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
-    if let Some(wait) = text("x-ratelimit-reset-requests").and_then(parse_go_duration) {
+    // OpenAI limits requests and tokens separately; the request can go when both have reset.
+    let requests = text("x-ratelimit-reset-requests").and_then(parse_go_duration);
+    let tokens = text("x-ratelimit-reset-tokens").and_then(parse_go_duration);
+    if let Some(wait) = requests.max(tokens) {
         return Some(wait);
     }
     text("x-ratelimit-reset").and_then(parse_seconds)
@@ -285,6 +317,33 @@ mod tests {
             Some(Duration::from_secs_f64(3723.5))
         );
         assert_eq!(
+            at(&[("x-ratelimit-reset-tokens", "1.5s")]),
+            Some(Duration::from_millis(1500))
+        );
+        // Requests and tokens reset separately: the longer wait, whichever header it is in.
+        assert_eq!(
+            at(&[
+                ("x-ratelimit-reset-requests", "20ms"),
+                ("x-ratelimit-reset-tokens", "6m0s")
+            ]),
+            Some(Duration::from_secs(360))
+        );
+        assert_eq!(
+            at(&[
+                ("x-ratelimit-reset-requests", "2s"),
+                ("x-ratelimit-reset-tokens", "1s")
+            ]),
+            Some(Duration::from_secs(2))
+        );
+        // One unreadable header does not hide the other.
+        assert_eq!(
+            at(&[
+                ("x-ratelimit-reset-requests", "soon"),
+                ("x-ratelimit-reset-tokens", "1s")
+            ]),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
             at(&[("x-ratelimit-reset", "42")]),
             Some(Duration::from_secs(42))
         );
@@ -296,6 +355,7 @@ mod tests {
         for junk in ["", "-1", "soon", "NaN", "inf", "1x", "s", "1e99"] {
             assert_eq!(at(&[("retry-after", junk)]), None, "{junk}");
             assert_eq!(at(&[("x-ratelimit-reset-requests", junk)]), None, "{junk}");
+            assert_eq!(at(&[("x-ratelimit-reset-tokens", junk)]), None, "{junk}");
         }
         assert_eq!(at(&[]), None);
     }
@@ -326,14 +386,16 @@ mod tests {
                 1.0,
             )
         };
-        for status in [429, 500, 502, 503, 504] {
+        for status in [408, 425, 429, 500, 502, 503, 504, 529] {
             assert_eq!(
                 retry(status),
                 Decision::RetryAfter(Duration::from_millis(100)),
                 "{status}"
             );
         }
-        for status in [200, 400, 401, 403, 404, 422, 501] {
+        for status in [
+            200, 301, 302, 307, 400, 401, 403, 404, 409, 422, 501, 505, 530,
+        ] {
             assert_eq!(retry(status), Decision::Stop, "{status}");
         }
         assert_eq!(
@@ -429,5 +491,92 @@ mod tests {
             policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0),
             Decision::Stop
         );
+    }
+
+    #[test]
+    fn extreme_policies_do_not_panic() {
+        let huge = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_elapsed: Duration::MAX,
+        };
+        // The first retry used to scale `Duration::MAX` by a float and panic.
+        assert_eq!(huge.backoff(1, 1.0), Duration::MAX);
+        assert_eq!(
+            huge.backoff(1, 0.0),
+            Duration::new(u64::MAX / 2, 999_999_999)
+        );
+        assert_eq!(huge.backoff(1, f64::NAN), huge.backoff(1, 0.0));
+        let outcome = Outcome::Status(StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            huge.decide(1, outcome, None, Duration::ZERO, 1.0),
+            Decision::RetryAfter(Duration::MAX)
+        );
+        assert_eq!(
+            huge.decide(u32::MAX, outcome, None, Duration::MAX, 1.0),
+            Decision::Stop
+        );
+        let zero = RetryPolicy {
+            max_attempts: 0,
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+            max_elapsed: Duration::ZERO,
+        };
+        assert_eq!(
+            zero.decide(1, outcome, None, Duration::ZERO, 1.0),
+            Decision::Stop
+        );
+        assert_eq!(zero.backoff(u32::MAX, 1.0), Duration::ZERO);
+    }
+
+    fn any_duration() -> impl proptest::strategy::Strategy<Value = Duration> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+            (0u64..=u64::MAX, 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (0u64..100_000).prop_map(Duration::from_millis),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any policy, attempt, elapsed time, jitter and server wait gives an answer without
+        /// panicking, and the answer keeps to the policy.
+        #[test]
+        fn any_policy_decides_without_panicking(
+            max_attempts in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::strategy::Just(u32::MAX), proptest::num::u32::ANY],
+            initial in any_duration(),
+            max_backoff in any_duration(),
+            max_elapsed in any_duration(),
+            elapsed in any_duration(),
+            attempt in proptest::num::u32::ANY,
+            jitter in proptest::num::f64::ANY,
+            status in proptest::prop_oneof![proptest::strategy::Just(429u16), proptest::strategy::Just(503), 100u16..1000],
+            retry_after in proptest::option::of("[0-9]{1,12}(\\.[0-9]{1,3})?"),
+            reset in proptest::option::of("([0-9]{1,6}(h|m|s|ms|us|ns)){1,3}"),
+        ) {
+            let policy = RetryPolicy { max_attempts, initial_backoff: initial, max_backoff, max_elapsed };
+            let computed = policy.backoff(attempt, jitter);
+            proptest::prop_assert!(computed <= max_backoff);
+            let mut pairs: Vec<(&'static str, &str)> = Vec::new();
+            if let Some(value) = &retry_after {
+                pairs.push(("retry-after", value));
+            }
+            if let Some(value) = &reset {
+                pairs.push(("x-ratelimit-reset-tokens", value));
+            }
+            let headers = headers(&pairs);
+            let Ok(status) = StatusCode::from_u16(status) else { return Ok(()); };
+            for outcome in [Outcome::Status(status), Outcome::Transport, Outcome::Final] {
+                match policy.decide(attempt, outcome, Some(&headers), elapsed, jitter) {
+                    Decision::Stop => {}
+                    Decision::RetryAfter(wait) => {
+                        proptest::prop_assert!(attempt < max_attempts);
+                        proptest::prop_assert!(elapsed.saturating_add(wait) <= max_elapsed);
+                    }
+                }
+            }
+        }
     }
 }

@@ -3,6 +3,11 @@
 //! A generated client holds a [`Transport`] as its inner value; the provider module implements
 //! progenitor's `ClientHooks::exec` with `Transport::execute`, so every operation, called
 //! through `.send()` or through a page stream, gets the same retry policy and the same spans.
+//!
+//! An attempt ends when the whole body has been read: a body cut short or stalled past the
+//! timeout is retried like a failed connection. The response handed on holds the body in memory;
+//! one that could not be read whole carries what went wrong, which the `post` hook turns into
+//! [`crate::Error::Body`] (through `Error::from_operation`).
 
 use std::time::Instant;
 
@@ -34,7 +39,8 @@ impl Transport {
         &self.retry
     }
 
-    /// Sends `request`, retrying as the policy says, and returns the last response or error.
+    /// Sends `request`, retrying as the policy says, and returns the last response (its whole
+    /// body read into memory) or error.
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,
@@ -57,12 +63,17 @@ impl Transport {
                 latency_ms = tracing::field::Empty,
             );
             let sent = Instant::now();
-            // Error bodies are read here, once: the quota check below and `check_error_body`
-            // both look at them.
-            let result =
-                buffer_error_body(http.execute(request).instrument(span.clone()).await).await;
+            // The body is read here, inside the attempt, so that a cut or a stall is retried;
+            // the quota check below and `check_error_body` look at error bodies.
+            let result = read_whole(http.execute(request).instrument(span.clone()).await)
+                .instrument(span.clone())
+                .await;
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
             let outcome = match &result {
+                Ok(response) if response.extensions().get::<BodyFailure>().is_some() => {
+                    span.record("status", response.status().as_u16());
+                    Outcome::Transport
+                }
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
                     if self.provider == Provider::OpenAi && is_out_of_quota(response) {
@@ -99,7 +110,7 @@ impl Transport {
                     );
                     tokio::time::sleep(wait).await;
                     request = next;
-                    attempt += 1;
+                    attempt = attempt.saturating_add(1);
                 }
             }
         }
@@ -111,55 +122,109 @@ pub(crate) fn clean_request(request: &mut reqwest::Request) {
     request.headers_mut().remove("api-version");
 }
 
-/// Turns an error status whose body is not the provider's error schema (an HTML page from a
-/// proxy, an empty body, unexpected JSON) into `UnexpectedResponse`, which keeps status, headers
-/// and body. Without this, progenitor would fail to decode it as the error schema and report only
-/// a JSON error, losing the status.
+/// Turns what the generated code cannot report well into `UnexpectedResponse`, which keeps
+/// status, headers and body, for [`crate::Error::from_operation`]:
+///
+/// - a body that could not be read whole (it carries a [`BodyFailure`]);
+/// - an error status whose body is not the provider's error schema (an HTML page from a proxy,
+///   an empty body, unexpected JSON). Without this, progenitor would fail to decode it as the
+///   error schema and report only a JSON error, losing the status.
 // The error type is progenitor's, as the `post` hook's signature requires.
 #[allow(clippy::result_large_err)]
 pub(crate) fn check_error_body<Expected: serde::de::DeserializeOwned, E>(
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), progenitor_client::Error<E>> {
     let Ok(response) = result else { return Ok(()) };
-    match response.extensions().get::<ErrorBody>() {
-        Some(ErrorBody(body)) if crate::json::from_slice::<Expected>(body).is_err() => {
-            let mut copy = http::Response::new(body.clone());
-            *copy.status_mut() = response.status();
-            *copy.headers_mut() = response.headers().clone();
-            Err(progenitor_client::Error::UnexpectedResponse(
-                reqwest::Response::from(copy),
-            ))
+    let extensions = response.extensions();
+    let body = match (
+        extensions.get::<BodyFailure>(),
+        extensions.get::<ErrorBody>(),
+    ) {
+        (Some(failure), _) => failure.partial.clone(),
+        (None, Some(ErrorBody(body))) if crate::json::from_slice::<Expected>(body).is_err() => {
+            body.clone()
         }
-        _ => Ok(()),
-    }
+        _ => return Ok(()),
+    };
+    let mut copy = http::Response::new(body);
+    *copy.status_mut() = response.status();
+    *copy.headers_mut() = response.headers().clone();
+    *copy.extensions_mut() = extensions.clone();
+    Err(progenitor_client::Error::UnexpectedResponse(
+        reqwest::Response::from(copy),
+    ))
 }
 
 /// The buffered body of an error response.
 #[derive(Clone)]
 struct ErrorBody(bytes::Bytes);
 
-/// Reads the body of an error response into memory (error bodies are small) so that
-/// [`check_error_body`] can look at it; success bodies stream on untouched.
-async fn buffer_error_body(
+/// Why a response body could not be read whole, carried on the response in place of the body.
+#[derive(Clone, Debug)]
+pub(crate) struct BodyFailure {
+    /// Whether the read outlasted the timeout (otherwise the connection was cut).
+    pub(crate) timeout: bool,
+    /// The bytes received before the failure.
+    pub(crate) received: u64,
+    /// The length the server announced, if it did.
+    pub(crate) expected: Option<u64>,
+    /// The innermost cause of the failure.
+    pub(crate) cause: String,
+    /// What was received.
+    partial: bytes::Bytes,
+}
+
+/// Reads the whole body of a response into memory and hands on a response that holds it, with
+/// the same status, version, headers and extensions. A body that fails part way gives a response
+/// with what was received and a [`BodyFailure`]; an error status's body is also kept as an
+/// [`ErrorBody`] for [`check_error_body`] and the quota check.
+async fn read_whole(
     result: reqwest::Result<reqwest::Response>,
 ) -> reqwest::Result<reqwest::Response> {
-    let response = match result {
-        Ok(response)
-            if response.status().is_client_error() || response.status().is_server_error() =>
-        {
-            response
+    let mut response = result?;
+    let expected = response.content_length();
+    let mut chunks: Vec<bytes::Bytes> = Vec::new();
+    let mut received: u64 = 0;
+    // Counted chunk by chunk, so that a failure can say how far the body got.
+    let failure = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                received = received.saturating_add(chunk.len() as u64);
+                chunks.push(chunk);
+            }
+            Ok(None) => break None,
+            Err(error) => {
+                let error = error.without_url();
+                break Some((error.is_timeout(), crate::error::root_cause(&error)));
+            }
         }
-        other => return other,
+    };
+    let body = match chunks.len() {
+        // A body of one chunk is kept as is, without a copy.
+        0 | 1 => chunks.pop().unwrap_or_default(),
+        _ => bytes::Bytes::from(chunks.concat()),
     };
     let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(ErrorBody(body));
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
+    match failure {
+        Some((timeout, cause)) => {
+            rebuilt.extensions_mut().insert(BodyFailure {
+                timeout,
+                received,
+                expected,
+                cause,
+                partial: body,
+            });
+        }
+        None if status.is_client_error() || status.is_server_error() => {
+            rebuilt.extensions_mut().insert(ErrorBody(body));
+        }
+        None => {}
+    }
     Ok(reqwest::Response::from(rebuilt))
 }
 

@@ -131,3 +131,58 @@ fn from_env_reads_and_names_the_variable() {
         check("PHALA_CLOUD_API_KEY", PHALA_KEY, phala::Client::from_env);
     }
 }
+
+/// A base URL that is not an absolute http(s) URL is refused when the client is built, naming it.
+#[test]
+fn base_urls_must_be_absolute_http_urls() {
+    fn build(url: &str) -> Vec<Result<(), Error>> {
+        vec![
+            #[cfg(feature = "openai")]
+            openai::Client::from_config(openai::Config::new(OPENAI_KEY).base_url(url)).map(drop),
+            #[cfg(feature = "northflank")]
+            northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).base_url(url))
+                .map(drop),
+            #[cfg(feature = "phala")]
+            phala::Client::from_config(phala::Config::new(PHALA_KEY).base_url(url)).map(drop),
+        ]
+    }
+    for refused in [
+        "not a url",
+        "ftp://x",
+        "/relative",
+        "127.0.0.1:8080",
+        "",
+        "localhost:8080",
+        "file:///etc/passwd",
+        "http://",
+    ] {
+        for result in build(refused) {
+            let error = result.expect_err(refused);
+            assert!(
+                matches!(error, Error::InvalidConfig { .. }),
+                "{refused}: {error:?}"
+            );
+            let text = error.to_string();
+            // Named as configured (`base_url` drops trailing slashes).
+            let named = format!("`{}`", refused.trim_end_matches('/'));
+            assert!(text.contains(&named), "{refused}: {text}");
+            assert!(text.contains("not an absolute http"), "{refused}: {text}");
+            assert_hidden(&text);
+        }
+    }
+    for accepted in [
+        "http://127.0.0.1:1",
+        "https://api.example.com/v1",
+        "HTTP://127.0.0.1:1/",
+    ] {
+        for result in build(accepted) {
+            assert!(result.is_ok(), "{accepted}: {result:?}");
+        }
+    }
+    // A password in a refused URL is not echoed.
+    for result in build("ftp://user:SECRET@host") {
+        let error = result.unwrap_err();
+        assert_hidden(&error.to_string());
+        assert_hidden(&format!("{error:?}"));
+    }
+}

@@ -136,6 +136,57 @@ async fn an_html_502_is_retried_then_reported() {
 }
 
 #[tokio::test]
+async fn an_html_200_names_status_content_type_and_body() {
+    let portal = "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body><form action=\"/login\">Please sign in to continue</form></body></html>\n";
+    let ok_html = || ResponseTemplate::new(200).set_body_raw(portal, "text/html; charset=utf-8");
+    for (provider, error) in [
+        (Provider::OpenAi, openai_error(ok_html()).await),
+        (Provider::Northflank, northflank_error(ok_html()).await),
+        (Provider::Phala, phala_error(ok_html()).await),
+    ] {
+        let Error::NotJson {
+            provider: named,
+            status,
+            content_type,
+            excerpt,
+            ..
+        } = &error
+        else {
+            panic!("expected a not-JSON error, got {error:?}");
+        };
+        assert_eq!(*named, provider);
+        assert_eq!(*status, 200);
+        assert_eq!(error.status(), Some(200));
+        assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+        assert!(
+            excerpt.starts_with("<!DOCTYPE html> <html><head><title>Sign in"),
+            "{excerpt}"
+        );
+        let text = error.to_string();
+        assert!(text.contains("HTTP 200 OK"), "{text}");
+        assert!(text.contains("not JSON"), "{text}");
+        assert!(text.contains("text/html; charset=utf-8"), "{text}");
+        assert!(text.contains("Please sign in to continue"), "{text}");
+        assert!(!text.contains("line 1 column 1"), "{text}");
+    }
+
+    // An empty 200 says so.
+    let error = phala_error(ResponseTemplate::new(200)).await;
+    assert_eq!(error.status(), Some(200));
+    assert!(matches!(error, Error::NotJson { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("HTTP 200 OK, but the body is empty"),
+        "{error}"
+    );
+
+    // JSON of the wrong shape is still a decode error with its path.
+    let error = phala_error(ResponseTemplate::new(200).set_body_json(json!({"usage": 5}))).await;
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn openai_envelope_and_request_id_header() {
     let error = openai_error(
         ResponseTemplate::new(403)

@@ -81,7 +81,7 @@ async fn two_503_then_200_succeeds() {
 
 #[tokio::test]
 async fn every_retryable_status_is_retried() {
-    for status in [429, 500, 502, 503, 504] {
+    for status in [408, 425, 429, 500, 502, 503, 504, 529] {
         let server = failing_then_ok(
             ResponseTemplate::new(status)
                 .set_body_json(json!({"error": {"message": "try again", "id": "r1"}})),
@@ -98,7 +98,7 @@ async fn every_retryable_status_is_retried() {
 
 #[tokio::test]
 async fn other_error_statuses_are_not_retried() {
-    for status in [400, 401, 403, 404, 422, 501] {
+    for status in [400, 401, 403, 404, 405, 409, 410, 422, 451, 501, 505] {
         let server = failing_then_ok(
             ResponseTemplate::new(status).set_body_json(json!({"detail": "no"})),
             1,
@@ -294,6 +294,176 @@ async fn a_wait_longer_than_the_budget_returns_at_once() {
         .unwrap_err();
     assert_eq!(error.status(), Some(429));
     assert_eq!(request_count(&server).await, 1);
+}
+
+/// Backoffs far beyond the budget: a retry only happens when the server's wait is honoured.
+fn only_server_waits() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_secs(3600))
+        .max_backoff(Duration::from_secs(3600))
+        .max_elapsed(Duration::from_secs(30))
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_every_retried_status() {
+    for status in [408, 425, 429, 500, 502, 503, 504, 529] {
+        let server = failing_then_ok(
+            ResponseTemplate::new(status)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"detail": "later"})),
+            1,
+            phala_page(0..1),
+        )
+        .await;
+        let client = phala_client(&server, only_server_waits());
+        let page = tokio::time::timeout(
+            Duration::from_secs(20),
+            client.get_app_usage().app_id(APP).fetch(),
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(page.usage.len(), 1, "{status}");
+        assert_eq!(request_count(&server).await, 2, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn an_openai_rate_limit_waits_for_the_tokens_reset_too() {
+    // The tokens reset alone is a wait.
+    let server = failing_then_ok(
+        openai_error(429, "tokens", "rate_limit_exceeded")
+            .insert_header("x-ratelimit-reset-tokens", "10ms"),
+        1,
+        openai_page(&[0], None),
+    )
+    .await;
+    let client = openai_client(&server, only_server_waits());
+    let page = client
+        .usage_completions()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(request_count(&server).await, 2);
+
+    // With both resets, the longer one is the wait, whichever header holds it: here past the
+    // budget, so the error comes back at once.
+    for (requests_reset, tokens_reset) in [("10ms", "6m0s"), ("6m0s", "10ms")] {
+        let server = failing_then_ok(
+            openai_error(429, "tokens", "rate_limit_exceeded")
+                .insert_header("x-ratelimit-reset-requests", requests_reset)
+                .insert_header("x-ratelimit-reset-tokens", tokens_reset),
+            1,
+            openai_page(&[0], None),
+        )
+        .await;
+        let client = openai_client(&server, fast_retry());
+        let error = client
+            .usage_completions()
+            .start_time(0)
+            .fetch()
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(429));
+        assert_eq!(
+            error.api().unwrap().retry_after,
+            Some(Duration::from_secs(360)),
+            "{requests_reset} {tokens_reset}"
+        );
+        assert_eq!(request_count(&server).await, 1);
+    }
+}
+
+#[tokio::test]
+async fn huge_policy_values_do_not_panic() {
+    let huge = RetryPolicy {
+        max_attempts: u32::MAX,
+        initial_backoff: Duration::MAX,
+        max_backoff: Duration::MAX,
+        max_elapsed: Duration::MAX,
+    };
+    let guard = Duration::from_secs(20);
+
+    // A computed backoff of `Duration::MAX` with a small budget: the first retry is given up.
+    let server = failing_then_ok(
+        ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
+        1,
+        phala_page(0..1),
+    )
+    .await;
+    let client = phala_client(
+        &server,
+        RetryPolicy {
+            max_elapsed: Duration::from_secs(5),
+            ..huge.clone()
+        },
+    );
+    let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(request_count(&server).await, 1);
+
+    // Two attempts, the server's wait of 0, and the longest timeout there is.
+    let server = failing_then_ok(
+        ResponseTemplate::new(503)
+            .insert_header("retry-after", "0")
+            .set_body_json(json!({"detail": "busy"})),
+        1,
+        phala_page(0..1),
+    )
+    .await;
+    let client = usage_bindings::phala::Client::from_config(
+        phala_config(
+            &server,
+            RetryPolicy {
+                max_attempts: 2,
+                ..huge.clone()
+            },
+        )
+        .timeout(Duration::MAX),
+    )
+    .unwrap();
+    let page = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.usage.len(), 1);
+    assert_eq!(request_count(&server).await, 2);
+
+    // No attempts at all counts as one; a zero timeout fails that attempt without panicking.
+    let server = failing_then_ok(
+        ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
+        1,
+        phala_page(0..1),
+    )
+    .await;
+    let zero = RetryPolicy {
+        max_attempts: 0,
+        initial_backoff: Duration::ZERO,
+        max_backoff: Duration::ZERO,
+        max_elapsed: Duration::ZERO,
+    };
+    let client = phala_client(&server, zero.clone());
+    let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(request_count(&server).await, 1);
+    let client = usage_bindings::phala::Client::from_config(
+        phala_config(&server, zero).timeout(Duration::ZERO),
+    )
+    .unwrap();
+    let result = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
+        .await
+        .unwrap();
+    if let Err(error) = result {
+        assert_error_keeps_keys(&error);
+    }
 }
 
 #[tokio::test]

@@ -540,3 +540,64 @@ fn a_day_that_cannot_be_summed_exactly_across_providers_is_marked() {
     assert_eq!(report.totals["USD"], None);
     assert!(report.has_errors());
 }
+
+/// A provider whose cursor comes back (a server that ignores `page`) fails the report: its first
+/// page is counted once, the provider is marked incomplete with the paging error, and the exit
+/// status (from `has_errors`) is non-zero.
+#[tokio::test]
+async fn a_provider_whose_walk_cycles_fails_the_report() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let server = DemoServer::start(window()).await;
+    let cycling = wiremock::MockServer::start().await;
+    let day = window().start.timestamp();
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/costs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "object": "page", "has_more": true, "next_page": "page_1",
+            "data": [{"object": "bucket", "start_time": day, "end_time": day + 86_400,
+                      "results": [{"object": "organization.costs.result",
+                                   "amount": {"value": "2.50", "currency": "usd"},
+                                   "project_id": "proj_1", "line_item": "gpt-4o, input"}]}]
+        })))
+        .mount(&cycling)
+        .await;
+    let mut sources = server.sources().unwrap();
+    sources.openai = Some(
+        usage_bindings::openai::Client::from_config(
+            usage_bindings::openai::Config::new("sk-admin-demo")
+                .base_url(format!("{}/v1", cycling.uri()))
+                .retry(RetryPolicy::disabled()),
+        )
+        .unwrap(),
+    );
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        costs::fetch_all(&sources, window()),
+    )
+    .await
+    .expect("the walk ends");
+    assert_eq!(cycling.received_requests().await.unwrap().len(), 2);
+
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(report.has_errors());
+    let openai = &report.providers[0];
+    assert_eq!(openai.provider, Provider::OpenAi);
+    assert!(!openai.complete);
+    assert_eq!(openai.records, 1, "the first page, once");
+    assert_eq!(openai.errors.len(), 1);
+    assert!(
+        openai.errors[0].contains("cursor \"page_1\"") && openai.errors[0].contains("cycle"),
+        "{:?}",
+        openai.errors
+    );
+    assert!(report.providers[1..].iter().all(|p| p.complete));
+    let table = report.render(Format::Table).unwrap();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("INCOMPLETE") && l.contains("OpenAI")),
+        "{table}"
+    );
+}

@@ -158,12 +158,11 @@ async fn openai_cursor_cycle_ends_with_a_paging_error() {
 #[tokio::test]
 async fn openai_server_ignoring_the_cursor_never_counts_a_page_twice() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(COSTS))
-            .respond_with(ok(openai_page_more(&[START, START + DAY], json!("pg_2"))))
-            .mount(&server)
-            .await;
+        let server = mounted(
+            COSTS.into(),
+            ok(openai_page_more(&[START, START + DAY], json!("pg_2"))),
+        )
+        .await;
         let client = openai_client(&server, RetryPolicy::disabled());
         let (buckets, error) = drain(client.usage_costs().start_time(START).stream()).await;
 
@@ -188,12 +187,11 @@ async fn openai_more_pages_without_a_usable_cursor_is_an_error() {
         (Value::Null, PagingProblem::MissingCursor),
     ] {
         bounded(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .and(path(COMPLETIONS))
-                .respond_with(ok(openai_page_more(&[START], next_page.clone())))
-                .mount(&server)
-                .await;
+            let server = mounted(
+                COMPLETIONS.into(),
+                ok(openai_page_more(&[START], next_page.clone())),
+            )
+            .await;
             let client = openai_client(&server, RetryPolicy::disabled());
             let (buckets, error) =
                 drain(client.usage_completions().start_time(START).stream()).await;
@@ -260,12 +258,11 @@ async fn northflank_cursor_cycle_ends_with_a_paging_error() {
 #[tokio::test]
 async fn northflank_next_page_without_a_cursor_is_an_error() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(NORTHFLANK_USAGE))
-            .respond_with(ok(northflank_page_more(&[START], Value::Null)))
-            .mount(&server)
-            .await;
+        let server = mounted(
+            NORTHFLANK_USAGE.into(),
+            ok(northflank_page_more(&[START], Value::Null)),
+        )
+        .await;
         let client = northflank_client(&server, RetryPolicy::disabled());
         let (entries, error) = drain(client.list_usage().stream()).await;
 
@@ -287,12 +284,7 @@ async fn northflank_next_page_without_a_cursor_is_an_error() {
 #[tokio::test]
 async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(format!("/api/v1/apps/{APP}/usage")))
-            .respond_with(ok(phala_page(0..3)))
-            .mount(&server)
-            .await;
+        let server = mounted(format!("/api/v1/apps/{APP}/usage"), ok(phala_page(0..3))).await;
         let client = phala_client(&server, RetryPolicy::disabled());
         let page_size = NonZeroU64::new(3).unwrap();
         let (records, error) = drain(
@@ -322,11 +314,8 @@ struct EndlessCursors;
 
 impl Respond for EndlessCursors {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let page: i64 = request
-            .url
-            .query_pairs()
-            .find(|(key, _)| key == "page")
-            .and_then(|(_, value)| value.strip_prefix("p")?.parse().ok())
+        let page: i64 = query(request, "page")
+            .and_then(|value| value.strip_prefix("p")?.parse().ok())
             .unwrap_or(0);
         ok(openai_page_more(
             &[START + page * DAY],
@@ -338,12 +327,7 @@ impl Respond for EndlessCursors {
 #[tokio::test]
 async fn the_page_ceiling_ends_a_walk_that_would_never_end() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(COMPLETIONS))
-            .respond_with(EndlessCursors)
-            .mount(&server)
-            .await;
+        let server = mounted(COMPLETIONS.into(), EndlessCursors).await;
         let client = openai_client(&server, RetryPolicy::disabled());
         let ceiling = NonZeroU64::new(5).unwrap();
         let (buckets, error) = drain(
@@ -477,13 +461,18 @@ async fn the_cost_view_reports_a_cycling_provider_as_failed() {
 // ---------------------------------------------------------------------------------------------
 // Page sizes: the largest by default, the caller's choice kept, out of bounds refused
 
-/// The first request of a walk, its `param`, after one page that ends the walk.
-async fn first_page_size(server: &MockServer, param: &str) -> Option<String> {
-    requests(server).await[0]
+/// The value of the query parameter `name` of `request`.
+fn query(request: &Request, name: &str) -> Option<String> {
+    request
         .url
         .query_pairs()
-        .find(|(key, _)| key == param)
+        .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
+}
+
+/// The first request of a walk, its `param`, after one page that ends the walk.
+async fn first_page_size(server: &MockServer, param: &str) -> Option<String> {
+    query(&requests(server).await[0], param)
 }
 
 #[tokio::test]
@@ -495,12 +484,7 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
             (Some(BucketWidth::X1h), "168"),
             (Some(BucketWidth::X1m), "1440"),
         ] {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .and(path(COMPLETIONS))
-                .respond_with(ok(openai_page(&[START], None)))
-                .mount(&server)
-                .await;
+            let server = mounted(COMPLETIONS.into(), ok(openai_page(&[START], None))).await;
             let client = openai_client(&server, RetryPolicy::disabled());
             let mut request = client.usage_completions().start_time(START);
             if let Some(width) = width {
@@ -515,12 +499,7 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
             );
         }
 
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(COSTS))
-            .respond_with(ok(openai_page(&[START], None)))
-            .mount(&server)
-            .await;
+        let server = mounted(COSTS.into(), ok(openai_page(&[START], None))).await;
         let client = openai_client(&server, RetryPolicy::disabled());
         client
             .usage_costs()
@@ -541,12 +520,7 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
 #[tokio::test]
 async fn northflank_and_phala_walks_ask_for_the_largest_page() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(NORTHFLANK_USAGE))
-            .respond_with(ok(northflank_page(&[START], None)))
-            .mount(&server)
-            .await;
+        let server = mounted(NORTHFLANK_USAGE.into(), ok(northflank_page(&[START], None))).await;
         let client = northflank_client(&server, RetryPolicy::disabled());
         client
             .list_usage()
@@ -559,12 +533,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
             Some("100")
         );
 
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(format!("/api/v1/apps/{APP}/usage")))
-            .respond_with(ok(phala_page(0..2)))
-            .mount(&server)
-            .await;
+        let server = mounted(format!("/api/v1/apps/{APP}/usage"), ok(phala_page(0..2))).await;
         let client = phala_client(&server, RetryPolicy::disabled());
         client
             .get_app_usage()
@@ -585,12 +554,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
 #[tokio::test]
 async fn a_size_the_caller_chose_is_kept_and_a_single_request_is_sent_as_built() {
     bounded(async {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(COMPLETIONS))
-            .respond_with(ok(openai_page(&[START], None)))
-            .mount(&server)
-            .await;
+        let server = mounted(COMPLETIONS.into(), ok(openai_page(&[START], None))).await;
         let client = openai_client(&server, RetryPolicy::disabled());
         client
             .usage_completions()
@@ -609,13 +573,7 @@ async fn a_size_the_caller_chose_is_kept_and_a_single_request_is_sent_as_built()
         let sizes: Vec<Option<String>> = requests(&server)
             .await
             .iter()
-            .map(|request| {
-                request
-                    .url
-                    .query_pairs()
-                    .find(|(key, _)| key == "limit")
-                    .map(|(_, value)| value.into_owned())
-            })
+            .map(|request| query(request, "limit"))
             .collect();
         assert_eq!(sizes, [Some("3".to_string()), None]);
     })
@@ -745,15 +703,12 @@ struct OpenAiBuckets {
 
 impl Respond for OpenAiBuckets {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query = |name: &str| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
-        let limit: i64 = query("limit").and_then(|l| l.parse().ok()).unwrap_or(7);
-        let first: i64 = query("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+        let limit: i64 = query(request, "limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(7);
+        let first: i64 = query(request, "page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
         let last = (first + limit).min(self.total);
         let data: Vec<Value> = (first..last)
             .map(|index| {
@@ -778,15 +733,12 @@ struct NorthflankHours {
 
 impl Respond for NorthflankHours {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query = |name: &str| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
-        let per_page: i64 = query("per_page").and_then(|l| l.parse().ok()).unwrap_or(50);
-        let first: i64 = query("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let per_page: i64 = query(request, "per_page")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(50);
+        let first: i64 = query(request, "cursor")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         let last = (first + per_page).min(self.total);
         let hours: Vec<i64> = (first..last).map(|index| START - index * HOUR).collect();
         let more = last < self.total;
@@ -804,15 +756,12 @@ struct PhalaRecords {
 
 impl Respond for PhalaRecords {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query = |name: &str| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
-        let limit: u64 = query("limit").and_then(|l| l.parse().ok()).unwrap_or(500);
-        let offset: u64 = query("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+        let limit: u64 = query(request, "limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(500);
+        let offset: u64 = query(request, "offset")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0);
         let first = offset.min(self.total);
         ok(phala_page(first..(first + limit).min(self.total)))
     }
@@ -823,6 +772,7 @@ fn minimum(items: u64, max_page: u64) -> u64 {
     items.div_ceil(max_page).max(1)
 }
 
+/// A server that answers every GET of `route` with `responder`.
 async fn mounted(route: String, responder: impl Respond + 'static) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

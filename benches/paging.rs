@@ -111,11 +111,33 @@ fn paging(c: &mut Criterion) {
         .build()
         .expect("reqwest client");
 
+    let serde_json_decode: Decode = |body| serde_json::from_slice(body);
+    let crate_decode: Decode = usage_bindings::json::from_slice;
+
+    // `PAGING_WALKS=<walker>:<n>` runs one walker n times and no benchmark: for counting
+    // instructions under `valgrind --tool=callgrind --toggle-collect='*walk_*'`, which a
+    // loaded machine does not disturb (see BENCHMARKS.md).
+    if let Ok(spec) = std::env::var("PAGING_WALKS") {
+        let (walker, times) = spec.split_once(':').expect("PAGING_WALKS=<walker>:<n>");
+        for _ in 0..times.parse::<usize>().expect("a number of walks") {
+            let walked = match walker {
+                "crate_stream" => runtime.block_on(walk_crate(&client)).0,
+                "reqwest_serde_json" => {
+                    runtime.block_on(walk_by_hand(&http, &base, serde_json_decode)).0
+                }
+                "reqwest_same_decoder" => {
+                    runtime.block_on(walk_by_hand(&http, &base, crate_decode)).0
+                }
+                other => panic!("unknown walker {other}"),
+            };
+            assert_eq!(walked, PAGES * PER_PAGE);
+        }
+        return;
+    }
+
     // Not timing assertions: both walkers must see every entry, or the figures mean nothing.
     let expected = PAGES * PER_PAGE;
     assert_eq!(runtime.block_on(walk_crate(&client)).0, expected);
-    let serde_json_decode: Decode = |body| serde_json::from_slice(body);
-    let crate_decode: Decode = usage_bindings::json::from_slice;
     for decode in [serde_json_decode, crate_decode] {
         assert_eq!(
             runtime.block_on(walk_by_hand(&http, &base, decode)).0,

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use usage_bindings::northflank::types::{
     ByocPrice, ErrorResponse, GetUsageResponse, ListUsageResponse, PaasPrice, ResourceType,
+    UsageDetail,
 };
 use usage_bindings::northflank::{Client, Config, OperationError, Settings};
 use usage_bindings::{Amount, RetryPolicy};
@@ -136,7 +137,7 @@ async fn list_usage_sends_every_parameter_and_decodes_a_full_page() {
     assert_eq!(response.headers()["x-ratelimit-reset"], "1834");
     let page = response.into_inner();
     assert!(page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 3);
+    assert_eq!(page.pagination.count, 3.0);
     assert_eq!(
         page.pagination.cursor.as_deref(),
         Some("eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDAsImRpcmVjdGlvbiI6Im5leHQifQ==")
@@ -234,7 +235,7 @@ async fn list_usage_without_parameters_sends_no_query_and_decodes_a_minimal_page
 
     assert!(page.data.usage.is_empty());
     assert!(!page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 0);
+    assert_eq!(page.pagination.count, 0.0);
     assert_eq!(page.pagination.cursor, None);
 }
 
@@ -249,7 +250,7 @@ async fn list_usage_reads_nulls_and_missing_members_as_absent() {
         .into_inner();
 
     assert_eq!(page.pagination.cursor, None);
-    assert_eq!(page.pagination.count, 4);
+    assert_eq!(page.pagination.count, 4.0);
     let usage = &page.data.usage;
     assert_eq!(usage.len(), 4);
     // Every price member null.
@@ -290,7 +291,7 @@ async fn list_usage_last_page_has_no_next_page_and_no_cursor() {
     common::assert_query(&request, &[("cursor", "eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDB9")]);
     assert!(!page.pagination.has_next_page);
     assert_eq!(page.pagination.cursor, None);
-    assert_eq!(page.pagination.count, 1);
+    assert_eq!(page.pagination.count, 1.0);
     assert_eq!(page.data.usage.len(), 1);
     assert_eq!(page.data.usage[0].timestamp, Some(1_780_988_400.0));
     assert_paas(
@@ -368,6 +369,67 @@ async fn list_usage_pages_with_the_returned_cursor() {
     );
 }
 
+/// Northflank's own example of a list usage response has no `data` at all: an empty page.
+#[tokio::test]
+async fn list_usage_published_example_without_data_is_an_empty_page() {
+    use futures::TryStreamExt;
+    use usage_bindings::prelude::*;
+
+    let server = serve(200, "list_usage.published_example.json").await;
+    let page = client(&server)
+        .list_usage()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(page.data.usage.is_empty());
+    assert!(!page.pagination.has_next_page);
+    assert_eq!(page.pagination.count, 1.0);
+    assert_eq!(page.pagination.cursor, None);
+
+    let entries: Vec<_> = client(&server)
+        .list_team_usage()
+        .team("team-one")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(entries.is_empty());
+    let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
+    let records: Vec<_> = usage_bindings::northflank::fetch_cost_records(
+        &client(&server),
+        None,
+        start,
+        start + chrono::TimeDelta::days(1),
+    )
+    .try_collect()
+    .await
+    .unwrap();
+    assert!(records.is_empty());
+}
+
+/// `pagination.count` is documented as a number, not an integer: `1.0` decodes.
+#[tokio::test]
+async fn list_usage_count_written_as_a_float_decodes() {
+    let server = serve(200, "list_usage.float_count.json").await;
+    let page = client(&server)
+        .list_usage()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.pagination.count, 1.0);
+    assert_eq!(page.data.usage.len(), 1);
+    assert_eq!(
+        page.data.usage[0]
+            .paas_usage
+            .as_ref()
+            .and_then(|p| p.price.as_ref())
+            .and_then(|p| p.total),
+        amount("0.0417")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // get_usage
 // ---------------------------------------------------------------------------------------------
@@ -404,7 +466,7 @@ async fn get_usage_sends_every_parameter_and_decodes_the_full_drill_down() {
     let body = response.into_inner();
     let pagination = body.pagination.as_ref().unwrap();
     assert!(pagination.has_next_page);
-    assert_eq!(pagination.count, 4);
+    assert_eq!(pagination.count, 4.0);
     assert_eq!(
         pagination.cursor.as_deref(),
         Some("eyJwcm9qZWN0SWQiOiJiaWxsaW5nLWFwaSIsInBhZ2UiOjJ9")
@@ -576,6 +638,28 @@ async fn get_usage_drill_down_amounts_add_up_exactly() {
     assert_eq!(checked, 4);
 }
 
+/// Northflank's own (newest) example of a get usage response: `pagination` and no `data`.
+#[tokio::test]
+async fn get_usage_published_example_without_data_is_an_hour_without_usage() {
+    let server = serve(200, "get_usage.published_example.json").await;
+    let body = client(&server)
+        .get_team_usage()
+        .team("team-one")
+        .timestamp("1780999200")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(body.data, UsageDetail::default());
+    let pagination = body.pagination.as_ref().unwrap();
+    assert!(!pagination.has_next_page);
+    assert_eq!(pagination.count, 1.0);
+    assert_eq!(
+        usage_bindings::northflank::drilldown_records(&body).unwrap(),
+        []
+    );
+}
+
 #[tokio::test]
 async fn get_usage_minimal_has_an_empty_team_list() {
     let server = serve(200, "get_usage.minimal.json").await;
@@ -617,7 +701,7 @@ async fn get_usage_filtered_by_team_lists_projects_without_resources() {
 
     let pagination = body.pagination.unwrap();
     assert!(!pagination.has_next_page);
-    assert_eq!(pagination.count, 2);
+    assert_eq!(pagination.count, 2.0);
     assert_eq!(pagination.cursor, None);
     let paas = body.data.paas_usage.unwrap();
     assert_eq!(paas.teams.len(), 1);
@@ -819,7 +903,7 @@ async fn get_team_usage_sends_the_path_team_and_the_team_filter_independently() 
 
     assert_eq!(body.data.timestamp, Some(1_780_999_200.0));
     let pagination = body.pagination.unwrap();
-    assert_eq!((pagination.has_next_page, pagination.count), (false, 1));
+    assert_eq!((pagination.has_next_page, pagination.count), (false, 1.0));
     let paas = body.data.paas_usage.unwrap();
     assert_paas(&paas.price, "96.2275", "50.3554", "25.1777", "4.6944", "16");
     let team = &paas.teams[0];
@@ -900,7 +984,7 @@ async fn list_team_usage_sends_every_parameter_and_encodes_the_team() {
     );
 
     assert!(page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 2);
+    assert_eq!(page.pagination.count, 2.0);
     assert_eq!(
         page.pagination.cursor.as_deref(),
         Some("eyJ0ZWFtIjoidGVhbS1vbmUiLCJ0aW1lc3RhbXAiOjE3ODA5OTU2MDB9")
@@ -1251,7 +1335,7 @@ async fn unknown_fields_at_every_level_are_ignored() {
         "0",
         "0",
     );
-    assert_eq!(body.pagination.unwrap().count, 1);
+    assert_eq!(body.pagination.unwrap().count, 1.0);
 
     let server = serve(200, "list_usage.unknown_fields.json").await;
     let page = client(&server)
@@ -1322,7 +1406,11 @@ fn every_fixture_decodes_into_its_type_without_losing_members() {
             other => panic!("fixture {name}: no type for `{other}`"),
         };
         if !name.contains("unknown_fields") {
-            let original: Value = serde_json::from_str(&text).unwrap();
+            let mut original: Value = serde_json::from_str(&text).unwrap();
+            // An absent `data` decodes as the spec's default, the empty object.
+            if kind != "error" && original.get("data").is_none() {
+                original["data"] = serde_json::json!({});
+            }
             assert_eq!(
                 normalize(encoded),
                 normalize(original),
@@ -1331,5 +1419,5 @@ fn every_fixture_decodes_into_its_type_without_losing_members() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 21);
+    assert_eq!(seen, 24);
 }

@@ -8,6 +8,8 @@
 //!    and both are read off the spec, never off the Rust type:
 //!    - a member whose value is `null` and that the spec does not list in `required` may be absent
 //!      after the round trip (an optional `Option<T>` is skipped when `None`);
+//!    - a member absent from the fixture may be present after the round trip when its value is
+//!      the `default` the spec declares for it;
 //!    - in the fixtures whose case is `extra_fields` or `unknown_fields` only, a member that the
 //!      spec schema of that object does not declare (not in `properties`, and the schema has no
 //!      `additionalProperties`) may be absent: the decoder ignores unknown fields by design.
@@ -636,7 +638,11 @@ impl<'a> RoundTrip<'a> {
                     }
                 }
                 for (key, actual_member) in actual {
-                    if !expected.contains_key(key) {
+                    let default = properties
+                        .and_then(|p| p.get(key))
+                        .and_then(|p| p.get("default"));
+                    // A member the fixture lacks comes back as the spec's declared default.
+                    if !expected.contains_key(key) && default != Some(actual_member) {
                         self.differences.push(format!(
                             "{path}.{key}: added by the round trip ({actual_member}), not in the fixture"
                         ));

@@ -129,6 +129,11 @@ pub fn entry_records(entries: &[UsageEntry], team: Option<&str>) -> Result<Vec<C
 /// their sum is the listed slice, not `paasUsage.price.total`.
 pub fn drilldown_records(response: &GetUsageResponse) -> Result<Vec<CostRecord>, Error> {
     let data = &response.data;
+    // An hour without usage (a body without `data`, as Northflank's own example is) has no
+    // amount to record, and may have no timestamp either.
+    if data.paas_usage.is_none() && data.byoc_usage.is_none() {
+        return Ok(Vec::new());
+    }
     let period_start = hour(data.timestamp, "get_usage", "data.timestamp")?;
     let mut records = Vec::new();
     let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4]| {

@@ -159,7 +159,8 @@ fn table() -> Vec<Row> {
     #[cfg(feature = "northflank")]
     {
         use usage_bindings::northflank::types::{
-            ErrorResponse, GetUsageResponse, ListUsageResponse,
+            CreditBalanceResponse, ErrorResponse, GetInvoiceResponse, GetUsageResponse,
+            ListInvoicesResponse, ListUsageResponse,
         };
         rows.extend([
             row!(
@@ -185,6 +186,42 @@ fn table() -> Vec<Row> {
                 "get_team_usage",
                 GetUsageResponse,
                 "GetUsageResponse"
+            ),
+            row!(
+                "northflank",
+                "list_invoices",
+                ListInvoicesResponse,
+                "ListInvoicesResponse"
+            ),
+            row!(
+                "northflank",
+                "list_team_invoices",
+                ListInvoicesResponse,
+                "ListInvoicesResponse"
+            ),
+            row!(
+                "northflank",
+                "get_invoice",
+                GetInvoiceResponse,
+                "GetInvoiceResponse"
+            ),
+            row!(
+                "northflank",
+                "get_team_invoice",
+                GetInvoiceResponse,
+                "GetInvoiceResponse"
+            ),
+            row!(
+                "northflank",
+                "get_credit_balance",
+                CreditBalanceResponse,
+                "CreditBalanceResponse"
+            ),
+            row!(
+                "northflank",
+                "get_team_credit_balance",
+                CreditBalanceResponse,
+                "CreditBalanceResponse"
             ),
             row!("northflank", "error", ErrorResponse, "ErrorResponse"),
         ]);
@@ -295,6 +332,21 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "ResourceUsage" => ResourceUsage,
             "PaasPrice" => PaasPrice,
             "ByocPrice" => ByocPrice,
+            "ListInvoicesResponse" => ListInvoicesResponse,
+            "InvoiceListData" => InvoiceListData,
+            "Invoices" => Invoices,
+            "Invoice" => Invoice,
+            "InvoicePeriod" => InvoicePeriod,
+            "GetInvoiceResponse" => GetInvoiceResponse,
+            "InvoiceDetail" => InvoiceDetail,
+            "InvoicePaasUsage" => InvoicePaasUsage,
+            "InvoiceLineItem" => InvoiceLineItem,
+            "InvoiceDiscounts" => InvoiceDiscounts,
+            "InvoiceTax" => InvoiceTax,
+            "CreditBalanceResponse" => CreditBalanceResponse,
+            "CreditBalance" => CreditBalance,
+            "CreditAmounts" => CreditAmounts,
+            "CustomerBalance" => CustomerBalance,
             "ErrorResponse" => ErrorResponse,
             "ErrorDetail" => ErrorDetail,
         ],
@@ -1497,6 +1549,15 @@ mod proptests {
             return proptest::sample::select(values.clone()).boxed();
         }
         match spec_type(schema).as_str() {
+            "string" if schema.get("format") == Some(&json!("date-time")) => {
+                (0i64..=4_102_444_800, 0u32..1_000)
+                    .prop_map(|(seconds, millis)| {
+                        let time = chrono::DateTime::from_timestamp(seconds, millis * 1_000_000)
+                            .expect("a time in range");
+                        Value::String(time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+                    })
+                    .boxed()
+            }
             "string" => {
                 let not: Vec<Value> = schema
                     .pointer("/not/enum")
@@ -1711,6 +1772,24 @@ mod proptests {
             "GetUsageResponse",
             encode_decode::<t::GetUsageResponse>,
             256,
+        );
+        check(
+            "northflank",
+            "ListInvoicesResponse",
+            encode_decode::<t::ListInvoicesResponse>,
+            256,
+        );
+        check(
+            "northflank",
+            "GetInvoiceResponse",
+            encode_decode::<t::GetInvoiceResponse>,
+            256,
+        );
+        check(
+            "northflank",
+            "CreditBalanceResponse",
+            encode_decode::<t::CreditBalanceResponse>,
+            128,
         );
         check(
             "northflank",

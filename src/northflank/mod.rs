@@ -1,9 +1,10 @@
-//! Northflank billing usage: hourly usage entries and one hour's drill-down, on the org route
-//! and the team route.
+//! Northflank billing: hourly usage entries and one hour's drill-down, invoices (the list, and one
+//! invoice with its line items and drill-down) and the credit balance, each on the org route and
+//! the team route.
 //!
-//! Amounts are in cents, as the API documents them, and exact ([`crate::Amount`]). Auth is an API
-//! token (team or org scoped) as a bearer token. The team route of get usage has the team in the
-//! path (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
+//! Amounts are exact ([`crate::Amount`]), as sent. Auth is an API token (team or org scoped) as
+//! a bearer token. The team routes of get usage and get invoice have the team in the path
+//! (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
 //!
 //! ```no_run
 //! use usage_bindings::northflank::{types, Client, Config};
@@ -18,8 +19,8 @@
 //!     .fetch() // like `.send()`, with the crate's error type
 //!     .await?;
 //! for team in hour.data.paas_usage.iter().flat_map(|paas| &paas.teams) {
-//!     let cents = team.price.as_ref().and_then(|p| p.total);
-//!     println!("{}: {:?} cents", team.name.as_deref().unwrap_or("?"), cents);
+//!     let price = team.price.as_ref().and_then(|p| p.total);
+//!     println!("{}: {:?}", team.name.as_deref().unwrap_or("?"), price);
 //! }
 //! # Ok(()) }
 //! ```
@@ -48,7 +49,7 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
-pub use paging::UsageEntryStreamExt;
+pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body).

@@ -409,6 +409,73 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
     assert!(records.is_empty());
 }
 
+/// The unit of amounts is one setting of the client (`Config::amount_unit`), applied to every
+/// record it fetches: currency units by default, cents when set.
+#[tokio::test]
+async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
+    use futures::TryStreamExt;
+    use usage_bindings::northflank::AmountUnit;
+
+    let server = serve(200, "list_usage.last_page.json").await;
+    let config = Config::new(TOKEN)
+        .base_url(server.uri())
+        .retry(RetryPolicy::disabled());
+    assert_eq!(config.get_amount_unit(), AmountUnit::Currency);
+    let cents_config = config.clone().amount_unit(AmountUnit::Cents);
+    assert_eq!(cents_config.get_amount_unit(), AmountUnit::Cents);
+    assert!(!format!("{cents_config:?}").contains(TOKEN));
+    let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
+    let end = start + chrono::TimeDelta::days(1);
+    let mut amounts = Vec::new();
+    for (config, unit) in [
+        (config, AmountUnit::Currency),
+        (cents_config, AmountUnit::Cents),
+    ] {
+        let client = Client::from_config(config).unwrap();
+        assert_eq!(client.amount_unit(), unit);
+        let records: Vec<_> = northflank::fetch_cost_records(&client, None, start, end)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].currency, "USD");
+        amounts.push(records[0].amount);
+    }
+    // The fixture's entry: paasUsage 0.0417 + byocUsage 0.
+    assert_eq!(amounts, [dec("0.0417"), dec("0.000417")]);
+}
+
+/// Invoices as records through the client: every page of list invoices, in the client's unit.
+#[tokio::test]
+async fn invoice_records_are_fetched_through_the_team_route() {
+    use futures::TryStreamExt;
+    use usage_bindings::costs::Scope;
+
+    let server = serve(200, "list_invoices.last_page.json").await;
+    let records: Vec<_> = northflank::fetch_invoice_records(&client(&server), Some(ODD_TEAM))
+        .try_collect()
+        .await
+        .unwrap();
+    let request = common::only_request(&server).await;
+    assert_request(
+        &request,
+        &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices"),
+    );
+    common::assert_query(&request, &[("per_page", "100")]);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].amount, dec("0.5"));
+    assert_eq!(records[0].currency, "USD");
+    assert_eq!(records[0].period_start.timestamp(), 1_785_542_400);
+    assert_eq!(records[0].period_end.timestamp(), 1_788_220_800);
+    assert_eq!(
+        records[0].scope,
+        Scope::NorthflankInvoice {
+            invoice: Some("835994C3-14308".into()),
+            team: Some(ODD_TEAM.into()),
+        }
+    );
+}
+
 /// `pagination.count` is documented as a number, not an integer: `1.0` decodes.
 #[tokio::test]
 async fn list_usage_count_written_as_a_float_decodes() {
@@ -656,7 +723,8 @@ async fn get_usage_published_example_without_data_is_an_hour_without_usage() {
     assert!(!pagination.has_next_page);
     assert_eq!(pagination.count, 1.0);
     assert_eq!(
-        usage_bindings::northflank::drilldown_records(&body).unwrap(),
+        usage_bindings::northflank::drilldown_records(&body, northflank::AmountUnit::Currency)
+            .unwrap(),
         []
     );
 }
@@ -1148,7 +1216,11 @@ async fn list_team_invoices_sends_every_parameter_and_encodes_the_team() {
 #[tokio::test]
 async fn list_team_invoices_requires_the_team() {
     let server = serve(200, "list_team_invoices.full.json").await;
-    let error = client(&server).list_team_invoices().send().await.unwrap_err();
+    let error = client(&server)
+        .list_team_invoices()
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("team"), "{error}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -1186,7 +1258,10 @@ async fn list_invoices_stream_follows_the_cursor() {
     assert_eq!(ids, ["835994C3-14310", "835994C3-14309", "835994C3-14308"]);
     let requests = server.received_requests().await.unwrap();
     common::assert_query(&requests[0], &[("per_page", "100")]);
-    common::assert_query(&requests[1], &[("per_page", "100"), ("cursor", next_cursor)]);
+    common::assert_query(
+        &requests[1],
+        &[("per_page", "100"), ("cursor", next_cursor)],
+    );
 
     // A size beyond the documented maximum is refused before anything is sent.
     let error = client(&server)
@@ -1320,7 +1395,12 @@ async fn get_invoice_sends_every_parameter_and_decodes_the_full_invoice() {
     assert_eq!(
         lines,
         [
-            ("PaaS usage", amount("1104.2"), amount("1104.2"), amount("0")),
+            (
+                "PaaS usage",
+                amount("1104.2"),
+                amount("1104.2"),
+                amount("0")
+            ),
             ("BYOC usage", amount("61.8"), amount("61.8"), amount("0")),
             ("Team plan", amount("22.5"), amount("30"), amount("-7.5")),
         ]
@@ -1328,11 +1408,18 @@ async fn get_invoice_sends_every_parameter_and_decodes_the_full_invoice() {
     assert_eq!(invoice.sub_total, amount("1188.5"));
     assert_eq!(invoice.discounts.as_ref().unwrap().total, amount("50"));
     let tax = invoice.tax.as_ref().unwrap();
-    assert_eq!((tax.percent, tax.amount, tax.value), (amount("20"), amount("227.7"), None));
+    assert_eq!(
+        (tax.percent, tax.amount, tax.value),
+        (amount("20"), amount("227.7"), None)
+    );
     assert_eq!(invoice.total, amount("1366.2"));
     assert_eq!(invoice.paid, Some(false));
     // The documented arithmetic holds exactly: line items → subtotal; minus discounts, plus tax.
-    let sum: Decimal = invoice.line_items.iter().map(|l| l.total.unwrap().value()).sum();
+    let sum: Decimal = invoice
+        .line_items
+        .iter()
+        .map(|l| l.total.unwrap().value())
+        .sum();
     assert_eq!(Some(Amount::from(sum)), invoice.sub_total);
     let value = |a: Option<Amount>| a.unwrap().value();
     assert_eq!(
@@ -1425,7 +1512,10 @@ async fn get_invoice_published_examples_decode() {
         (Some(1_655_823_815.0), Some(1_655_910_214.0))
     );
     let tax = body.data.tax.unwrap();
-    assert_eq!((tax.percent, tax.amount, tax.value), (amount("20"), None, amount("200")));
+    assert_eq!(
+        (tax.percent, tax.amount, tax.value),
+        (amount("20"), None, amount("200"))
+    );
 }
 
 #[tokio::test]
@@ -1440,9 +1530,15 @@ async fn get_credit_balance_sends_no_query_and_decodes_the_balance() {
     let balance = response.into_inner().data;
     assert_eq!(balance.currency.as_deref(), Some("usd"));
     let total = balance.total.unwrap();
-    assert_eq!((total.available, total.pending), (amount("69.22"), amount("25")));
+    assert_eq!(
+        (total.available, total.pending),
+        (amount("69.22"), amount("25"))
+    );
     let grants = balance.grants.unwrap();
-    assert_eq!((grants.available, grants.pending), (amount("50"), amount("25")));
+    assert_eq!(
+        (grants.available, grants.pending),
+        (amount("50"), amount("25"))
+    );
     assert_eq!(balance.customer_balance.unwrap().amount, amount("19.22"));
     assert_eq!(
         balance.last_synced_at.unwrap().to_rfc3339(),

@@ -2,8 +2,10 @@
 //! invoice with its line items and drill-down) and the credit balance, each on the org route and
 //! the team route.
 //!
-//! Amounts are exact ([`crate::Amount`]), as sent. Auth is an API token (team or org scoped) as
-//! a bearer token. The team routes of get usage and get invoice have the team in the path
+//! Amounts are exact ([`crate::Amount`]), as sent. Their unit is disputed by Northflank's own
+//! documents (cents, or units of the response's currency): cost records read them in the
+//! client's [`AmountUnit`], currency units unless [`Config::amount_unit`] says cents. Auth is an
+//! API token (team or org scoped) as a bearer token. The team routes of get usage and get invoice have the team in the path
 //! (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
 //!
 //! ```no_run
@@ -29,10 +31,11 @@ mod config;
 mod costs;
 mod paging;
 
-pub use config::{Config, Settings};
+pub use config::{ClientInner, Config, Settings};
 pub use costs::{
-    byoc_total, cents_to_usd, drilldown_records, entry_record, entry_records, fetch_cost_records,
-    paas_total, BILLING_PERIOD, CURRENCY, PRICE_UNIT,
+    byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
+    fetch_invoice_records, invoice_record, invoice_records, paas_total, AmountUnit,
+    ParseAmountUnitError, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
 /// The client generated from `openapi/northflank.yaml`.
@@ -55,4 +58,11 @@ pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
 /// or the API's error response (status, headers and decoded body).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
-provider_client!(Settings);
+provider_client!(Settings, ClientInner, ClientInner::new);
+
+impl Client {
+    /// The unit this client's amounts are read in ([`Config::amount_unit`]).
+    pub fn amount_unit(&self) -> AmountUnit {
+        self.inner.amount_unit()
+    }
+}

@@ -40,8 +40,8 @@
 //! it met, so that one provider's failure hides nothing of the others. The per-provider streams are
 //! `openai::fetch_cost_records`, `northflank::fetch_cost_records` and
 //! `phala::fetch_cost_records`. Northflank invoices, a second view of the same spend, are a
-//! stream of their own (`northflank::fetch_invoice_records`) that [`fetch_all`] never adds to
-//! usage.
+//! stream of their own (`northflank::fetch_invoice_records`, or [`fetch_northflank_invoices`]
+//! for a window) that [`fetch_all`] never adds to usage.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -231,6 +231,17 @@ pub async fn fetch_all_with_progress(
     #[cfg(not(any(feature = "openai", feature = "northflank", feature = "phala")))]
     let _ = (start, end, progress, window);
     futures::future::join_all(fetches).await
+}
+
+/// The Northflank invoices of `source` whose period lies wholly inside `window`: the billed view
+/// of the spend that [`fetch_all`] reads from usage. A result of its own, never one of
+/// [`fetch_all`]'s, so that the two views of the same spend are never summed together. List
+/// invoices has no time filter: every invoice is fetched, those outside the window counted in
+/// [`ProviderCosts::outside_window`].
+#[cfg(feature = "northflank")]
+pub async fn fetch_northflank_invoices(source: &NorthflankSource, window: Window) -> ProviderCosts {
+    let records = crate::northflank::fetch_invoice_records(&source.client, source.team.as_deref());
+    collect(Provider::Northflank, window, records, &|_, _| {}).await
 }
 
 /// Every item of `records`: the records inside `window` ([`Window::holds`]) are kept, the others

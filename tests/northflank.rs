@@ -476,6 +476,31 @@ async fn invoice_records_are_fetched_through_the_team_route() {
     );
 }
 
+/// Invoices of a window are a result of their own: only an invoice whose whole period lies in
+/// the window counts.
+#[tokio::test]
+async fn invoices_of_a_window_are_a_result_of_their_own() {
+    use usage_bindings::costs::{self, NorthflankSource, Window};
+
+    let server = serve(200, "list_invoices.last_page.json").await;
+    let source = NorthflankSource {
+        client: client(&server),
+        team: None,
+    };
+    let at = |seconds| chrono::DateTime::from_timestamp(seconds, 0).unwrap();
+    // The invoice covers [1785542400, 1788220800): August 2026.
+    let august = Window::new(at(1_785_542_400), at(1_788_220_800)).unwrap();
+    let result = costs::fetch_northflank_invoices(&source, august).await;
+    assert!(result.is_complete(), "{:?}", result.errors);
+    assert_eq!(result.records.len(), 1);
+    assert_eq!(result.records[0].amount, dec("0.5"));
+    assert_eq!(result.outside_window, 0);
+    let one_week = Window::new(at(1_785_542_400), at(1_786_147_200)).unwrap();
+    let result = costs::fetch_northflank_invoices(&source, one_week).await;
+    assert!(result.records.is_empty());
+    assert_eq!(result.outside_window, 1);
+}
+
 /// `pagination.count` is documented as a number, not an integer: `1.0` decodes.
 #[tokio::test]
 async fn list_usage_count_written_as_a_float_decodes() {

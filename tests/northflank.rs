@@ -1300,6 +1300,75 @@ async fn list_invoices_stream_follows_the_cursor() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
+/// The invoice walk has the usage walk's guarantees: a cursor sent again (a cycle) or "more
+/// pages" without a cursor ends it with a paging error, and the page that led to a cycle is
+/// not yielded.
+#[tokio::test]
+async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
+    use futures::StreamExt;
+    use serde_json::json;
+    use usage_bindings::paging::PagingProblem;
+    use usage_bindings::prelude::*;
+
+    let page = |id: &str, cursor: Value| {
+        json!({"data": {"invoices": [{"id": id}]},
+               "pagination": {"hasNextPage": true, "cursor": cursor, "count": 1}})
+    };
+    let server = MockServer::start().await;
+    let invoices = || Mock::given(method("GET")).and(path("/v1/billing/invoices"));
+    for (cursor, body) in [
+        (None, page("i1", json!("c1"))),
+        (Some("c1"), page("i2", json!("c2"))),
+        (Some("c2"), page("i3", json!("c1"))),
+    ] {
+        let mock = match cursor {
+            None => invoices().and(query_param_is_missing("cursor")),
+            Some(cursor) => invoices().and(query_param("cursor", cursor)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<_> = client(&server).list_invoices().stream().collect().await;
+    let ids: Vec<_> = items
+        .iter()
+        .filter_map(|item| item.as_ref().ok()?.id.clone())
+        .collect();
+    assert_eq!(ids, ["i1", "i2"]);
+    match items.last() {
+        Some(Err(usage_bindings::Error::Paging {
+            operation, problem, ..
+        })) => {
+            assert_eq!(*operation, "list_invoices");
+            assert_eq!(*problem, PagingProblem::RepeatedCursor("c1".into()));
+        }
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page("i1", Value::Null)))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client(&server)
+        .list_team_invoices()
+        .team("team-one")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    assert!(items[0].is_ok());
+    match &items[1] {
+        Err(usage_bindings::Error::Paging {
+            operation, problem, ..
+        }) => {
+            assert_eq!(*operation, "list_team_invoices");
+            assert_eq!(*problem, PagingProblem::MissingCursor);
+        }
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+}
+
 /// Both published list invoices bodies: the current one (an invoice with only `currency`) and
 /// the April 2026 one, where `invoices` is a single object.
 #[tokio::test]

@@ -103,8 +103,8 @@ impl FromStr for AmountUnit {
     }
 }
 
-/// The total of a PaaS price, in the unit it was sent in: `total`, or the sum of its parts when `total` is absent,
-/// or zero.
+/// The total of a PaaS price, in the unit it was sent in: `total`, or the sum of its parts
+/// when `total` is absent, or zero.
 pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
@@ -114,8 +114,8 @@ pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     })
 }
 
-/// The total of a BYOC price, in the unit it was sent in: `total`, or the sum of its parts when `total` is absent,
-/// or zero.
+/// The total of a BYOC price, in the unit it was sent in: `total`, or the sum of its parts
+/// when `total` is absent, or zero.
 pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(

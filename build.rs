@@ -40,6 +40,15 @@ fn replacements(provider: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// The client's inner value: the transport, or a provider type holding it with settings that
+/// the hand-written layer reads after a request (Northflank: the unit of its amounts).
+fn inner_type(provider: &str) -> &'static str {
+    match provider {
+        "northflank" => "crate::northflank::ClientInner",
+        _ => "crate::transport::Transport",
+    }
+}
+
 fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), String> {
     let started = std::time::Instant::now();
     let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
@@ -56,7 +65,7 @@ fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), Str
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote_path("crate::transport::Transport"))
+        .with_inner_type(quote_path(inner_type(provider)))
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")

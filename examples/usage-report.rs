@@ -2,8 +2,9 @@
 //! side by side, exactly.
 //!
 //! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus
-//! `NORTHFLANK_TEAM` for a team-scoped token), `PHALA_CLOUD_API_KEY` with `PHALA_APP_IDS`
-//! (comma-separated app ids). A provider without a key is skipped, with one line on stderr. With
+//! `NORTHFLANK_TEAM` for a team-scoped token, and `NORTHFLANK_AMOUNT_UNIT=cents` to read
+//! Northflank amounts in cents rather than currency units), `PHALA_CLOUD_API_KEY` with
+//! `PHALA_APP_IDS` (comma-separated app ids). A provider without a key is skipped, with one line on stderr. With
 //! no key at all, the report runs on demo data served by an embedded server on 127.0.0.1
 //! through the real clients.
 
@@ -67,7 +68,10 @@ fn var(name: &str) -> Option<String> {
 }
 
 /// The sources whose keys are in the environment; one stderr line per provider skipped.
-fn sources_from_env(wanted: &[Provider]) -> Result<Sources, usage_bindings::Error> {
+fn sources_from_env(
+    wanted: &[Provider],
+    unit: northflank::AmountUnit,
+) -> Result<Sources, usage_bindings::Error> {
     let mut sources = Sources::default();
     if wanted.contains(&Provider::OpenAi) {
         match var("OPENAI_ADMIN_KEY") {
@@ -79,7 +83,9 @@ fn sources_from_env(wanted: &[Provider]) -> Result<Sources, usage_bindings::Erro
         match var("NORTHFLANK_API_TOKEN") {
             Some(_) => {
                 sources.northflank = Some(NorthflankSource {
-                    client: northflank::Client::from_env()?,
+                    client: northflank::Client::from_config(
+                        northflank::Config::from_env()?.amount_unit(unit),
+                    )?,
                     team: var("NORTHFLANK_TEAM"),
                 })
             }
@@ -189,10 +195,11 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     ]
     .iter()
     .any(|name| var(name).is_some());
+    let unit = demo::northflank_amount_unit(var)?;
     // Kept alive until the report is fetched.
     let mut _demo = None;
     let sources = if any_key {
-        sources_from_env(&wanted)?
+        sources_from_env(&wanted, unit)?
     } else {
         let server = demo::DemoServer::start(window).await;
         eprintln!(
@@ -200,13 +207,16 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
              showing DEMO data (sample usage served by an embedded server at {}, read through the real clients)",
             server.uri()
         );
-        let sources = only(server.sources()?, &wanted);
+        let sources = only(server.sources_with(unit)?, &wanted);
         _demo = Some(server);
         sources
     };
     let providers = sources.providers();
     if providers.is_empty() {
         return Err("no provider to query".into());
+    }
+    if providers.contains(&Provider::Northflank) {
+        eprintln!("{}", demo::amount_unit_line(unit));
     }
     let progress = Progress::new(&providers);
     let results = costs::fetch_all_with_progress(&sources, window, &|provider, records| {

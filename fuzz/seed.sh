@@ -18,13 +18,16 @@ seed() {
     done
 }
 
-targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_error_response phala_app_usage_response phala_error_response error_envelopes amount"}
+targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_list_invoices_response northflank_get_invoice_response northflank_credit_balance_response northflank_error_response phala_app_usage_response phala_error_response error_envelopes amount"}
 for target in $targets; do
     case $target in
         openai_usage_response) seed "$target" "$fixtures"/openai/usage_*.json "$hostile"/* ;;
         openai_error_response) seed "$target" "$fixtures"/openai/error.*.json "$hostile"/* ;;
-        northflank_list_usage_response) seed "$target" "$fixtures"/northflank/list_*.json "$hostile"/* ;;
-        northflank_get_usage_response) seed "$target" "$fixtures"/northflank/get_*.json "$hostile"/* ;;
+        northflank_list_usage_response) seed "$target" "$fixtures"/northflank/list_*usage.*.json "$hostile"/* ;;
+        northflank_get_usage_response) seed "$target" "$fixtures"/northflank/get_*usage.*.json "$hostile"/* ;;
+        northflank_list_invoices_response) seed "$target" "$fixtures"/northflank/list_*invoices.*.json "$hostile"/* ;;
+        northflank_get_invoice_response) seed "$target" "$fixtures"/northflank/get_*invoice.*.json "$hostile"/* ;;
+        northflank_credit_balance_response) seed "$target" "$fixtures"/northflank/get_*credit_balance.*.json "$hostile"/* ;;
         northflank_error_response) seed "$target" "$fixtures"/northflank/error.*.json "$hostile"/* ;;
         phala_app_usage_response) seed "$target" "$fixtures"/phala/get_*.json "$hostile"/* ;;
         phala_error_response) seed "$target" "$fixtures"/phala/error.*.json "$hostile"/* ;;

@@ -3,9 +3,18 @@
 
 /// Implements `from_config`, `from_env` and the transport hook for the generated `Client` of the
 /// module it is called in. `$settings` is the provider's [`crate::config::ProviderSettings`]; the
-/// module's `paging::page_size_bound` gives each operation's page-size bound.
+/// module's `paging::page_size_bound` gives each operation's page-size bound. The client's inner
+/// value is the [`crate::transport::Transport`], or (second form) a provider type that derefs to
+/// it and also keeps what the settings say about reading responses, made by `$make_inner`.
 macro_rules! provider_client {
     ($settings:ty) => {
+        provider_client!(
+            $settings,
+            $crate::transport::Transport,
+            |transport, _settings| transport
+        );
+    };
+    ($settings:ty, $inner:ty, $make_inner:expr) => {
         impl Client {
             /// A client built from `config`: its base URL, auth headers, timeout and retry policy.
             ///
@@ -14,8 +23,14 @@ macro_rules! provider_client {
             pub fn from_config(
                 config: $crate::config::Config<$settings>,
             ) -> ::std::result::Result<Self, $crate::Error> {
+                let settings = config.settings.clone();
                 let (base_url, http, transport) = config.into_parts()?;
-                Ok(Self::new_with_client(&base_url, http, transport))
+                let make_inner: fn($crate::transport::Transport, $settings) -> $inner = $make_inner;
+                Ok(Self::new_with_client(
+                    &base_url,
+                    http,
+                    make_inner(transport, settings),
+                ))
             }
 
             /// A client with the key from the provider's environment variable and the defaults.
@@ -34,7 +49,7 @@ macro_rules! provider_client {
             }
         }
 
-        impl progenitor_client::ClientHooks<$crate::transport::Transport> for Client {
+        impl progenitor_client::ClientHooks<$inner> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,

@@ -1,9 +1,9 @@
 //! One exact view of what is spent across providers: [`CostRecord`]s, fetched from every
 //! configured provider at once, and totals by day, provider or scope, per currency.
 //!
-//! Amounts are [`Decimal`]s in currency units (Northflank's cents are converted once, by
-//! [`northflank::cents_to_usd`](crate::northflank::cents_to_usd)); sums are exact and checked: a
-//! sum that a `Decimal` cannot hold exactly is an [`InexactSum`] error, never a rounded number.
+//! Amounts are [`Decimal`]s in currency units (Northflank amounts are converted once, in the unit
+//! its client is configured with: `northflank::AmountUnit`); sums are exact and checked: a sum
+//! that a `Decimal` cannot hold exactly is an [`InexactSum`] error, never a rounded number.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -39,7 +39,9 @@
 //! when its period lies wholly inside the window; the others are counted apart), and the errors
 //! it met, so that one provider's failure hides nothing of the others. The per-provider streams are
 //! `openai::fetch_cost_records`, `northflank::fetch_cost_records` and
-//! `phala::fetch_cost_records`.
+//! `phala::fetch_cost_records`. Northflank invoices, a second view of the same spend, are a
+//! stream of their own (`northflank::fetch_invoice_records`, or [`fetch_northflank_invoices`]
+//! for a window) that [`fetch_all`] never adds to usage.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -229,6 +231,17 @@ pub async fn fetch_all_with_progress(
     #[cfg(not(any(feature = "openai", feature = "northflank", feature = "phala")))]
     let _ = (start, end, progress, window);
     futures::future::join_all(fetches).await
+}
+
+/// The Northflank invoices of `source` whose period lies wholly inside `window`: the billed view
+/// of the spend that [`fetch_all`] reads from usage. A result of its own, never one of
+/// [`fetch_all`]'s, so that the two views of the same spend are never summed together. List
+/// invoices has no time filter: every invoice is fetched, those outside the window counted in
+/// [`ProviderCosts::outside_window`].
+#[cfg(feature = "northflank")]
+pub async fn fetch_northflank_invoices(source: &NorthflankSource, window: Window) -> ProviderCosts {
+    let records = crate::northflank::fetch_invoice_records(&source.client, source.team.as_deref());
+    collect(Provider::Northflank, window, records, &|_, _| {}).await
 }
 
 /// Every item of `records`: the records inside `window` ([`Window::holds`]) are kept, the others

@@ -1,7 +1,7 @@
 //! Typed async clients for the usage and billing APIs of OpenAI, Northflank and Phala Cloud.
 //!
 //! Each provider lives in its own module behind the cargo feature of the same name:
-//! [`openai`] (organization usage and costs, Admin API), [`northflank`] (hourly billing usage) and
+//! [`openai`] (organization usage and costs, Admin API), [`northflank`] (billing usage, invoices) and
 //! [`phala`] (app metered usage). Every module has the same shape: a `Client` generated from the
 //! crate's OpenAPI spec of that provider (`openapi/<provider>.yaml`), its `types`, a `Config` and
 //! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`],
@@ -35,7 +35,7 @@ pub mod phala;
 /// The traits that add `.fetch()`, `.pages()` and the streams to the generated builders.
 pub mod prelude {
     #[cfg(feature = "northflank")]
-    pub use crate::northflank::UsageEntryStreamExt;
+    pub use crate::northflank::{InvoiceStreamExt, UsageEntryStreamExt};
     #[cfg(feature = "openai")]
     pub use crate::openai::UsageStreamExt;
     pub use crate::paging::{Operation, PagedOperation};

@@ -403,6 +403,14 @@ pub enum Scope {
         /// The resource id (or name).
         resource: Option<String>,
     },
+    /// A Northflank invoice: the billed view of spend that usage records also cover, so never
+    /// added to them.
+    NorthflankInvoice {
+        /// The invoice id.
+        invoice: Option<String>,
+        /// The team of the team route it was listed through.
+        team: Option<String>,
+    },
     /// A Phala Cloud metered usage record.
     Phala {
         /// The app id the usage was queried for.
@@ -431,7 +439,9 @@ impl Scope {
     pub fn provider(&self) -> crate::Provider {
         match self {
             Scope::OpenAi { .. } => crate::Provider::OpenAi,
-            Scope::Northflank { .. } => crate::Provider::Northflank,
+            Scope::Northflank { .. } | Scope::NorthflankInvoice { .. } => {
+                crate::Provider::Northflank
+            }
             Scope::Phala { .. } => crate::Provider::Phala,
         }
     }
@@ -448,7 +458,8 @@ impl fmt::Display for NorthflankPart {
 }
 
 /// `key=value` pairs separated by spaces, the parts that are present only:
-/// `project=proj_1 line_item=gpt-4o, input`, `paas+byoc`, `app=9f3c2a usage_type=gpu`.
+/// `project=proj_1 line_item=gpt-4o, input`, `paas+byoc`, `invoice invoice=835994C3-14310`,
+/// `app=9f3c2a usage_type=gpu`.
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
@@ -482,6 +493,11 @@ impl fmt::Display for Scope {
                 push("resource_type", resource_type);
                 push("resource", resource);
                 parts.insert(0, part.to_string());
+            }
+            Scope::NorthflankInvoice { invoice, team } => {
+                push("invoice", invoice);
+                push("team", team);
+                parts.insert(0, "invoice".to_string());
             }
             Scope::Phala {
                 app,

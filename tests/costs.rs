@@ -164,8 +164,10 @@ mod northflank {
     use super::*;
     use usage_bindings::costs::NorthflankPart;
     use usage_bindings::northflank::{
-        cents_to_usd, drilldown_records, entry_records, types, PRICE_UNIT,
+        drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
     };
+
+    const CENTS: AmountUnit = AmountUnit::Cents;
 
     fn list(name: &str) -> types::ListUsageResponse {
         serde_json::from_str(&common::fixture("northflank", name)).unwrap()
@@ -192,19 +194,173 @@ mod northflank {
     }
 
     #[test]
-    fn the_price_unit_is_the_cent() {
-        assert_eq!(PRICE_UNIT, dec("0.01"));
-        assert_eq!(cents_to_usd(dec("1")), dec("0.01"));
-        assert_eq!(cents_to_usd(dec("1843.7712")).to_string(), "18.437712");
-        assert_eq!(cents_to_usd(dec("0.0001")).to_string(), "0.000001");
-        assert_eq!(cents_to_usd(dec("12.50")).to_string(), "0.1250");
-        assert_eq!(cents_to_usd(Decimal::ZERO), Decimal::ZERO);
+    fn the_amount_unit_is_currency_units_unless_set_to_cents() {
+        assert_eq!(AmountUnit::default(), AmountUnit::Currency);
+        assert_eq!(AmountUnit::Currency.factor(), Decimal::ONE);
+        assert_eq!(CENTS.factor(), dec("0.01"));
+        let convert =
+            |unit: AmountUnit, text: &str| unit.to_currency(dec(text)).unwrap().to_string();
+        assert_eq!(convert(AmountUnit::Currency, "1843.7712"), "1843.7712");
+        assert_eq!(convert(AmountUnit::Currency, "69.22"), "69.22");
+        assert_eq!(convert(CENTS, "1"), "0.01");
+        assert_eq!(convert(CENTS, "1843.7712"), "18.437712");
+        assert_eq!(convert(CENTS, "0.0001"), "0.000001");
+        assert_eq!(convert(CENTS, "12.50"), "0.1250");
+        assert_eq!(convert(CENTS, "0"), "0");
+        // 1e-28 cents would be 1e-30 in currency units: not exact, refused.
+        assert_eq!(
+            CENTS.to_currency(dec("0.0000000000000000000000000001")),
+            None
+        );
+        assert_eq!(
+            AmountUnit::Currency.to_currency(dec("0.0000000000000000000000000001")),
+            Some(dec("0.0000000000000000000000000001"))
+        );
+        for unit in [AmountUnit::Currency, CENTS] {
+            assert_eq!(unit.to_string().parse::<AmountUnit>(), Ok(unit));
+        }
+        assert!("dollars".parse::<AmountUnit>().is_err());
+    }
+
+    /// The same body gives records in currency units by default, and a hundredth of them when
+    /// the unit is set to cents.
+    #[test]
+    fn the_same_body_under_both_units() {
+        let page = list("list_usage.full.json");
+        let currency = entry_records(&page.data.usage, None, AmountUnit::Currency).unwrap();
+        // 1843.7712 + 81.5689, 1790.0417 + 79.8389, 12.3456 + 0.
+        assert_amounts(&currency, &["1925.3401", "1869.8806", "12.3456"]);
+        let cents = entry_records(&page.data.usage, None, CENTS).unwrap();
+        assert_amounts(&cents, &["19.253401", "18.698806", "0.123456"]);
+        for (a, b) in currency.iter().zip(&cents) {
+            assert_eq!(
+                (a.period_start, &a.scope, &a.currency),
+                (b.period_start, &b.scope, &b.currency)
+            );
+        }
+
+        let hour = get("get_usage.full.json");
+        assert_amounts(
+            &drilldown_records(&hour, AmountUnit::Currency).unwrap(),
+            &["12.3456", "5.25", "3.7569", "0.125", "81.5689"],
+        );
+        assert_amounts(
+            &drilldown_records(&hour, CENTS).unwrap(),
+            &["0.123456", "0.0525", "0.037569", "0.00125", "0.815689"],
+        );
+
+        let listed = invoices(invoice_page("list_invoices.full.json").data.invoices);
+        assert_amounts(
+            &invoice_records(&listed, None, AmountUnit::Currency).unwrap(),
+            &["1366.2", "1197.65"],
+        );
+        assert_amounts(
+            &invoice_records(&listed, None, CENTS).unwrap(),
+            &["13.662", "11.9765"],
+        );
+    }
+
+    fn invoice_page(name: &str) -> types::ListInvoicesResponse {
+        serde_json::from_str(&common::fixture("northflank", name)).unwrap()
+    }
+
+    #[test]
+    fn invoices_are_records_of_their_period_total_and_currency() {
+        let listed = invoices(invoice_page("list_invoices.full.json").data.invoices);
+        let records = invoice_records(&listed, Some("team-one"), AmountUnit::Currency).unwrap();
+        let seen: Vec<_> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.provider,
+                    r.period_start,
+                    r.period_end,
+                    r.currency.as_str(),
+                    r.scope.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    Provider::Northflank,
+                    utc("2026-10-01T00:00:00Z"),
+                    utc("2026-11-01T00:00:00Z"),
+                    "USD",
+                    Scope::NorthflankInvoice {
+                        invoice: some("835994C3-14310"),
+                        team: some("team-one")
+                    }
+                ),
+                (
+                    Provider::Northflank,
+                    utc("2026-09-01T00:00:00Z"),
+                    utc("2026-10-01T00:00:00Z"),
+                    "EUR",
+                    Scope::NorthflankInvoice {
+                        invoice: some("835994C3-14309"),
+                        team: some("team-one")
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            records[0].scope.to_string(),
+            "invoice invoice=835994C3-14310 team=team-one"
+        );
+        // The April 2026 shape: one invoice object, no id, no currency.
+        let april = invoices(
+            invoice_page("list_invoices.published_april_2026.json")
+                .data
+                .invoices,
+        );
+        let records = invoice_records(&april, None, AmountUnit::Currency).unwrap();
+        assert_amounts(&records, &["1200"]);
+        assert_eq!(records[0].currency, "USD");
+        assert_eq!(
+            records[0].scope,
+            Scope::NorthflankInvoice {
+                invoice: None,
+                team: None
+            }
+        );
+        assert_eq!(records[0].period_start.timestamp(), 1_655_823_815);
+        assert_eq!(records[0].period_end.timestamp(), 1_655_910_214);
+    }
+
+    #[test]
+    fn an_invoice_without_period_or_total_is_an_error_not_a_guess() {
+        // Northflank's own example: an invoice with only a currency.
+        let example = invoices(
+            invoice_page("list_invoices.published_example.json")
+                .data
+                .invoices,
+        );
+        let error = invoice_records(&example, None, AmountUnit::Currency).unwrap_err();
+        assert!(
+            error.to_string().contains("data.invoices[].period"),
+            "{error}"
+        );
+        let no_total: types::Invoice =
+            serde_json::from_str(r#"{"period": {"start": 1790812800, "end": 1793491200}}"#)
+                .unwrap();
+        let error = invoice_records(&[no_total], None, AmountUnit::Currency).unwrap_err();
+        assert!(
+            error.to_string().contains("data.invoices[].total"),
+            "{error}"
+        );
+        let backwards: types::Invoice = serde_json::from_str(
+            r#"{"period": {"start": 1793491200, "end": 1790812800}, "total": 1}"#,
+        )
+        .unwrap();
+        assert!(invoice_records(&[backwards], None, AmountUnit::Currency).is_err());
     }
 
     #[test]
     fn list_entries_are_hourly_totals_of_paas_and_byoc() {
         let page = list("list_usage.full.json");
-        let records = entry_records(&page.data.usage, None).unwrap();
+        let records = entry_records(&page.data.usage, None, CENTS).unwrap();
         // (1843.7712 + 81.5689) / 100, (1790.0417 + 79.8389) / 100, (12.3456 + 0) / 100.
         assert_amounts(&records, &["19.253401", "18.698806", "0.123456"]);
         let starts: Vec<_> = records.iter().map(|r| r.period_start).collect();
@@ -224,7 +380,7 @@ mod northflank {
                 scope(NorthflankPart::Total, None, None, None, None)
             );
         }
-        let team = entry_records(&page.data.usage, Some("acme-platform")).unwrap();
+        let team = entry_records(&page.data.usage, Some("acme-platform"), CENTS).unwrap();
         assert_eq!(
             team[0].scope,
             scope(
@@ -235,13 +391,14 @@ mod northflank {
                 None
             )
         );
-        let last = entry_records(&list("list_usage.last_page.json").data.usage, None).unwrap();
+        let last =
+            entry_records(&list("list_usage.last_page.json").data.usage, None, CENTS).unwrap();
         assert_amounts(&last, &["0.000417"]);
     }
 
     #[test]
     fn drilldown_gives_the_finest_level_present_plus_byoc() {
-        let records = drilldown_records(&get("get_usage.full.json")).unwrap();
+        let records = drilldown_records(&get("get_usage.full.json"), CENTS).unwrap();
         // api-gateway 12.3456, invoice-worker 5.25, postgres-main 3.7569, nightly-reconcile
         // 0.125 cents; BYOC 81.5689 cents.
         assert_amounts(
@@ -293,7 +450,7 @@ mod northflank {
 
     #[test]
     fn drilldown_stops_at_projects_when_no_resource_types_are_listed() {
-        let records = drilldown_records(&get("get_usage.team_filtered.json")).unwrap();
+        let records = drilldown_records(&get("get_usage.team_filtered.json"), CENTS).unwrap();
         assert_amounts(&records, &["0.214775", "0.7475", "0.815689"]);
         assert_eq!(
             records[1].scope,
@@ -305,25 +462,26 @@ mod northflank {
                 None
             )
         );
-        let filtered = drilldown_records(&get("get_usage.resource_type_filtered.json")).unwrap();
+        let filtered =
+            drilldown_records(&get("get_usage.resource_type_filtered.json"), CENTS).unwrap();
         assert_amounts(&filtered, &["0.037569", "0.0525", "0.815689"]);
     }
 
     #[test]
     fn drilldown_without_a_timestamp_is_an_error_not_a_guess() {
-        let error = drilldown_records(&get("get_usage.minimal.json")).unwrap_err();
+        let error = drilldown_records(&get("get_usage.minimal.json"), CENTS).unwrap_err();
         assert!(error.to_string().contains("data.timestamp"), "{error}");
     }
 
     #[test]
-    fn a_price_that_would_round_in_dollars_is_an_error() {
+    fn a_price_that_would_round_in_currency_units_is_an_error() {
         // 1e-28 cents is 1e-30 dollars, beyond a Decimal's 28 places: refused, not made 0.
         let entry: types::UsageEntry = serde_json::from_str(
             r#"{"timestamp": 1780999200,
                 "paasUsage": {"price": {"total": "0.0000000000000000000000000001"}}}"#,
         )
         .unwrap();
-        let error = entry_records(&[entry], None).unwrap_err();
+        let error = entry_records(&[entry], None, CENTS).unwrap_err();
         assert!(error.to_string().contains("not exact"), "{error}");
         // 26 places of cents are 28 places of dollars: exact.
         let entry: types::UsageEntry = serde_json::from_str(
@@ -331,7 +489,7 @@ mod northflank {
                 "paasUsage": {"price": {"total": "1.00000000000000000000000001"}}}"#,
         )
         .unwrap();
-        let records = entry_records(&[entry], None).unwrap();
+        let records = entry_records(&[entry], None, CENTS).unwrap();
         assert_amounts(&records, &["0.0100000000000000000000000001"]);
     }
 
@@ -344,7 +502,7 @@ mod northflank {
         )
         .unwrap();
         // 1843.7712 + (45.12 + 22.56 + 0) = 1911.4512 cents.
-        let records = entry_records(&[entry], None).unwrap();
+        let records = entry_records(&[entry], None, CENTS).unwrap();
         assert_amounts(&records, &["19.114512"]);
     }
 }
@@ -539,9 +697,9 @@ mod over_http {
         json!({"object": "page", "data": buckets, "has_more": false, "next_page": null})
     }
 
-    fn northflank_entry(hour: &str, cents: &str) -> Value {
+    fn northflank_entry(hour: &str, amount: &str) -> Value {
         json!({"timestamp": utc(hour).timestamp(),
-               "paasUsage": {"price": {"total": cents}}, "byocUsage": {"price": {"total": 0}}})
+               "paasUsage": {"price": {"total": amount}}, "byocUsage": {"price": {"total": 0}}})
     }
 
     fn phala_usage(billing_hour: &str, start: &str, end: &str, cost: &str) -> Value {
@@ -664,7 +822,8 @@ mod over_http {
             assert!(result.is_complete(), "{:?}", result.errors);
         }
         assert_eq!(amounts(&results[0]), ["0.25", "0.50"]);
-        assert_eq!(amounts(&results[1]), ["0.125", "1.00"]);
+        // Read in currency units, the default.
+        assert_eq!(amounts(&results[1]), ["12.5", "100"]);
         assert_eq!(amounts(&results[2]), ["0.058"]);
         let outside: Vec<usize> = results.iter().map(|r| r.outside_window).collect();
         assert_eq!(outside, [3, 2, 3]);

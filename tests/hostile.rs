@@ -82,6 +82,9 @@ fn every_decoder_survives_every_body() {
         decode::<openai::types::ErrorResponse>(&name, &bytes);
         decode::<northflank::types::ListUsageResponse>(&name, &bytes);
         decode::<northflank::types::GetUsageResponse>(&name, &bytes);
+        decode::<northflank::types::ListInvoicesResponse>(&name, &bytes);
+        decode::<northflank::types::GetInvoiceResponse>(&name, &bytes);
+        decode::<northflank::types::CreditBalanceResponse>(&name, &bytes);
         decode::<northflank::types::ErrorResponse>(&name, &bytes);
         decode::<phala::types::AppUsageResponse>(&name, &bytes);
         decode::<phala::types::ErrorResponse>(&name, &bytes);
@@ -266,6 +269,33 @@ async fn call_everything(server: &MockServer) -> Vec<Result<(), Error>> {
             .get_team_usage()
             .team("t")
             .timestamp("1764068400")
+            .fetch()
+            .await
+            .map(drop),
+        northflank.list_invoices().fetch().await.map(drop),
+        northflank
+            .list_team_invoices()
+            .team("t")
+            .fetch()
+            .await
+            .map(drop),
+        northflank
+            .get_invoice()
+            .invoice_id("i")
+            .fetch()
+            .await
+            .map(drop),
+        northflank
+            .get_team_invoice()
+            .team("t")
+            .invoice_id("i")
+            .fetch()
+            .await
+            .map(drop),
+        northflank.get_credit_balance().fetch().await.map(drop),
+        northflank
+            .get_team_credit_balance()
+            .team("t")
             .fetch()
             .await
             .map(drop),

@@ -10,9 +10,11 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use usage_bindings::northflank::types::{
-    ByocPrice, ErrorResponse, GetUsageResponse, ListUsageResponse, PaasPrice, ResourceType,
+    ByocPrice, CreditBalance, CreditBalanceResponse, ErrorResponse, GetInvoiceResponse,
+    GetUsageResponse, Invoice, InvoiceDetail, Invoices, ListInvoicesResponse, ListUsageResponse,
+    PaasPrice, ResourceType, UsageDetail,
 };
-use usage_bindings::northflank::{Client, Config, OperationError, Settings};
+use usage_bindings::northflank::{self, Client, Config, OperationError, Settings};
 use usage_bindings::{Amount, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -136,7 +138,7 @@ async fn list_usage_sends_every_parameter_and_decodes_a_full_page() {
     assert_eq!(response.headers()["x-ratelimit-reset"], "1834");
     let page = response.into_inner();
     assert!(page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 3);
+    assert_eq!(page.pagination.count, 3.0);
     assert_eq!(
         page.pagination.cursor.as_deref(),
         Some("eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDAsImRpcmVjdGlvbiI6Im5leHQifQ==")
@@ -234,7 +236,7 @@ async fn list_usage_without_parameters_sends_no_query_and_decodes_a_minimal_page
 
     assert!(page.data.usage.is_empty());
     assert!(!page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 0);
+    assert_eq!(page.pagination.count, 0.0);
     assert_eq!(page.pagination.cursor, None);
 }
 
@@ -249,7 +251,7 @@ async fn list_usage_reads_nulls_and_missing_members_as_absent() {
         .into_inner();
 
     assert_eq!(page.pagination.cursor, None);
-    assert_eq!(page.pagination.count, 4);
+    assert_eq!(page.pagination.count, 4.0);
     let usage = &page.data.usage;
     assert_eq!(usage.len(), 4);
     // Every price member null.
@@ -290,7 +292,7 @@ async fn list_usage_last_page_has_no_next_page_and_no_cursor() {
     common::assert_query(&request, &[("cursor", "eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDB9")]);
     assert!(!page.pagination.has_next_page);
     assert_eq!(page.pagination.cursor, None);
-    assert_eq!(page.pagination.count, 1);
+    assert_eq!(page.pagination.count, 1.0);
     assert_eq!(page.data.usage.len(), 1);
     assert_eq!(page.data.usage[0].timestamp, Some(1_780_988_400.0));
     assert_paas(
@@ -368,6 +370,159 @@ async fn list_usage_pages_with_the_returned_cursor() {
     );
 }
 
+/// Northflank's own example of a list usage response has no `data` at all: an empty page.
+#[tokio::test]
+async fn list_usage_published_example_without_data_is_an_empty_page() {
+    use futures::TryStreamExt;
+    use usage_bindings::prelude::*;
+
+    let server = serve(200, "list_usage.published_example.json").await;
+    let page = client(&server)
+        .list_usage()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(page.data.usage.is_empty());
+    assert!(!page.pagination.has_next_page);
+    assert_eq!(page.pagination.count, 1.0);
+    assert_eq!(page.pagination.cursor, None);
+
+    let entries: Vec<_> = client(&server)
+        .list_team_usage()
+        .team("team-one")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(entries.is_empty());
+    let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
+    let records: Vec<_> = usage_bindings::northflank::fetch_cost_records(
+        &client(&server),
+        None,
+        start,
+        start + chrono::TimeDelta::days(1),
+    )
+    .try_collect()
+    .await
+    .unwrap();
+    assert!(records.is_empty());
+}
+
+/// The unit of amounts is one setting of the client (`Config::amount_unit`), applied to every
+/// record it fetches: currency units by default, cents when set.
+#[tokio::test]
+async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
+    use futures::TryStreamExt;
+    use usage_bindings::northflank::AmountUnit;
+
+    let server = serve(200, "list_usage.last_page.json").await;
+    let config = Config::new(TOKEN)
+        .base_url(server.uri())
+        .retry(RetryPolicy::disabled());
+    assert_eq!(config.get_amount_unit(), AmountUnit::Currency);
+    let cents_config = config.clone().amount_unit(AmountUnit::Cents);
+    assert_eq!(cents_config.get_amount_unit(), AmountUnit::Cents);
+    assert!(!format!("{cents_config:?}").contains(TOKEN));
+    let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
+    let end = start + chrono::TimeDelta::days(1);
+    let mut amounts = Vec::new();
+    for (config, unit) in [
+        (config, AmountUnit::Currency),
+        (cents_config, AmountUnit::Cents),
+    ] {
+        let client = Client::from_config(config).unwrap();
+        assert_eq!(client.amount_unit(), unit);
+        let records: Vec<_> = northflank::fetch_cost_records(&client, None, start, end)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].currency, "USD");
+        amounts.push(records[0].amount);
+    }
+    // The fixture's entry: paasUsage 0.0417 + byocUsage 0.
+    assert_eq!(amounts, [dec("0.0417"), dec("0.000417")]);
+}
+
+/// Invoices as records through the client: every page of list invoices, in the client's unit.
+#[tokio::test]
+async fn invoice_records_are_fetched_through_the_team_route() {
+    use futures::TryStreamExt;
+    use usage_bindings::costs::Scope;
+
+    let server = serve(200, "list_invoices.last_page.json").await;
+    let records: Vec<_> = northflank::fetch_invoice_records(&client(&server), Some(ODD_TEAM))
+        .try_collect()
+        .await
+        .unwrap();
+    let request = common::only_request(&server).await;
+    assert_request(
+        &request,
+        &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices"),
+    );
+    common::assert_query(&request, &[("per_page", "100")]);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].amount, dec("0.5"));
+    assert_eq!(records[0].currency, "USD");
+    assert_eq!(records[0].period_start.timestamp(), 1_785_542_400);
+    assert_eq!(records[0].period_end.timestamp(), 1_788_220_800);
+    assert_eq!(
+        records[0].scope,
+        Scope::NorthflankInvoice {
+            invoice: Some("835994C3-14308".into()),
+            team: Some(ODD_TEAM.into()),
+        }
+    );
+}
+
+/// Invoices of a window are a result of their own: only an invoice whose whole period lies in
+/// the window counts.
+#[tokio::test]
+async fn invoices_of_a_window_are_a_result_of_their_own() {
+    use usage_bindings::costs::{self, NorthflankSource, Window};
+
+    let server = serve(200, "list_invoices.last_page.json").await;
+    let source = NorthflankSource {
+        client: client(&server),
+        team: None,
+    };
+    let at = |seconds| chrono::DateTime::from_timestamp(seconds, 0).unwrap();
+    // The invoice covers [1785542400, 1788220800): August 2026.
+    let august = Window::new(at(1_785_542_400), at(1_788_220_800)).unwrap();
+    let result = costs::fetch_northflank_invoices(&source, august).await;
+    assert!(result.is_complete(), "{:?}", result.errors);
+    assert_eq!(result.records.len(), 1);
+    assert_eq!(result.records[0].amount, dec("0.5"));
+    assert_eq!(result.outside_window, 0);
+    let one_week = Window::new(at(1_785_542_400), at(1_786_147_200)).unwrap();
+    let result = costs::fetch_northflank_invoices(&source, one_week).await;
+    assert!(result.records.is_empty());
+    assert_eq!(result.outside_window, 1);
+}
+
+/// `pagination.count` is documented as a number, not an integer: `1.0` decodes.
+#[tokio::test]
+async fn list_usage_count_written_as_a_float_decodes() {
+    let server = serve(200, "list_usage.float_count.json").await;
+    let page = client(&server)
+        .list_usage()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.pagination.count, 1.0);
+    assert_eq!(page.data.usage.len(), 1);
+    assert_eq!(
+        page.data.usage[0]
+            .paas_usage
+            .as_ref()
+            .and_then(|p| p.price.as_ref())
+            .and_then(|p| p.total),
+        amount("0.0417")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // get_usage
 // ---------------------------------------------------------------------------------------------
@@ -404,7 +559,7 @@ async fn get_usage_sends_every_parameter_and_decodes_the_full_drill_down() {
     let body = response.into_inner();
     let pagination = body.pagination.as_ref().unwrap();
     assert!(pagination.has_next_page);
-    assert_eq!(pagination.count, 4);
+    assert_eq!(pagination.count, 4.0);
     assert_eq!(
         pagination.cursor.as_deref(),
         Some("eyJwcm9qZWN0SWQiOiJiaWxsaW5nLWFwaSIsInBhZ2UiOjJ9")
@@ -576,6 +731,29 @@ async fn get_usage_drill_down_amounts_add_up_exactly() {
     assert_eq!(checked, 4);
 }
 
+/// Northflank's own (newest) example of a get usage response: `pagination` and no `data`.
+#[tokio::test]
+async fn get_usage_published_example_without_data_is_an_hour_without_usage() {
+    let server = serve(200, "get_usage.published_example.json").await;
+    let body = client(&server)
+        .get_team_usage()
+        .team("team-one")
+        .timestamp("1780999200")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(body.data, UsageDetail::default());
+    let pagination = body.pagination.as_ref().unwrap();
+    assert!(!pagination.has_next_page);
+    assert_eq!(pagination.count, 1.0);
+    assert_eq!(
+        usage_bindings::northflank::drilldown_records(&body, northflank::AmountUnit::Currency)
+            .unwrap(),
+        []
+    );
+}
+
 #[tokio::test]
 async fn get_usage_minimal_has_an_empty_team_list() {
     let server = serve(200, "get_usage.minimal.json").await;
@@ -617,7 +795,7 @@ async fn get_usage_filtered_by_team_lists_projects_without_resources() {
 
     let pagination = body.pagination.unwrap();
     assert!(!pagination.has_next_page);
-    assert_eq!(pagination.count, 2);
+    assert_eq!(pagination.count, 2.0);
     assert_eq!(pagination.cursor, None);
     let paas = body.data.paas_usage.unwrap();
     assert_eq!(paas.teams.len(), 1);
@@ -819,7 +997,7 @@ async fn get_team_usage_sends_the_path_team_and_the_team_filter_independently() 
 
     assert_eq!(body.data.timestamp, Some(1_780_999_200.0));
     let pagination = body.pagination.unwrap();
-    assert_eq!((pagination.has_next_page, pagination.count), (false, 1));
+    assert_eq!((pagination.has_next_page, pagination.count), (false, 1.0));
     let paas = body.data.paas_usage.unwrap();
     assert_paas(&paas.price, "96.2275", "50.3554", "25.1777", "4.6944", "16");
     let team = &paas.teams[0];
@@ -900,7 +1078,7 @@ async fn list_team_usage_sends_every_parameter_and_encodes_the_team() {
     );
 
     assert!(page.pagination.has_next_page);
-    assert_eq!(page.pagination.count, 2);
+    assert_eq!(page.pagination.count, 2.0);
     assert_eq!(
         page.pagination.cursor.as_deref(),
         Some("eyJ0ZWFtIjoidGVhbS1vbmUiLCJ0aW1lc3RhbXAiOjE3ODA5OTU2MDB9")
@@ -960,6 +1138,580 @@ async fn list_team_usage_requires_the_team() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// list_invoices, get_invoice, get_credit_balance (org and team routes)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn list_invoices_sends_every_parameter_and_decodes_a_full_page() {
+    let server = serve(200, "list_invoices.full.json").await;
+    let response = client(&server)
+        .list_invoices()
+        .per_page(20)
+        .page(2)
+        .cursor("eyJpbnZvaWNlIjoiODM1OTk0QzMtMTQzMTEifQ==")
+        .send()
+        .await
+        .unwrap();
+
+    let request = common::only_request(&server).await;
+    assert_request(&request, "/v1/billing/invoices");
+    common::assert_query(
+        &request,
+        &[
+            ("per_page", "20"),
+            ("page", "2"),
+            ("cursor", "eyJpbnZvaWNlIjoiODM1OTk0QzMtMTQzMTEifQ=="),
+        ],
+    );
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "997");
+    let page = response.into_inner();
+    assert!(page.pagination.has_next_page);
+    assert_eq!(page.pagination.count, 2.0);
+    assert_eq!(
+        page.pagination.cursor.as_deref(),
+        Some("eyJpbnZvaWNlIjoiODM1OTk0QzMtMTQzMDkifQ==")
+    );
+    let invoices = northflank::invoices(page.data.invoices);
+    assert_eq!(invoices.len(), 2);
+    let first = &invoices[0];
+    assert_eq!(first.id.as_deref(), Some("835994C3-14310"));
+    let period = first.period.as_ref().unwrap();
+    assert_eq!(
+        (period.start, period.end),
+        (Some(1_790_812_800.0), Some(1_793_491_200.0))
+    );
+    assert_eq!(first.currency.as_deref(), Some("usd"));
+    assert_paas(
+        &first.paas_usage.as_ref().unwrap().price,
+        "1104.2",
+        "640.1",
+        "320.05",
+        "88.05",
+        "56",
+    );
+    assert_byoc(
+        &first.byoc_usage.as_ref().unwrap().price,
+        "61.8",
+        "35.4",
+        "17.7",
+        "0",
+        "8.7",
+    );
+    assert_eq!(first.total, amount("1366.2"));
+    assert_eq!(first.sub_total, amount("1188.5"));
+    assert_eq!(first.paid, Some(false));
+    let second = &invoices[1];
+    assert_eq!(second.id.as_deref(), Some("835994C3-14309"));
+    assert_eq!(second.currency.as_deref(), Some("eur"));
+    assert_eq!(second.total, amount("1197.65"));
+    assert_eq!(second.sub_total, amount("998.0417"));
+    assert_eq!(second.paid, Some(true));
+}
+
+#[tokio::test]
+async fn list_team_invoices_sends_every_parameter_and_encodes_the_team() {
+    let server = serve(200, "list_team_invoices.full.json").await;
+    let page = client(&server)
+        .list_team_invoices()
+        .team(ODD_TEAM)
+        .per_page(100)
+        .page(1)
+        .cursor("c1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = common::only_request(&server).await;
+    assert_request(
+        &request,
+        &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices"),
+    );
+    common::assert_query(
+        &request,
+        &[("per_page", "100"), ("page", "1"), ("cursor", "c1")],
+    );
+    assert!(!page.pagination.has_next_page);
+    let invoices = northflank::invoices(page.data.invoices);
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0].total, amount("199.02"));
+    assert_eq!(invoices[0].sub_total, amount("165.85"));
+}
+
+#[tokio::test]
+async fn list_team_invoices_requires_the_team() {
+    let server = serve(200, "list_team_invoices.full.json").await;
+    let error = client(&server)
+        .list_team_invoices()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("team"), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// The stream follows `pagination.cursor`, asking for 100 invoices a page unless told otherwise.
+#[tokio::test]
+async fn list_invoices_stream_follows_the_cursor() {
+    use futures::TryStreamExt;
+    use usage_bindings::prelude::*;
+
+    let server = MockServer::start().await;
+    let next_cursor = "eyJpbnZvaWNlIjoiODM1OTk0QzMtMTQzMDkifQ==";
+    Mock::given(method("GET"))
+        .and(path("/v1/teams/team-one/billing/invoices"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(json_response(200, "list_invoices.full.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/teams/team-one/billing/invoices"))
+        .and(query_param("cursor", next_cursor))
+        .respond_with(json_response(200, "list_invoices.last_page.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let invoices: Vec<_> = client(&server)
+        .list_team_invoices()
+        .team("team-one")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = invoices.iter().map(|i| i.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["835994C3-14310", "835994C3-14309", "835994C3-14308"]);
+    let requests = server.received_requests().await.unwrap();
+    common::assert_query(&requests[0], &[("per_page", "100")]);
+    common::assert_query(
+        &requests[1],
+        &[("per_page", "100"), ("cursor", next_cursor)],
+    );
+
+    // A size beyond the documented maximum is refused before anything is sent.
+    let error = client(&server)
+        .list_invoices()
+        .per_page(101)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("per_page=101"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+/// The invoice walk has the usage walk's guarantees: a cursor sent again (a cycle) or "more
+/// pages" without a cursor ends it with a paging error, and the page that led to a cycle is
+/// not yielded.
+#[tokio::test]
+async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
+    use futures::StreamExt;
+    use serde_json::json;
+    use usage_bindings::paging::PagingProblem;
+    use usage_bindings::prelude::*;
+
+    let page = |id: &str, cursor: Value| {
+        json!({"data": {"invoices": [{"id": id}]},
+               "pagination": {"hasNextPage": true, "cursor": cursor, "count": 1}})
+    };
+    let server = MockServer::start().await;
+    let invoices = || Mock::given(method("GET")).and(path("/v1/billing/invoices"));
+    for (cursor, body) in [
+        (None, page("i1", json!("c1"))),
+        (Some("c1"), page("i2", json!("c2"))),
+        (Some("c2"), page("i3", json!("c1"))),
+    ] {
+        let mock = match cursor {
+            None => invoices().and(query_param_is_missing("cursor")),
+            Some(cursor) => invoices().and(query_param("cursor", cursor)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<_> = client(&server).list_invoices().stream().collect().await;
+    let ids: Vec<_> = items
+        .iter()
+        .filter_map(|item| item.as_ref().ok()?.id.clone())
+        .collect();
+    assert_eq!(ids, ["i1", "i2"]);
+    match items.last() {
+        Some(Err(usage_bindings::Error::Paging {
+            operation, problem, ..
+        })) => {
+            assert_eq!(*operation, "list_invoices");
+            assert_eq!(*problem, PagingProblem::RepeatedCursor("c1".into()));
+        }
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page("i1", Value::Null)))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client(&server)
+        .list_team_invoices()
+        .team("team-one")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    assert!(items[0].is_ok());
+    match &items[1] {
+        Err(usage_bindings::Error::Paging {
+            operation, problem, ..
+        }) => {
+            assert_eq!(*operation, "list_team_invoices");
+            assert_eq!(*problem, PagingProblem::MissingCursor);
+        }
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+}
+
+/// Both published list invoices bodies: the current one (an invoice with only `currency`) and
+/// the April 2026 one, where `invoices` is a single object.
+#[tokio::test]
+async fn list_invoices_published_examples_decode() {
+    use futures::TryStreamExt;
+    use usage_bindings::prelude::*;
+
+    let server = serve(200, "list_invoices.published_example.json").await;
+    let invoices: Vec<_> = client(&server)
+        .list_invoices()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        invoices,
+        [Invoice {
+            currency: Some("usd".into()),
+            ..Invoice::default()
+        }]
+    );
+
+    let server = serve(200, "list_invoices.published_april_2026.json").await;
+    let page = client(&server)
+        .list_invoices()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(matches!(page.data.invoices, Some(Invoices::Invoice(_))));
+    let invoices = northflank::invoices(page.data.invoices);
+    assert_eq!(invoices.len(), 1);
+    let period = invoices[0].period.as_ref().unwrap();
+    assert_eq!(
+        (period.start, period.end),
+        (Some(1_655_823_815.0), Some(1_655_910_214.0))
+    );
+    assert_eq!(invoices[0].total, amount("1200"));
+    assert_eq!(page.pagination.count, 1.0);
+}
+
+#[tokio::test]
+async fn get_invoice_sends_every_parameter_and_decodes_the_full_invoice() {
+    let server = serve(200, "get_invoice.full.json").await;
+    let response = client(&server)
+        .get_invoice()
+        .invoice_id("835994C3-14310")
+        .team_id("team-one")
+        .project_id("proj-api")
+        .resource_type(ResourceType::OpentofuJob)
+        .per_page(100)
+        .page(2)
+        .send()
+        .await
+        .unwrap();
+
+    let request = common::only_request(&server).await;
+    assert_request(&request, "/v1/billing/invoices/835994C3-14310");
+    common::assert_query(
+        &request,
+        &[
+            ("teamId", "team-one"),
+            ("projectId", "proj-api"),
+            ("resourceType", "opentofu-job"),
+            ("per_page", "100"),
+            ("page", "2"),
+        ],
+    );
+    assert_eq!(response.headers()["x-ratelimit-limit"], "1000");
+    let body = response.into_inner();
+    let pagination = body.pagination.unwrap();
+    assert_eq!((pagination.has_next_page, pagination.count), (false, 1.0));
+    let invoice = body.data;
+    assert_eq!(invoice.id.as_deref(), Some("835994C3-14310"));
+    let period = invoice.period.as_ref().unwrap();
+    assert_eq!(
+        (period.start, period.end),
+        (Some(1_790_812_800.0), Some(1_793_491_200.0))
+    );
+    assert_eq!(invoice.currency.as_deref(), Some("usd"));
+    assert_byoc(
+        &invoice.byoc_usage.as_ref().unwrap().price,
+        "61.8",
+        "35.4",
+        "17.7",
+        "0",
+        "8.7",
+    );
+    let paas = invoice.paas_usage.as_ref().unwrap();
+    assert_paas(&paas.price, "1104.2", "640.1", "320.05", "88.05", "56");
+    let team = &paas.teams[0];
+    assert_eq!(
+        (team.id.as_deref(), team.name.as_deref()),
+        (Some("team-one"), Some("Team One"))
+    );
+    let project = &team.projects[0];
+    assert_eq!(project.id.as_deref(), Some("proj-api"));
+    let kinds: Vec<_> = project
+        .resource_types
+        .iter()
+        .map(|k| k.resource_type.as_deref().unwrap())
+        .collect();
+    assert_eq!(kinds, ["service", "volume"]);
+    let resources: Vec<_> = project.resource_types[0]
+        .resources
+        .iter()
+        .map(|r| (r.id.as_deref().unwrap(), total(&r.price)))
+        .collect();
+    assert_eq!(
+        resources,
+        [("api-gateway", dec("870.15")), ("inference", dec("56"))]
+    );
+    let lines: Vec<_> = invoice
+        .line_items
+        .iter()
+        .map(|l| (l.title.as_deref().unwrap(), l.total, l.base, l.proration))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                "PaaS usage",
+                amount("1104.2"),
+                amount("1104.2"),
+                amount("0")
+            ),
+            ("BYOC usage", amount("61.8"), amount("61.8"), amount("0")),
+            ("Team plan", amount("22.5"), amount("30"), amount("-7.5")),
+        ]
+    );
+    assert_eq!(invoice.sub_total, amount("1188.5"));
+    assert_eq!(invoice.discounts.as_ref().unwrap().total, amount("50"));
+    let tax = invoice.tax.as_ref().unwrap();
+    assert_eq!(
+        (tax.percent, tax.amount, tax.value),
+        (amount("20"), amount("227.7"), None)
+    );
+    assert_eq!(invoice.total, amount("1366.2"));
+    assert_eq!(invoice.paid, Some(false));
+    // The documented arithmetic holds exactly: line items → subtotal; minus discounts, plus tax.
+    let sum: Decimal = invoice
+        .line_items
+        .iter()
+        .map(|l| l.total.unwrap().value())
+        .sum();
+    assert_eq!(Some(Amount::from(sum)), invoice.sub_total);
+    let value = |a: Option<Amount>| a.unwrap().value();
+    assert_eq!(
+        value(invoice.sub_total) - value(invoice.discounts.unwrap().total) + value(tax.amount),
+        value(invoice.total)
+    );
+}
+
+#[tokio::test]
+async fn get_team_invoice_sends_the_path_team_and_the_team_filter_independently() {
+    let server = serve(200, "get_team_invoice.full.json").await;
+    let body = client(&server)
+        .get_team_invoice()
+        .team(ODD_TEAM)
+        .invoice_id("835994C3/14310")
+        .team_id("team-two")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = common::only_request(&server).await;
+    assert_request(
+        &request,
+        &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices/835994C3%2F14310"),
+    );
+    common::assert_query(&request, &[("teamId", "team-two")]);
+    let pagination = body.pagination.unwrap();
+    assert!(pagination.has_next_page);
+    assert_eq!(pagination.cursor.as_deref(), Some("eyJwYWdlIjoyfQ=="));
+    let paas = body.data.paas_usage.unwrap();
+    assert_eq!(paas.teams[0].id.as_deref(), Some("team-two"));
+    assert_eq!(paas.teams[0].projects[0].id.as_deref(), Some("proj-web"));
+    assert!(paas.teams[0].projects[0].resource_types.is_empty());
+    assert_eq!(body.data.total, amount("199.02"));
+    assert_eq!(body.data.tax.unwrap().amount, amount("33.17"));
+}
+
+#[tokio::test]
+async fn get_invoice_requires_the_invoice_id() {
+    let server = serve(200, "get_invoice.full.json").await;
+    let error = client(&server).get_invoice().send().await.unwrap_err();
+    assert!(error.to_string().contains("invoice_id"), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Northflank's published get invoice bodies: the current one (`currency` and `pagination`), the
+/// older one without `pagination`, and the April 2026 invoice details body (`tax.value`).
+#[tokio::test]
+async fn get_invoice_published_examples_decode() {
+    for fixture in [
+        "get_invoice.published_example.json",
+        "get_invoice.published_without_pagination.json",
+    ] {
+        let server = serve(200, fixture).await;
+        let body = client(&server)
+            .get_invoice()
+            .invoice_id("835994C3-14310")
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            body.data,
+            InvoiceDetail {
+                currency: Some("usd".into()),
+                ..InvoiceDetail::default()
+            },
+            "{fixture}"
+        );
+        assert_eq!(
+            body.pagination.is_some(),
+            fixture.contains("published_example"),
+            "{fixture}"
+        );
+    }
+
+    let server = serve(200, "get_invoice.published_invoice_details.json").await;
+    let body = client(&server)
+        .get_team_invoice()
+        .team("team-one")
+        .invoice_id("details")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let period = body.data.period.unwrap();
+    assert_eq!(
+        (period.start, period.end),
+        (Some(1_655_823_815.0), Some(1_655_910_214.0))
+    );
+    let tax = body.data.tax.unwrap();
+    assert_eq!(
+        (tax.percent, tax.amount, tax.value),
+        (amount("20"), None, amount("200"))
+    );
+}
+
+#[tokio::test]
+async fn get_credit_balance_sends_no_query_and_decodes_the_balance() {
+    let server = serve(200, "get_credit_balance.full.json").await;
+    let response = client(&server).get_credit_balance().send().await.unwrap();
+
+    let request = common::only_request(&server).await;
+    assert_request(&request, "/v1/billing/credit-balance");
+    common::assert_query(&request, &[]);
+    assert_eq!(response.headers()["x-ratelimit-reset"], "1834");
+    let balance = response.into_inner().data;
+    assert_eq!(balance.currency.as_deref(), Some("usd"));
+    let total = balance.total.unwrap();
+    assert_eq!(
+        (total.available, total.pending),
+        (amount("69.22"), amount("25"))
+    );
+    let grants = balance.grants.unwrap();
+    assert_eq!(
+        (grants.available, grants.pending),
+        (amount("50"), amount("25"))
+    );
+    assert_eq!(balance.customer_balance.unwrap().amount, amount("19.22"));
+    assert_eq!(
+        balance.last_synced_at.unwrap().to_rfc3339(),
+        "2026-11-28T09:41:07.318+00:00"
+    );
+}
+
+#[tokio::test]
+async fn get_team_credit_balance_encodes_the_team_and_reads_what_is_owed() {
+    let server = serve(200, "get_credit_balance.owed.json").await;
+    let balance = client(&server)
+        .get_team_credit_balance()
+        .team(ODD_TEAM)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
+
+    let request = common::only_request(&server).await;
+    assert_request(
+        &request,
+        &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/credit-balance"),
+    );
+    common::assert_query(&request, &[]);
+    // Owed (negative) does not reduce what is available.
+    assert_eq!(balance.customer_balance.unwrap().amount, amount("-12.5"));
+    assert_eq!(balance.total.unwrap().available, amount("50"));
+
+    let server = serve(200, "get_team_credit_balance.full.json").await;
+    let balance = client(&server)
+        .get_team_credit_balance()
+        .team("team-two")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
+    assert_eq!(balance.currency.as_deref(), Some("eur"));
+    let total = balance.total.unwrap();
+    assert_eq!((total.available, total.pending), (amount("10.5"), None));
+}
+
+#[tokio::test]
+async fn get_credit_balance_published_example_decodes() {
+    let server = serve(200, "get_credit_balance.published_example.json").await;
+    let body = client(&server)
+        .get_credit_balance()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        body.data,
+        CreditBalance {
+            currency: Some("usd".into()),
+            ..CreditBalance::default()
+        }
+    );
+}
+
+/// The error envelope exactly as Northflank's API overview publishes it.
+#[tokio::test]
+async fn the_published_error_envelope_decodes() {
+    let server = serve(404, "error.published_example.json").await;
+    let error = client(&server)
+        .get_invoice()
+        .invoice_id("835994C3-14310")
+        .send()
+        .await
+        .unwrap_err();
+    let (body, _) = error_body(error, 404);
+    assert_eq!(body.error.status, Some(404));
+    assert_eq!(body.error.message.as_deref(), Some("Not found"));
+    assert_eq!(body.error.id.as_deref(), Some("..."));
+    assert_eq!(body.error.details, Some(serde_json::Map::new()));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 
@@ -986,15 +1738,48 @@ async fn call(client: &Client, operation: &str) -> Result<(), OperationError> {
             .send()
             .await
             .map(drop),
+        "list_invoices" => client.list_invoices().send().await.map(drop),
+        "list_team_invoices" => client
+            .list_team_invoices()
+            .team("team-one")
+            .send()
+            .await
+            .map(drop),
+        "get_invoice" => client
+            .get_invoice()
+            .invoice_id("835994C3-14310")
+            .send()
+            .await
+            .map(drop),
+        "get_team_invoice" => client
+            .get_team_invoice()
+            .team("team-one")
+            .invoice_id("835994C3-14310")
+            .send()
+            .await
+            .map(drop),
+        "get_credit_balance" => client.get_credit_balance().send().await.map(drop),
+        "get_team_credit_balance" => client
+            .get_team_credit_balance()
+            .team("team-one")
+            .send()
+            .await
+            .map(drop),
         other => panic!("unknown operation {other}"),
     }
 }
 
-const OPERATIONS: [&str; 4] = [
+const OPERATIONS: [&str; 10] = [
     "list_usage",
     "get_usage",
     "list_team_usage",
     "get_team_usage",
+    "list_invoices",
+    "list_team_invoices",
+    "get_invoice",
+    "get_team_invoice",
+    "get_credit_balance",
+    "get_team_credit_balance",
 ];
 
 fn error_body(error: OperationError, status: u16) -> (ErrorResponse, http::HeaderMap) {
@@ -1251,7 +2036,7 @@ async fn unknown_fields_at_every_level_are_ignored() {
         "0",
         "0",
     );
-    assert_eq!(body.pagination.unwrap().count, 1);
+    assert_eq!(body.pagination.unwrap().count, 1.0);
 
     let server = serve(200, "list_usage.unknown_fields.json").await;
     let page = client(&server)
@@ -1318,11 +2103,22 @@ fn every_fixture_decodes_into_its_type_without_losing_members() {
         let encoded = match kind {
             "list_usage" | "list_team_usage" => decode_as::<ListUsageResponse>(&name, &text),
             "get_usage" | "get_team_usage" => decode_as::<GetUsageResponse>(&name, &text),
+            "list_invoices" | "list_team_invoices" => {
+                decode_as::<ListInvoicesResponse>(&name, &text)
+            }
+            "get_invoice" | "get_team_invoice" => decode_as::<GetInvoiceResponse>(&name, &text),
+            "get_credit_balance" | "get_team_credit_balance" => {
+                decode_as::<CreditBalanceResponse>(&name, &text)
+            }
             "error" => decode_as::<ErrorResponse>(&name, &text),
             other => panic!("fixture {name}: no type for `{other}`"),
         };
         if !name.contains("unknown_fields") {
-            let original: Value = serde_json::from_str(&text).unwrap();
+            let mut original: Value = serde_json::from_str(&text).unwrap();
+            // An absent `data` decodes as the spec's default, the empty object.
+            if kind != "error" && original.get("data").is_none() {
+                original["data"] = serde_json::json!({});
+            }
             assert_eq!(
                 normalize(encoded),
                 normalize(original),
@@ -1331,5 +2127,5 @@ fn every_fixture_decodes_into_its_type_without_losing_members() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 21);
+    assert_eq!(seen, 39);
 }

@@ -20,17 +20,16 @@ fn window() -> Window {
     Window::days(day("2026-11-01"), day("2026-11-07")).unwrap()
 }
 
-/// The totals per provider, summed here from the demo's own values (Northflank's cents
-/// divided by 100 here, not through the crate's conversion).
+/// The totals per provider, summed here from the demo's own values (Northflank's in currency
+/// units, as the demo serves them, not through the crate's conversion).
 fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
-    let hundred = Decimal::from(100);
     BTreeMap::from([
         (Provider::OpenAi, data.openai.iter().map(|c| c.value).sum()),
         (
             Provider::Northflank,
             data.northflank
                 .iter()
-                .map(|e| (e.paas_total() + e.byoc_total()) / hundred)
+                .map(|e| e.paas_total() + e.byoc_total())
                 .sum(),
         ),
         (Provider::Phala, data.phala.iter().map(|u| u.cost).sum()),
@@ -89,6 +88,75 @@ async fn totals_per_provider_equal_the_demo_data() {
                                                // Phala walks ask for 5000 records a page: one request per app.
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[0])), 1); // 896 records
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
+}
+
+/// `NORTHFLANK_AMOUNT_UNIT` as the report reads it: currency units unless it says `cents`.
+#[test]
+fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
+    let env = |value: Option<&'static str>| {
+        move |name: &str| {
+            assert_eq!(name, "NORTHFLANK_AMOUNT_UNIT");
+            value.map(str::to_string)
+        }
+    };
+    assert_eq!(
+        demo::northflank_amount_unit(env(None)),
+        Ok(northflank::AmountUnit::Currency)
+    );
+    assert_eq!(
+        demo::northflank_amount_unit(env(Some("  "))),
+        Ok(northflank::AmountUnit::Currency)
+    );
+    assert_eq!(
+        demo::northflank_amount_unit(env(Some("cents"))),
+        Ok(northflank::AmountUnit::Cents)
+    );
+    assert_eq!(
+        demo::northflank_amount_unit(env(Some(" CENTS\n"))),
+        Ok(northflank::AmountUnit::Cents)
+    );
+    assert_eq!(
+        demo::northflank_amount_unit(env(Some("currency"))),
+        Ok(northflank::AmountUnit::Currency)
+    );
+    let error = demo::northflank_amount_unit(env(Some("dollars"))).unwrap_err();
+    assert!(error.contains("NORTHFLANK_AMOUNT_UNIT"), "{error}");
+    assert!(error.contains("dollars"), "{error}");
+
+    let line = demo::amount_unit_line(northflank::AmountUnit::Currency);
+    assert!(line.contains("currency units"), "{line}");
+    assert!(line.contains("NORTHFLANK_AMOUNT_UNIT=cents"), "{line}");
+    let line = demo::amount_unit_line(northflank::AmountUnit::Cents);
+    assert!(line.contains("read in cents"), "{line}");
+    assert!(line.contains("unset NORTHFLANK_AMOUNT_UNIT"), "{line}");
+}
+
+/// The same demo amounts read in cents: the Northflank total is the demo's sum divided by 100
+/// here; the other providers do not change.
+#[tokio::test]
+async fn northflank_amounts_read_in_cents_are_a_hundredth() {
+    let server = DemoServer::start(window()).await;
+    let sources = server.sources_with(northflank::AmountUnit::Cents).unwrap();
+    let results = costs::fetch_all(&sources, window()).await;
+    let data = DemoData::generate(window());
+    let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
+    let totals = costs::totals_by_provider(&all).unwrap();
+    let hundred = Decimal::from(100);
+    let expected: Decimal = data
+        .northflank
+        .iter()
+        .map(|e| (e.paas_total() + e.byoc_total()) / hundred)
+        .sum();
+    assert_eq!(totals[&(Provider::Northflank, "USD".to_string())], expected);
+    for (provider, expected) in expected_totals(&data) {
+        if provider != Provider::Northflank {
+            assert_eq!(
+                totals[&(provider, "USD".to_string())],
+                expected,
+                "{provider}"
+            );
+        }
+    }
 }
 
 /// The CSV rows that have an amount (a failed provider's own row has none).

@@ -37,23 +37,24 @@ pub struct OpenAiCost {
     pub as_string: bool,
 }
 
-/// One Northflank hourly entry of the demo, prices in cents.
+/// One Northflank hourly entry of the demo, prices in currency units (USD), as Northflank's
+/// Billing API overview says it sends them.
 #[derive(Clone, Debug)]
 pub struct NorthflankEntry {
     pub hour: DateTime<Utc>,
-    pub paas_cents: [Decimal; 4],
-    pub byoc_cents: [Decimal; 3],
+    pub paas: [Decimal; 4],
+    pub byoc: [Decimal; 3],
     pub byoc_as_string: bool,
 }
 
 impl NorthflankEntry {
-    /// PaaS total: cpu + memory + storage + gpu (cents).
+    /// PaaS total: cpu + memory + storage + gpu (USD).
     pub fn paas_total(&self) -> Decimal {
-        self.paas_cents.iter().copied().sum()
+        self.paas.iter().copied().sum()
     }
-    /// BYOC total: vcpu + memory + cluster (cents).
+    /// BYOC total: vcpu + memory + cluster (USD).
     pub fn byoc_total(&self) -> Decimal {
-        self.byoc_cents.iter().copied().sum()
+        self.byoc.iter().copied().sum()
     }
 }
 
@@ -159,22 +160,22 @@ impl DemoData {
         let northflank = hours(window)
             .map(|hour| {
                 let h = hour.timestamp() / 3600;
-                // Cents with four decimals, as Northflank sends them.
-                let cpu = Decimal::new(900_000 + mix(h, 1) % 300_000, 4);
-                let memory = Decimal::new(450_000 + mix(h, 2) % 150_000, 4);
-                let storage = Decimal::new(87_0212, 4);
+                // Dollars with six decimals (fractions of a cent).
+                let cpu = Decimal::new(900_000 + mix(h, 1) % 300_000, 6);
+                let memory = Decimal::new(450_000 + mix(h, 2) % 150_000, 6);
+                let storage = Decimal::new(87_0212, 6);
                 let gpu = if h % 24 < 8 {
                     Decimal::ZERO
                 } else {
-                    Decimal::new(76_0000 + mix(h, 3) % 10_000, 4)
+                    Decimal::new(76_0000 + mix(h, 3) % 10_000, 6)
                 };
-                let vcpu = Decimal::new(45_1200 + mix(h, 4) % 5_000, 4);
-                let byoc_memory = Decimal::new(22_5600, 4);
-                let cluster = Decimal::new(13_8889, 4);
+                let vcpu = Decimal::new(45_1200 + mix(h, 4) % 5_000, 6);
+                let byoc_memory = Decimal::new(22_5600, 6);
+                let cluster = Decimal::new(13_8889, 6);
                 NorthflankEntry {
                     hour,
-                    paas_cents: [cpu, memory, storage, gpu],
-                    byoc_cents: [vcpu, byoc_memory, cluster],
+                    paas: [cpu, memory, storage, gpu],
+                    byoc: [vcpu, byoc_memory, cluster],
                     byoc_as_string: h % 5 == 0,
                 }
             })
@@ -376,8 +377,8 @@ impl Respond for NorthflankUsage {
         let usage: Vec<Value> = page
             .iter()
             .map(|entry| {
-                let [cpu, memory, storage, gpu] = entry.paas_cents;
-                let [vcpu, byoc_memory, cluster] = entry.byoc_cents;
+                let [cpu, memory, storage, gpu] = entry.paas;
+                let [vcpu, byoc_memory, cluster] = entry.byoc;
                 let byoc_total = if entry.byoc_as_string {
                     Value::String(entry.byoc_total().to_string())
                 } else {
@@ -516,6 +517,14 @@ impl DemoServer {
 
     /// Real clients for all three providers, pointed at the server (with demo keys).
     pub fn sources(&self) -> Result<Sources, usage_bindings::Error> {
+        self.sources_with(northflank::AmountUnit::default())
+    }
+
+    /// [`DemoServer::sources`], with the Northflank client reading amounts in `unit`.
+    pub fn sources_with(
+        &self,
+        unit: northflank::AmountUnit,
+    ) -> Result<Sources, usage_bindings::Error> {
         let uri = self.uri();
         Ok(Sources {
             openai: Some(openai::Client::from_config(
@@ -523,7 +532,9 @@ impl DemoServer {
             )?),
             northflank: Some(NorthflankSource {
                 client: northflank::Client::from_config(
-                    northflank::Config::new("nf-demo-token").base_url(&uri),
+                    northflank::Config::new("nf-demo-token")
+                        .base_url(&uri)
+                        .amount_unit(unit),
                 )?,
                 team: NORTHFLANK_TEAM.map(str::to_string),
             }),
@@ -540,4 +551,32 @@ pub fn last_seven_days(today: NaiveDate) -> Option<Window> {
     let last = today.checked_sub_signed(TimeDelta::days(1))?;
     let first = today.checked_sub_signed(TimeDelta::days(7))?;
     Window::days(first, last)
+}
+
+/// The unit the report applies to Northflank amounts: `NORTHFLANK_AMOUNT_UNIT` (`currency` or
+/// `cents`) as `var` reads it; currency units when unset or blank.
+pub fn northflank_amount_unit(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<northflank::AmountUnit, String> {
+    match var(northflank::AMOUNT_UNIT_ENV_VAR).filter(|value| !value.trim().is_empty()) {
+        None => Ok(northflank::AmountUnit::default()),
+        Some(value) => value
+            .parse()
+            .map_err(|error| format!("{}: {error}", northflank::AMOUNT_UNIT_ENV_VAR)),
+    }
+}
+
+/// The stderr line naming the unit applied to Northflank amounts and how to change it.
+pub fn amount_unit_line(unit: northflank::AmountUnit) -> String {
+    let variable = northflank::AMOUNT_UNIT_ENV_VAR;
+    match unit {
+        northflank::AmountUnit::Currency => format!(
+            "usage-report: Northflank amounts read in currency units (its Billing API overview); \
+             set {variable}=cents to read them in cents (its per-operation pages)"
+        ),
+        northflank::AmountUnit::Cents => format!(
+            "usage-report: Northflank amounts read in cents ({variable}=cents, its per-operation \
+             pages); unset {variable} to read them in currency units (its Billing API overview)"
+        ),
+    }
 }

@@ -1,51 +1,110 @@
-//! Northflank usage as [`CostRecord`]s, and the one place where Northflank's price unit (cents)
-//! becomes currency units.
+//! Northflank usage and invoices as [`CostRecord`]s, and the one place where a Northflank amount
+//! becomes an amount in currency units: [`AmountUnit::to_currency`].
+
+use std::fmt;
+use std::str::FromStr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 
-use super::types::{ByocPrice, GetUsageResponse, PaasPrice, UsageEntry};
-use super::{Client, UsageEntryStreamExt};
+use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
+use super::{Client, InvoiceStreamExt, UsageEntryStreamExt};
 use crate::money::{checked_sum, CostRecord, InexactSum, NorthflankPart, Scope};
 use crate::{Amount, Error, Provider};
 
-/// The currency of Northflank prices.
-pub const CURRENCY: &str = "USD";
-
-/// What one unit of a Northflank price is worth in [`CURRENCY`]: prices are documented in cents,
-/// so `0.01`. A change of unit on Northflank's side is a change of this constant only.
-pub const PRICE_UNIT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+/// The currency of a record when the response names none (usage responses never do).
+pub const DEFAULT_CURRENCY: &str = "USD";
 
 /// How long one usage entry (and one get usage drill-down) lasts: the billing hour.
 pub const BILLING_PERIOD: TimeDelta = TimeDelta::hours(1);
 
-/// A Northflank price (cents) in currency units: `price × PRICE_UNIT`, exact for prices of at
-/// most 26 decimal places (a `Decimal` has 28); beyond that the last places are rounded. The
-/// records of this module refuse such a price instead (a decode error).
+/// The environment variable that the usage report reads the unit from: `currency` or `cents`.
+pub const AMOUNT_UNIT_ENV_VAR: &str = "NORTHFLANK_AMOUNT_UNIT";
+
+/// The unit Northflank amounts are read in.
+///
+/// Northflank's documents disagree: every per-operation page (usage and invoices) describes each
+/// price "in cents", while the newer Billing API overview says that all monetary values are
+/// decimal amounts in the response's `currency`, not minor units such as cents. The default
+/// follows the newer, explicit statement ([`Currency`](AmountUnit::Currency));
+/// [`Config::amount_unit`](super::Config::amount_unit) sets the other.
 ///
 /// ```
-/// use rust_decimal::Decimal;
-/// use usage_bindings::northflank::cents_to_usd;
+/// use usage_bindings::northflank::AmountUnit;
 ///
-/// let cents: Decimal = "1843.7712".parse()?;
-/// assert_eq!(cents_to_usd(cents).to_string(), "18.437712");
-/// # Ok::<(), rust_decimal::Error>(())
+/// let amount = "1843.7712".parse()?;
+/// assert_eq!(AmountUnit::Currency.to_currency(amount).unwrap().to_string(), "1843.7712");
+/// assert_eq!(AmountUnit::Cents.to_currency(amount).unwrap().to_string(), "18.437712");
+/// assert_eq!("cents".parse::<AmountUnit>()?, AmountUnit::Cents);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn cents_to_usd(price: Decimal) -> Decimal {
-    // Multiplying by 0.01 only moves the decimal point: it cannot overflow.
-    price.checked_mul(PRICE_UNIT).unwrap_or(price)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AmountUnit {
+    /// Units of the response's currency: `69.22` is 69.22 USD (the Billing API overview).
+    #[default]
+    Currency,
+    /// Cents: `69.22` is 0.6922 USD (the per-operation pages).
+    Cents,
 }
 
-/// [`cents_to_usd`], or `None` when the product is not exact.
-fn exact_usd(price: Decimal) -> Option<Decimal> {
-    let usd = price.checked_mul(PRICE_UNIT)?;
-    // Dividing back gives the price again only when no place was rounded away.
-    (usd.checked_div(PRICE_UNIT) == Some(price)).then_some(usd)
+impl AmountUnit {
+    /// What one unit of a Northflank amount is worth in currency units: 1, or 0.01 for cents.
+    pub fn factor(self) -> Decimal {
+        match self {
+            AmountUnit::Currency => Decimal::ONE,
+            AmountUnit::Cents => Decimal::from_parts(1, 0, 0, false, 2),
+        }
+    }
+
+    /// `amount` in currency units, exactly, or `None` when that is not exact (cents with more
+    /// than 26 decimal places: a `Decimal` has 28).
+    pub fn to_currency(self, amount: Decimal) -> Option<Decimal> {
+        let factor = self.factor();
+        let converted = amount.checked_mul(factor)?;
+        // Dividing back gives the amount again only when no place was rounded away.
+        (converted.checked_div(factor) == Some(amount)).then_some(converted)
+    }
+
+    /// `currency` or `cents`, as [`FromStr`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AmountUnit::Currency => "currency",
+            AmountUnit::Cents => "cents",
+        }
+    }
 }
 
-/// The total of a PaaS price in cents: `total`, or the sum of its parts when `total` is absent,
-/// or zero.
+impl fmt::Display for AmountUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A text that is neither `currency` nor `cents`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a Northflank amount unit (`currency` or `cents`)")]
+pub struct ParseAmountUnitError {
+    text: String,
+}
+
+impl FromStr for AmountUnit {
+    type Err = ParseAmountUnitError;
+
+    /// `currency` or `cents`, in any case, surrounding blanks ignored.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "currency" => Ok(AmountUnit::Currency),
+            "cents" => Ok(AmountUnit::Cents),
+            _ => Err(ParseAmountUnitError {
+                text: text.chars().take(64).collect(),
+            }),
+        }
+    }
+}
+
+/// The total of a PaaS price, in the unit it was sent in: `total`, or the sum of its parts
+/// when `total` is absent, or zero.
 pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
@@ -55,8 +114,8 @@ pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     })
 }
 
-/// The total of a BYOC price in cents: `total`, or the sum of its parts when `total` is absent,
-/// or zero.
+/// The total of a BYOC price, in the unit it was sent in: `total`, or the sum of its parts
+/// when `total` is absent, or zero.
 pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
@@ -77,19 +136,25 @@ fn total_or_parts(
 }
 
 /// The record of one hourly usage entry (list usage, org or team route): the hour starting at
-/// `timestamp`, amount `paasUsage.price.total + byocUsage.price.total` in USD, scope
-/// [`NorthflankPart::Total`] (the team, when the entry came from a team route, is `team`).
+/// `timestamp`, amount `paasUsage.price.total + byocUsage.price.total` read in `unit`, currency
+/// [`DEFAULT_CURRENCY`] (usage responses name none), scope [`NorthflankPart::Total`] (the team,
+/// when the entry came from a team route, is `team`).
 ///
 /// ```
-/// use usage_bindings::northflank::{entry_record, types::UsageEntry};
+/// use usage_bindings::northflank::{entry_record, types::UsageEntry, AmountUnit};
 ///
 /// let entry: UsageEntry = serde_json::from_str(r#"{"timestamp": 1780999200,
-///   "paasUsage": {"price": {"total": 1843.7712}}, "byocUsage": {"price": {"total": "81.5689"}}}"#)?;
-/// let record = entry_record(&entry, None)?;
+///   "paasUsage": {"price": {"total": 18.437712}}, "byocUsage": {"price": {"total": "0.815689"}}}"#)?;
+/// let record = entry_record(&entry, None, AmountUnit::Currency)?;
 /// assert_eq!(record.amount.to_string(), "19.253401");
+/// assert_eq!(entry_record(&entry, None, AmountUnit::Cents)?.amount.to_string(), "0.19253401");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn entry_record(entry: &UsageEntry, team: Option<&str>) -> Result<CostRecord, Error> {
+pub fn entry_record(
+    entry: &UsageEntry,
+    team: Option<&str>,
+    unit: AmountUnit,
+) -> Result<CostRecord, Error> {
     let period_start = hour(entry.timestamp, "list_usage", "data.usage[].timestamp")?;
     let paas = entry
         .paas_usage
@@ -99,43 +164,71 @@ pub fn entry_record(entry: &UsageEntry, team: Option<&str>) -> Result<CostRecord
         .byoc_usage
         .as_ref()
         .and_then(|byoc| byoc.price.as_ref());
-    paas_total(paas)
+    let amount = paas_total(paas)
         .and_then(|paas| checked_sum([paas, byoc_total(byoc)?]))
-        .and_then(|cents| {
-            record(
-                period_start,
-                cents,
-                NorthflankPart::Total,
-                [team.map(str::to_string), None, None, None],
-            )
-        })
-        .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))
+        .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))?;
+    let scope = northflank_scope(
+        NorthflankPart::Total,
+        [team.map(str::to_string), None, None, None],
+    );
+    record(
+        Period::hour(period_start),
+        amount,
+        unit,
+        None,
+        scope,
+        "list_usage",
+        "data.usage[].paasUsage.price",
+    )
 }
 
 /// The records of every entry of a list usage page, in order (see [`entry_record`]).
-pub fn entry_records(entries: &[UsageEntry], team: Option<&str>) -> Result<Vec<CostRecord>, Error> {
+pub fn entry_records(
+    entries: &[UsageEntry],
+    team: Option<&str>,
+    unit: AmountUnit,
+) -> Result<Vec<CostRecord>, Error> {
     entries
         .iter()
-        .map(|entry| entry_record(entry, team))
+        .map(|entry| entry_record(entry, team, unit))
         .collect()
 }
 
-/// The records of one hour's drill-down (get usage, org or team route), at the finest level the
-/// response has: a resource where resources are listed, else its resource type, else its
-/// project, else its team; an organization-level PaaS record when no team is listed; plus one
-/// [`NorthflankPart::Byoc`] record for the BYOC total, which is always customer-level.
+/// The records of one hour's drill-down (get usage, org or team route), read in `unit`, at the
+/// finest level the response has: a resource where resources are listed, else its resource type,
+/// else its project, else its team; an organization-level PaaS record when no team is listed;
+/// plus one [`NorthflankPart::Byoc`] record for the BYOC total, which is always customer-level.
+/// An hour without usage (no `data`) has no record.
 ///
 /// The records cover what the response lists: under a filter, or when the breakdown is paged,
 /// their sum is the listed slice, not `paasUsage.price.total`.
-pub fn drilldown_records(response: &GetUsageResponse) -> Result<Vec<CostRecord>, Error> {
+pub fn drilldown_records(
+    response: &GetUsageResponse,
+    unit: AmountUnit,
+) -> Result<Vec<CostRecord>, Error> {
     let data = &response.data;
-    let period_start = hour(data.timestamp, "get_usage", "data.timestamp")?;
+    // An hour without usage (a body without `data`, as Northflank's own example is) has no
+    // amount to record, and may have no timestamp either.
+    if data.paas_usage.is_none() && data.byoc_usage.is_none() {
+        return Ok(Vec::new());
+    }
+    let period = Period::hour(hour(data.timestamp, "get_usage", "data.timestamp")?);
     let mut records = Vec::new();
     let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4]| {
         records.push(
             paas_total(price)
-                .and_then(|cents| record(period_start, cents, NorthflankPart::Paas, scope))
-                .map_err(|_| overflow("get_usage", "data.paasUsage")),
+                .map_err(|_| overflow("get_usage", "data.paasUsage"))
+                .and_then(|amount| {
+                    record(
+                        period,
+                        amount,
+                        unit,
+                        None,
+                        northflank_scope(NorthflankPart::Paas, scope),
+                        "get_usage",
+                        "data.paasUsage",
+                    )
+                }),
         );
     };
     if let Some(paas) = &data.paas_usage {
@@ -181,28 +274,32 @@ pub fn drilldown_records(response: &GetUsageResponse) -> Result<Vec<CostRecord>,
     if let Some(byoc) = &data.byoc_usage {
         records.push(
             byoc_total(byoc.price.as_ref())
-                .and_then(|cents| {
+                .map_err(|_| overflow("get_usage", "data.byocUsage.price"))
+                .and_then(|amount| {
                     record(
-                        period_start,
-                        cents,
-                        NorthflankPart::Byoc,
-                        Default::default(),
+                        period,
+                        amount,
+                        unit,
+                        None,
+                        northflank_scope(NorthflankPart::Byoc, Default::default()),
+                        "get_usage",
+                        "data.byocUsage.price",
                     )
-                })
-                .map_err(|_| overflow("get_usage", "data.byocUsage.price")),
+                }),
         );
     }
     records.into_iter().collect()
 }
 
-/// Every hourly usage entry of `[start, end)` as a record, every page: the org route, or the
-/// team route when `team` is given.
+/// Every hourly usage entry of `[start, end)` as a record, every page, read in the client's
+/// [`AmountUnit`]: the org route, or the team route when `team` is given.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
+    let unit = client.amount_unit();
     let entries = match team {
         Some(team) => client
             .list_team_usage()
@@ -220,32 +317,151 @@ pub fn fetch_cost_records<'a>(
             .stream()
             .right_stream(),
     };
-    entries.map(move |entry| entry.and_then(|entry| entry_record(&entry, team)))
+    entries.map(move |entry| entry.and_then(|entry| entry_record(&entry, team, unit)))
+}
+
+/// The record of one invoice (list invoices, org or team route): the invoice's `period`, amount
+/// `total` (including tax) read in `unit`, its `currency` upper-cased ([`DEFAULT_CURRENCY`] when
+/// absent), scope [`Scope::NorthflankInvoice`] (invoice id, and the team of a team route).
+///
+/// Invoices are a second, authoritative view of the same spend as usage: never add invoice
+/// records and usage records together.
+///
+/// An invoice without `period` or without `total` is an error, not a guess.
+pub fn invoice_record(
+    invoice: &Invoice,
+    team: Option<&str>,
+    unit: AmountUnit,
+) -> Result<CostRecord, Error> {
+    const OPERATION: &str = "list_invoices";
+    let invalid = |path: &str, message: String| Error::Decode {
+        provider: Provider::Northflank,
+        operation: OPERATION,
+        path: path.to_string(),
+        message,
+    };
+    let period = invoice.period.as_ref().ok_or_else(|| {
+        invalid(
+            "data.invoices[].period",
+            "no period: the invoice cannot be placed in time".into(),
+        )
+    })?;
+    let start = instant(period.start, OPERATION, "data.invoices[].period.start")?;
+    let end = instant(period.end, OPERATION, "data.invoices[].period.end")?;
+    if end < start {
+        return Err(invalid(
+            "data.invoices[].period",
+            "the period ends before it starts".into(),
+        ));
+    }
+    let total = invoice.total.ok_or_else(|| {
+        invalid(
+            "data.invoices[].total",
+            "no total: the amount of the invoice is unknown".into(),
+        )
+    })?;
+    record(
+        Period { start, end },
+        total.value(),
+        unit,
+        invoice.currency.as_deref(),
+        Scope::NorthflankInvoice {
+            invoice: invoice.id.clone(),
+            team: team.map(str::to_string),
+        },
+        OPERATION,
+        "data.invoices[].total",
+    )
+}
+
+/// The records of invoices, in order (see [`invoice_record`]).
+pub fn invoice_records(
+    invoices: &[Invoice],
+    team: Option<&str>,
+    unit: AmountUnit,
+) -> Result<Vec<CostRecord>, Error> {
+    invoices
+        .iter()
+        .map(|invoice| invoice_record(invoice, team, unit))
+        .collect()
+}
+
+/// Every finalized invoice as a record, every page, read in the client's [`AmountUnit`]: the org
+/// route, or the team route when `team` is given. A source of its own, apart from
+/// [`fetch_cost_records`] (usage): the two views of the same spend must never be summed together.
+/// List invoices has no time filter; keep the records of a window with
+/// [`Window::holds`](crate::costs::Window::holds).
+pub fn fetch_invoice_records<'a>(
+    client: &'a Client,
+    team: Option<&'a str>,
+) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
+    let unit = client.amount_unit();
+    let invoices = match team {
+        Some(team) => client
+            .list_team_invoices()
+            .team(team)
+            .stream()
+            .left_stream(),
+        None => client.list_invoices().stream().right_stream(),
+    };
+    invoices.map(move |invoice| invoice.and_then(|invoice| invoice_record(&invoice, team, unit)))
 }
 
 fn id_or_name(id: &Option<String>, name: &Option<String>) -> Option<String> {
     id.clone().or_else(|| name.clone())
 }
 
-fn record(
-    period_start: DateTime<Utc>,
-    cents: Decimal,
+#[derive(Clone, Copy)]
+struct Period {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Period {
+    fn hour(start: DateTime<Utc>) -> Period {
+        Period {
+            start,
+            end: start + BILLING_PERIOD,
+        }
+    }
+}
+
+fn northflank_scope(
     part: NorthflankPart,
     [team, project, resource_type, resource]: [Option<String>; 4],
-) -> Result<CostRecord, InexactSum> {
+) -> Scope {
+    Scope::Northflank {
+        part,
+        team,
+        project,
+        resource_type,
+        resource,
+    }
+}
+
+/// A record of `amount` read in `unit`: the only place a Northflank amount is converted.
+fn record(
+    period: Period,
+    amount: Decimal,
+    unit: AmountUnit,
+    currency: Option<&str>,
+    scope: Scope,
+    operation: &'static str,
+    path: &str,
+) -> Result<CostRecord, Error> {
     Ok(CostRecord {
         provider: Provider::Northflank,
-        period_start,
-        period_end: period_start + BILLING_PERIOD,
-        amount: exact_usd(cents).ok_or(InexactSum)?,
-        currency: CURRENCY.to_string(),
-        scope: Scope::Northflank {
-            part,
-            team,
-            project,
-            resource_type,
-            resource,
-        },
+        period_start: period.start,
+        period_end: period.end,
+        amount: unit
+            .to_currency(amount)
+            .ok_or_else(|| overflow(operation, path))?,
+        currency: currency
+            .map(str::trim)
+            .filter(|currency| !currency.is_empty())
+            .unwrap_or(DEFAULT_CURRENCY)
+            .to_ascii_uppercase(),
+        scope,
     })
 }
 
@@ -255,23 +471,37 @@ fn hour(
     operation: &'static str,
     path: &str,
 ) -> Result<DateTime<Utc>, Error> {
+    let start = instant(timestamp, operation, path)?;
+    start
+        .checked_add_signed(BILLING_PERIOD)
+        .map(|_| start)
+        .ok_or_else(|| Error::Decode {
+            provider: Provider::Northflank,
+            operation,
+            path: path.to_string(),
+            message: format!("{start} is out of range"),
+        })
+}
+
+/// The instant of a Unix time in whole seconds (a JSON number).
+fn instant(
+    seconds: Option<f64>,
+    operation: &'static str,
+    path: &str,
+) -> Result<DateTime<Utc>, Error> {
     let invalid = |message: String| Error::Decode {
         provider: Provider::Northflank,
         operation,
         path: path.to_string(),
         message,
     };
-    let seconds = timestamp.ok_or_else(|| invalid("no timestamp: the hour is unknown".into()))?;
+    let seconds = seconds.ok_or_else(|| invalid("no timestamp: the time is unknown".into()))?;
     // Unix seconds are far inside the range where an f64 holds whole numbers exactly.
     if !seconds.is_finite() || seconds.fract() != 0.0 || seconds.abs() > 1e15 {
         return Err(invalid(format!("{seconds} is not a Unix time in seconds")));
     }
-    let start = DateTime::from_timestamp(seconds as i64, 0)
-        .ok_or_else(|| invalid(format!("{seconds} is not a Unix time in seconds")))?;
-    start
-        .checked_add_signed(BILLING_PERIOD)
-        .map(|_| start)
-        .ok_or_else(|| invalid(format!("{seconds} is out of range")))
+    DateTime::from_timestamp(seconds as i64, 0)
+        .ok_or_else(|| invalid(format!("{seconds} is not a Unix time in seconds")))
 }
 
 fn overflow(operation: &'static str, path: &str) -> Error {
@@ -279,7 +509,8 @@ fn overflow(operation: &'static str, path: &str) -> Error {
         provider: Provider::Northflank,
         operation,
         path: path.to_string(),
-        message: "the price in USD is not exact: it needs more digits than a decimal holds"
+        message: "the amount in currency units is not exact: it needs more digits than a \
+                  decimal holds"
             .to_string(),
     }
 }

@@ -1,9 +1,12 @@
-//! Northflank billing usage: hourly usage entries and one hour's drill-down, on the org route
-//! and the team route.
+//! Northflank billing: hourly usage entries and one hour's drill-down, invoices (the list, and one
+//! invoice with its line items and drill-down) and the credit balance, each on the org route and
+//! the team route.
 //!
-//! Amounts are in cents, as the API documents them, and exact ([`crate::Amount`]). Auth is an API
-//! token (team or org scoped) as a bearer token. The team route of get usage has the team in the
-//! path (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
+//! Amounts are exact ([`crate::Amount`]), as sent. Their unit is disputed by Northflank's own
+//! documents (cents, or units of the response's currency): cost records read them in the
+//! client's [`AmountUnit`], currency units unless [`Config::amount_unit`] says cents. Auth is an
+//! API token (team or org scoped) as a bearer token. The team routes of get usage and get invoice have the team in the path
+//! (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
 //!
 //! ```no_run
 //! use usage_bindings::northflank::{types, Client, Config};
@@ -18,8 +21,8 @@
 //!     .fetch() // like `.send()`, with the crate's error type
 //!     .await?;
 //! for team in hour.data.paas_usage.iter().flat_map(|paas| &paas.teams) {
-//!     let cents = team.price.as_ref().and_then(|p| p.total);
-//!     println!("{}: {:?} cents", team.name.as_deref().unwrap_or("?"), cents);
+//!     let price = team.price.as_ref().and_then(|p| p.total);
+//!     println!("{}: {:?}", team.name.as_deref().unwrap_or("?"), price);
 //! }
 //! # Ok(()) }
 //! ```
@@ -28,10 +31,11 @@ mod config;
 mod costs;
 mod paging;
 
-pub use config::{Config, Settings};
+pub use config::{ClientInner, Config, Settings};
 pub use costs::{
-    byoc_total, cents_to_usd, drilldown_records, entry_record, entry_records, fetch_cost_records,
-    paas_total, BILLING_PERIOD, CURRENCY, PRICE_UNIT,
+    byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
+    fetch_invoice_records, invoice_record, invoice_records, paas_total, AmountUnit,
+    ParseAmountUnitError, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
 /// The client generated from `openapi/northflank.yaml`.
@@ -48,10 +52,17 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
-pub use paging::UsageEntryStreamExt;
+pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
-provider_client!(Settings);
+provider_client!(Settings, ClientInner, ClientInner::new);
+
+impl Client {
+    /// The unit this client's amounts are read in ([`Config::amount_unit`]).
+    pub fn amount_unit(&self) -> AmountUnit {
+        self.inner.amount_unit()
+    }
+}

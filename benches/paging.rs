@@ -123,7 +123,9 @@ fn paging(c: &mut Criterion) {
             let walked = match walker {
                 "crate_stream" => runtime.block_on(walk_crate(&client)).0,
                 "reqwest_serde_json" => {
-                    runtime.block_on(walk_by_hand(&http, &base, serde_json_decode)).0
+                    runtime
+                        .block_on(walk_by_hand(&http, &base, serde_json_decode))
+                        .0
                 }
                 "reqwest_same_decoder" => {
                     runtime.block_on(walk_by_hand(&http, &base, crate_decode)).0

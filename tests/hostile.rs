@@ -248,6 +248,18 @@ async fn call_everything(server: &MockServer) -> Vec<Result<(), Error>> {
             .fetch()
             .await
             .map(drop),
+        openai
+            .usage_file_search_calls()
+            .start_time(t)
+            .fetch()
+            .await
+            .map(drop),
+        openai
+            .usage_web_search_calls()
+            .start_time(t)
+            .fetch()
+            .await
+            .map(drop),
         openai.usage_costs().start_time(t).fetch().await.map(drop),
         northflank.list_usage().fetch().await.map(drop),
         northflank

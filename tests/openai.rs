@@ -11,10 +11,11 @@ use usage_bindings::openai::types::{
     UsageAudioSpeechesGroupBy, UsageAudioSpeechesResult, UsageAudioTranscriptionsGroupBy,
     UsageAudioTranscriptionsResult, UsageCodeInterpreterSessionsGroupBy,
     UsageCodeInterpreterSessionsResult, UsageCompletionsGroupBy, UsageCompletionsResult,
-    UsageEmbeddingsGroupBy, UsageEmbeddingsResult, UsageFileSearchCallsResult, UsageImagesGroupBy,
-    UsageImagesResult, UsageImagesSize, UsageImagesSource, UsageModerationsGroupBy,
-    UsageModerationsResult, UsageResponse, UsageResult, UsageVectorStoresGroupBy,
-    UsageVectorStoresResult, UsageWebSearchCallsResult,
+    UsageEmbeddingsGroupBy, UsageEmbeddingsResult, UsageFileSearchCallsGroupBy,
+    UsageFileSearchCallsResult, UsageImagesGroupBy, UsageImagesResult, UsageImagesSize,
+    UsageImagesSource, UsageModerationsGroupBy, UsageModerationsResult, UsageResponse, UsageResult,
+    UsageVectorStoresGroupBy, UsageVectorStoresResult, UsageWebSearchCallsContextLevel,
+    UsageWebSearchCallsGroupBy, UsageWebSearchCallsResult,
 };
 use usage_bindings::openai::{Client, Config, OperationError};
 use usage_bindings::RetryPolicy;
@@ -36,6 +37,7 @@ const MODELS: [&str; 2] = [
     "gpt-4o-2024-08-06",
     "ft:gpt-4o-mini-2024-07-18:acme:support:9xQ2",
 ];
+const VECTOR_STORES: [&str; 2] = ["vs_6Jq2Lw9XbT4mRc8Y", "vs_Ht3Zp7Ka1Vn5Bx0Q"];
 /// A cursor with characters that must be percent-encoded in a query.
 const CURSOR: &str = "page_AAAAAGcLsAA/2x+YcQ==";
 const CURSOR_ENCODED: &str = "page=page_AAAAAGcLsAA%2F2x%2BYcQ%3D%3D";
@@ -440,12 +442,14 @@ fn variant_of_operation(operation: &str) -> fn(&UsageResult) -> bool {
         "usage_code_interpreter_sessions" => {
             |r| matches!(r, UsageResult::UsageCodeInterpreterSessionsResult(_))
         }
+        "usage_file_search_calls" => |r| matches!(r, UsageResult::UsageFileSearchCallsResult(_)),
+        "usage_web_search_calls" => |r| matches!(r, UsageResult::UsageWebSearchCallsResult(_)),
         "usage_costs" => |r| matches!(r, UsageResult::CostsResult(_)),
         other => panic!("fixture for unknown operation `{other}`"),
     }
 }
 
-const OPERATIONS: [&str; 9] = [
+const OPERATIONS: [&str; 11] = [
     "usage_completions",
     "usage_embeddings",
     "usage_moderations",
@@ -454,6 +458,8 @@ const OPERATIONS: [&str; 9] = [
     "usage_audio_transcriptions",
     "usage_vector_stores",
     "usage_code_interpreter_sessions",
+    "usage_file_search_calls",
+    "usage_web_search_calls",
     "usage_costs",
 ];
 
@@ -828,6 +834,118 @@ async fn usage_code_interpreter_sessions_sends_every_parameter_and_decodes_the_p
     let r = as_code_interpreter(results[0].0);
     check_code_interpreter(r, results[0].1);
     assert!(r.project_id.is_some());
+}
+
+#[tokio::test]
+async fn usage_file_search_calls_sends_every_parameter_and_decodes_the_page() {
+    let api_path = "/organization/usage/file_search_calls";
+    let (server, client) = serve(api_path, 200, "usage_file_search_calls.full.json").await;
+    let page = client
+        .usage_file_search_calls()
+        .start_time(START)
+        .end_time(END)
+        .bucket_width(BucketWidth::X1h)
+        .limit(100)
+        .page(CURSOR)
+        .project_ids(strings(PROJECTS))
+        .user_ids(strings(USERS))
+        .api_key_ids(strings(KEYS))
+        .vector_store_ids(strings(VECTOR_STORES))
+        .group_by(vec![
+            UsageFileSearchCallsGroupBy::ProjectId,
+            UsageFileSearchCallsGroupBy::UserId,
+            UsageFileSearchCallsGroupBy::ApiKeyId,
+            UsageFileSearchCallsGroupBy::VectorStoreId,
+        ])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = assert_request(&server, api_path).await;
+    let mut expected = common_pairs("1h", "100");
+    expected.extend(USERS.iter().map(|u| ("user_ids", *u)));
+    expected.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
+    expected.extend(VECTOR_STORES.iter().map(|v| ("vector_store_ids", *v)));
+    expected.extend([
+        ("group_by", "project_id"),
+        ("group_by", "user_id"),
+        ("group_by", "api_key_id"),
+        ("group_by", "vector_store_id"),
+    ]);
+    common::assert_query(&request, &expected);
+    assert_cursor_encoded(&request);
+
+    let json = common::fixture_json(PROVIDER, "usage_file_search_calls.full.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 1);
+    // The full fixture sets every field: nothing may decode as absent.
+    assert_eq!(results[0].1.as_object().unwrap().len(), 6);
+    let r = as_file_search(results[0].0);
+    check_file_search(r, results[0].1);
+    assert!(r.project_id.is_some() && r.user_id.is_some() && r.api_key_id.is_some());
+    assert!(r.vector_store_id.is_some());
+    assert_round_trip(&page, &json);
+}
+
+#[tokio::test]
+async fn usage_web_search_calls_sends_every_parameter_and_decodes_the_page() {
+    let api_path = "/organization/usage/web_search_calls";
+    let (server, client) = serve(api_path, 200, "usage_web_search_calls.full.json").await;
+    let page = client
+        .usage_web_search_calls()
+        .start_time(START)
+        .end_time(END)
+        .bucket_width(BucketWidth::X1m)
+        .limit(720)
+        .page(CURSOR)
+        .project_ids(strings(PROJECTS))
+        .user_ids(strings(USERS))
+        .api_key_ids(strings(KEYS))
+        .models(strings(MODELS))
+        .context_levels(vec![
+            UsageWebSearchCallsContextLevel::Low,
+            UsageWebSearchCallsContextLevel::Medium,
+            UsageWebSearchCallsContextLevel::High,
+        ])
+        .group_by(vec![
+            UsageWebSearchCallsGroupBy::ProjectId,
+            UsageWebSearchCallsGroupBy::UserId,
+            UsageWebSearchCallsGroupBy::ApiKeyId,
+            UsageWebSearchCallsGroupBy::Model,
+            UsageWebSearchCallsGroupBy::ContextLevel,
+        ])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = assert_request(&server, api_path).await;
+    let mut expected = common_pairs("1m", "720");
+    expected.extend(filter_pairs());
+    expected.extend([
+        ("context_levels", "low"),
+        ("context_levels", "medium"),
+        ("context_levels", "high"),
+        ("group_by", "project_id"),
+        ("group_by", "user_id"),
+        ("group_by", "api_key_id"),
+        ("group_by", "model"),
+        ("group_by", "context_level"),
+    ]);
+    common::assert_query(&request, &expected);
+    assert_cursor_encoded(&request);
+
+    let json = common::fixture_json(PROVIDER, "usage_web_search_calls.full.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 1);
+    // The full fixture sets every field: nothing may decode as absent.
+    assert_eq!(results[0].1.as_object().unwrap().len(), 8);
+    let r = as_web_search(results[0].0);
+    check_web_search(r, results[0].1);
+    assert!(r.model.is_some() && r.context_level.is_some() && r.user_id.is_some());
+    assert!(r.num_requests > r.num_model_requests);
+    assert_round_trip(&page, &json);
 }
 
 #[tokio::test]

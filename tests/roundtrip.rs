@@ -150,6 +150,18 @@ fn table() -> Vec<Row> {
                 UsageResponse,
                 "UsageResponse"
             ),
+            row!(
+                "openai",
+                "usage_file_search_calls",
+                UsageResponse,
+                "UsageResponse"
+            ),
+            row!(
+                "openai",
+                "usage_web_search_calls",
+                UsageResponse,
+                "UsageResponse"
+            ),
             row!("openai", "usage_costs", UsageResponse, "UsageResponse"),
             row!("openai", "error", ErrorResponse, "ErrorResponse"),
         ]);
@@ -252,6 +264,9 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "UsageAudioTranscriptionsGroupBy" => UsageAudioTranscriptionsGroupBy,
             "UsageVectorStoresGroupBy" => UsageVectorStoresGroupBy,
             "UsageCodeInterpreterSessionsGroupBy" => UsageCodeInterpreterSessionsGroupBy,
+            "UsageFileSearchCallsGroupBy" => UsageFileSearchCallsGroupBy,
+            "UsageWebSearchCallsGroupBy" => UsageWebSearchCallsGroupBy,
+            "UsageWebSearchCallsContextLevel" => UsageWebSearchCallsContextLevel,
             "CostsGroupBy" => CostsGroupBy,
             "UsageResponse" => UsageResponse,
             "UsageTimeBucket" => UsageTimeBucket,

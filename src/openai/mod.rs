@@ -1,6 +1,6 @@
 //! OpenAI organization usage and costs (Admin API).
 //!
-//! Nine operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
+//! Eleven operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
 //! of time buckets whose `results` are a [`types::UsageResult`]: one variant per documented result
 //! type, and [`types::UsageResult::UnknownUsageResult`] for a result type this crate does not know
 //! yet, kept with all its fields. Auth is an Admin API key (`sk-admin-...`) as a bearer token.

@@ -95,15 +95,15 @@ fn common_pairs<'a>(bucket_width: &'a str, limit: &'a str) -> Vec<(&'a str, &'a 
         ("limit", limit),
         ("page", CURSOR),
     ];
-    pairs.extend(PROJECTS.iter().map(|p| ("project_ids", *p)));
+    pairs.extend(PROJECTS.iter().map(|p| ("project_ids[]", *p)));
     pairs
 }
 
 fn filter_pairs() -> Vec<(&'static str, &'static str)> {
     let mut pairs = Vec::new();
-    pairs.extend(USERS.iter().map(|u| ("user_ids", *u)));
-    pairs.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
-    pairs.extend(MODELS.iter().map(|m| ("models", *m)));
+    pairs.extend(USERS.iter().map(|u| ("user_ids[]", *u)));
+    pairs.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
+    pairs.extend(MODELS.iter().map(|m| ("models[]", *m)));
     pairs
 }
 
@@ -500,12 +500,12 @@ async fn usage_completions_sends_every_parameter_and_decodes_the_page() {
     expected.extend(filter_pairs());
     expected.extend([
         ("batch", "true"),
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
-        ("group_by", "batch"),
-        ("group_by", "service_tier"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "batch"),
+        ("group_by[]", "service_tier"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -553,10 +553,10 @@ async fn usage_embeddings_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1m", "1440");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -599,10 +599,10 @@ async fn usage_moderations_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1d", "31");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "user_id"),
-        ("group_by", "model"),
-        ("group_by", "project_id"),
-        ("group_by", "api_key_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "api_key_id"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -658,20 +658,20 @@ async fn usage_images_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1h", "168");
     expected.extend(filter_pairs());
     expected.extend([
-        ("sources", "image.generation"),
-        ("sources", "image.edit"),
-        ("sources", "image.variation"),
-        ("sizes", "256x256"),
-        ("sizes", "512x512"),
-        ("sizes", "1024x1024"),
-        ("sizes", "1792x1792"),
-        ("sizes", "1024x1792"),
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
-        ("group_by", "size"),
-        ("group_by", "source"),
+        ("sources[]", "image.generation"),
+        ("sources[]", "image.edit"),
+        ("sources[]", "image.variation"),
+        ("sizes[]", "256x256"),
+        ("sizes[]", "512x512"),
+        ("sizes[]", "1024x1024"),
+        ("sizes[]", "1792x1792"),
+        ("sizes[]", "1024x1792"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "size"),
+        ("group_by[]", "source"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -713,10 +713,10 @@ async fn usage_audio_speeches_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1d", "7");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -758,10 +758,10 @@ async fn usage_audio_transcriptions_sends_every_parameter_and_decodes_the_page()
     let mut expected = common_pairs("1h", "24");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "model"),
-        ("group_by", "api_key_id"),
-        ("group_by", "user_id"),
-        ("group_by", "project_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "project_id"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -793,7 +793,7 @@ async fn usage_vector_stores_sends_every_parameter_and_decodes_the_page() {
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1d", "3");
-    expected.push(("group_by", "project_id"));
+    expected.push(("group_by[]", "project_id"));
     common::assert_query(&request, &expected);
 
     let json = common::fixture_json(PROVIDER, "usage_vector_stores.full.json");
@@ -825,7 +825,7 @@ async fn usage_code_interpreter_sessions_sends_every_parameter_and_decodes_the_p
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1m", "60");
-    expected.push(("group_by", "project_id"));
+    expected.push(("group_by[]", "project_id"));
     common::assert_query(&request, &expected);
 
     let json = common::fixture_json(PROVIDER, "usage_code_interpreter_sessions.full.json");
@@ -864,14 +864,14 @@ async fn usage_file_search_calls_sends_every_parameter_and_decodes_the_page() {
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1h", "100");
-    expected.extend(USERS.iter().map(|u| ("user_ids", *u)));
-    expected.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
-    expected.extend(VECTOR_STORES.iter().map(|v| ("vector_store_ids", *v)));
+    expected.extend(USERS.iter().map(|u| ("user_ids[]", *u)));
+    expected.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
+    expected.extend(VECTOR_STORES.iter().map(|v| ("vector_store_ids[]", *v)));
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "vector_store_id"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "vector_store_id"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -924,14 +924,14 @@ async fn usage_web_search_calls_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1m", "720");
     expected.extend(filter_pairs());
     expected.extend([
-        ("context_levels", "low"),
-        ("context_levels", "medium"),
-        ("context_levels", "high"),
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
-        ("group_by", "context_level"),
+        ("context_levels[]", "low"),
+        ("context_levels[]", "medium"),
+        ("context_levels[]", "high"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "context_level"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -973,11 +973,11 @@ async fn usage_costs_sends_every_parameter_and_decodes_exact_amounts() {
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1d", "180");
-    expected.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
+    expected.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "line_item"),
-        ("group_by", "api_key_id"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "line_item"),
+        ("group_by[]", "api_key_id"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -1419,4 +1419,190 @@ fn grouped_fixtures_set_only_their_grouping_fields() {
     }
     // 12.3456 + 0.0825 + 0.3 + 7.01, exactly.
     assert_eq!(total.to_string(), "19.7381");
+}
+
+// ---------------------------------------------------------------------------------------------
+// array parameters on the wire
+
+/// What one array parameter of one operation must look like on the wire.
+struct ArrayCase {
+    operation: &'static str,
+    api_path: &'static str,
+    /// The name on the wire, brackets included.
+    param: &'static str,
+    /// The values sent, as text, in order.
+    values: &'static [&'static str],
+    send: fn(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
+/// A case that sends `start_time` and `.$setter(vec![$value, ...])` and nothing else.
+macro_rules! array_case {
+    ($operation:ident, $api_path:literal, $param:literal, $setter:ident, [$($value:expr => $text:literal),+ $(,)?]) => {
+        ArrayCase {
+            operation: stringify!($operation),
+            api_path: $api_path,
+            param: $param,
+            values: &[$($text),+],
+            send: |client| {
+                Box::pin(async move {
+                    client
+                        .$operation()
+                        .start_time(START)
+                        .$setter(vec![$($value),+])
+                        .send()
+                        .await
+                        .unwrap();
+                })
+            },
+        }
+    };
+}
+
+fn array_cases() -> Vec<ArrayCase> {
+    vec![
+        // completions
+        array_case!(usage_completions, "/organization/usage/completions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_completions, "/organization/usage/completions", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_completions, "/organization/usage/completions", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_completions, "/organization/usage/completions", "models[]", models, ["gpt-4o".into() => "gpt-4o", "o3".into() => "o3"]),
+        array_case!(usage_completions, "/organization/usage/completions", "group_by[]", group_by, [UsageCompletionsGroupBy::Batch => "batch", UsageCompletionsGroupBy::ServiceTier => "service_tier"]),
+        // embeddings
+        array_case!(usage_embeddings, "/organization/usage/embeddings", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_embeddings, "/organization/usage/embeddings", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_embeddings, "/organization/usage/embeddings", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_embeddings, "/organization/usage/embeddings", "models[]", models, ["text-embedding-3-small".into() => "text-embedding-3-small", "text-embedding-3-large".into() => "text-embedding-3-large"]),
+        array_case!(usage_embeddings, "/organization/usage/embeddings", "group_by[]", group_by, [UsageEmbeddingsGroupBy::Model => "model", UsageEmbeddingsGroupBy::UserId => "user_id"]),
+        // moderations
+        array_case!(usage_moderations, "/organization/usage/moderations", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_moderations, "/organization/usage/moderations", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_moderations, "/organization/usage/moderations", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_moderations, "/organization/usage/moderations", "models[]", models, ["omni-moderation-latest".into() => "omni-moderation-latest", "text-moderation-007".into() => "text-moderation-007"]),
+        array_case!(usage_moderations, "/organization/usage/moderations", "group_by[]", group_by, [UsageModerationsGroupBy::ProjectId => "project_id", UsageModerationsGroupBy::ApiKeyId => "api_key_id"]),
+        // images
+        array_case!(usage_images, "/organization/usage/images", "sources[]", sources, [UsageImagesSource::ImageEdit => "image.edit", UsageImagesSource::ImageVariation => "image.variation"]),
+        array_case!(usage_images, "/organization/usage/images", "sizes[]", sizes, [UsageImagesSize::X1024x1792 => "1024x1792", UsageImagesSize::X256x256 => "256x256"]),
+        array_case!(usage_images, "/organization/usage/images", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_images, "/organization/usage/images", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_images, "/organization/usage/images", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_images, "/organization/usage/images", "models[]", models, ["dall-e-3".into() => "dall-e-3", "gpt-image-1".into() => "gpt-image-1"]),
+        array_case!(usage_images, "/organization/usage/images", "group_by[]", group_by, [UsageImagesGroupBy::Size => "size", UsageImagesGroupBy::Source => "source"]),
+        // audio speeches
+        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "models[]", models, ["tts-1".into() => "tts-1", "tts-1-hd".into() => "tts-1-hd"]),
+        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "group_by[]", group_by, [UsageAudioSpeechesGroupBy::UserId => "user_id", UsageAudioSpeechesGroupBy::Model => "model"]),
+        // audio transcriptions
+        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "models[]", models, ["whisper-1".into() => "whisper-1", "gpt-4o-transcribe".into() => "gpt-4o-transcribe"]),
+        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "group_by[]", group_by, [UsageAudioTranscriptionsGroupBy::ApiKeyId => "api_key_id", UsageAudioTranscriptionsGroupBy::ProjectId => "project_id"]),
+        // vector stores
+        array_case!(usage_vector_stores, "/organization/usage/vector_stores", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_vector_stores, "/organization/usage/vector_stores", "group_by[]", group_by, [UsageVectorStoresGroupBy::ProjectId => "project_id"]),
+        // code interpreter sessions
+        array_case!(usage_code_interpreter_sessions, "/organization/usage/code_interpreter_sessions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_code_interpreter_sessions, "/organization/usage/code_interpreter_sessions", "group_by[]", group_by, [UsageCodeInterpreterSessionsGroupBy::ProjectId => "project_id"]),
+        // file search calls
+        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "vector_store_ids[]", vector_store_ids, ["vs_a".into() => "vs_a", "vs_b".into() => "vs_b"]),
+        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "group_by[]", group_by, [UsageFileSearchCallsGroupBy::VectorStoreId => "vector_store_id", UsageFileSearchCallsGroupBy::UserId => "user_id"]),
+        // web search calls
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "models[]", models, ["gpt-4o".into() => "gpt-4o", "gpt-4o-mini".into() => "gpt-4o-mini"]),
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "context_levels[]", context_levels, [UsageWebSearchCallsContextLevel::High => "high", UsageWebSearchCallsContextLevel::Low => "low"]),
+        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "group_by[]", group_by, [UsageWebSearchCallsGroupBy::ContextLevel => "context_level", UsageWebSearchCallsGroupBy::Model => "model"]),
+        // costs
+        array_case!(usage_costs, "/organization/costs", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
+        array_case!(usage_costs, "/organization/costs", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
+        array_case!(usage_costs, "/organization/costs", "group_by[]", group_by, [CostsGroupBy::LineItem => "line_item", CostsGroupBy::ApiKeyId => "api_key_id"]),
+    ]
+}
+
+/// Every array query parameter the spec declares, as (operation, name on the wire).
+fn spec_array_parameters() -> std::collections::BTreeSet<(String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openai.yaml");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let deref = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => spec.pointer(&reference[1..]).unwrap().clone(),
+            None => value.clone(),
+        }
+    };
+    let mut found = std::collections::BTreeSet::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for parameter in operation["parameters"].as_array().unwrap() {
+                let parameter = deref(parameter);
+                if parameter["in"] == "query" && parameter["schema"]["type"] == "array" {
+                    found.insert((
+                        operation["operationId"].as_str().unwrap().to_string(),
+                        parameter["name"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_array_parameter_of_the_spec_has_a_wire_case() {
+    let cases: std::collections::BTreeSet<(String, String)> = array_cases()
+        .iter()
+        .map(|case| (case.operation.to_string(), case.param.to_string()))
+        .collect();
+    let declared = spec_array_parameters();
+    assert_eq!(cases, declared);
+    // Every array parameter is named with brackets.
+    assert!(declared.iter().all(|(_, name)| name.ends_with("[]")));
+    assert_eq!(declared.len(), 50);
+}
+
+#[tokio::test]
+async fn every_array_parameter_is_sent_with_brackets_once_per_value() {
+    for case in array_cases() {
+        let (server, client) = serve(case.api_path, 200, "usage_costs.minimal.json").await;
+        (case.send)(client).await;
+        let request = assert_request(&server, case.api_path).await;
+        let label = format!("{} {}", case.operation, case.param);
+        // Decoded: `start_time` and one `<name>[]` pair per value, in order, nothing else.
+        let pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let (start, rest): (Vec<_>, Vec<_>) =
+            pairs.into_iter().partition(|(k, _)| k == "start_time");
+        assert_eq!(
+            start,
+            [("start_time".to_string(), "1730419200".to_string())],
+            "{label}"
+        );
+        let expected: Vec<(String, String)> = case
+            .values
+            .iter()
+            .map(|value| (case.param.to_string(), value.to_string()))
+            .collect();
+        assert_eq!(rest, expected, "{label}: {}", request.url);
+        // Raw: the brackets percent-encoded as a form encoder writes them (`%5B%5D`), which the
+        // server reads as `[]`, as it does from OpenAI's SDKs.
+        let raw = request.url.query().unwrap_or_default();
+        let base = case.param.trim_end_matches("[]");
+        let raw_pairs: Vec<&str> = raw
+            .split('&')
+            .filter(|pair| !pair.starts_with("start_time="))
+            .collect();
+        let raw_expected: Vec<String> = case
+            .values
+            .iter()
+            .map(|value| format!("{base}%5B%5D={value}"))
+            .collect();
+        assert_eq!(raw_pairs, raw_expected, "{label}: {raw}");
+    }
 }

@@ -25,7 +25,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Array parameters are sent form-exploded (`project_ids=a&project_ids=b`), the OpenAPI default.
+//! Array parameters are sent with brackets, once per value (`project_ids[]=a&project_ids[]=b`), the
+//! form OpenAI's SDKs send; the setters are named without them (`.project_ids(...)`).
 
 mod config;
 mod costs;

@@ -13,9 +13,10 @@ use usage_bindings::openai::types::{
     UsageCodeInterpreterSessionsResult, UsageCompletionsGroupBy, UsageCompletionsResult,
     UsageEmbeddingsGroupBy, UsageEmbeddingsResult, UsageFileSearchCallsGroupBy,
     UsageFileSearchCallsResult, UsageImagesGroupBy, UsageImagesResult, UsageImagesSize,
-    UsageImagesSource, UsageModerationsGroupBy, UsageModerationsResult, UsageResponse, UsageResult,
-    UsageVectorStoresGroupBy, UsageVectorStoresResult, UsageWebSearchCallsContextLevel,
-    UsageWebSearchCallsGroupBy, UsageWebSearchCallsResult,
+    UsageImagesSource, UsageModerationsGroupBy, UsageModerationsResult, UsageResponse,
+    UsageResponseObject, UsageResult, UsageTimeBucket, UsageVectorStoresGroupBy,
+    UsageVectorStoresResult, UsageWebSearchCallsContextLevel, UsageWebSearchCallsGroupBy,
+    UsageWebSearchCallsResult,
 };
 use usage_bindings::openai::{Client, Config, OperationError};
 use usage_bindings::RetryPolicy;
@@ -1286,23 +1287,103 @@ fn every_result_type_decodes_into_its_own_variant() {
 }
 
 #[test]
-fn a_known_result_type_with_a_broken_field_fails_instead_of_falling_into_the_catch_all() {
-    for broken in [
-        // required field missing
-        serde_json::json!({"object": "organization.usage.completions.result", "input_tokens": 1}),
-        // wrong type
-        serde_json::json!({"object": "organization.costs.result", "amount": {"value": "twelve"}}),
+fn a_known_result_type_whose_fields_do_not_fit_is_kept_whole_with_why() {
+    for (broken, path) in [
+        // A required field missing: OpenAI's first published shape of this result.
+        (
+            serde_json::json!({"object": "organization.usage.code_interpreter_sessions.result", "sessions": 1}),
+            "",
+        ),
+        // A required field of another type.
+        (
+            serde_json::json!({"object": "organization.usage.completions.result", "input_tokens": "many", "output_tokens": 1, "num_model_requests": 1}),
+            "input_tokens",
+        ),
+        // An optional field of another type, nested.
+        (
+            serde_json::json!({"object": "organization.costs.result", "amount": {"value": "twelve"}}),
+            "amount.value",
+        ),
     ] {
-        let decoded = serde_json::from_value::<UsageResult>(broken.clone());
-        assert!(decoded.is_err(), "{broken} decoded as {decoded:?}");
+        let decoded = serde_json::from_value::<UsageResult>(broken.clone()).unwrap();
+        let kept = as_unknown(&decoded);
+        assert!(kept.names_known_type(), "{broken}");
+        assert_eq!(kept.object.as_str(), broken["object"].as_str().unwrap());
+        check_result(&decoded, &broken);
+        let why = kept.decode_error().unwrap();
+        if path.is_empty() {
+            assert!(why.starts_with("missing field"), "{why}");
+        } else {
+            assert!(why.starts_with(&format!("at `{path}`: ")), "{why}");
+        }
+        // Written back, it is the result as sent.
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), broken);
     }
-    // The same shape under an unknown type is kept.
+    // The same shape under an unknown type is kept too, with no decode error: nothing was
+    // expected of it.
     let unknown =
         serde_json::json!({"object": "organization.usage.future.result", "input_tokens": 1});
+    let decoded = serde_json::from_value::<UsageResult>(unknown).unwrap();
+    let kept = as_unknown(&decoded);
+    assert!(!kept.names_known_type());
+    assert_eq!(kept.decode_error(), None);
+    // A result that fits its type is never the catch-all.
+    let fits = serde_json::json!({"object": "organization.usage.code_interpreter_sessions.result", "num_sessions": 1});
     assert!(matches!(
-        serde_json::from_value::<UsageResult>(unknown).unwrap(),
-        UsageResult::UnknownUsageResult(_)
+        serde_json::from_value::<UsageResult>(fits).unwrap(),
+        UsageResult::UsageCodeInterpreterSessionsResult(_)
     ));
+}
+
+#[tokio::test]
+async fn a_result_that_does_not_fit_its_type_does_not_fail_its_page() {
+    let api_path = "/organization/costs";
+    let (server, client) = serve(api_path, 200, "usage_costs.malformed_result.json").await;
+    let page = client
+        .usage_costs()
+        .start_time(START)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_request(&server, api_path).await;
+    let json = common::fixture_json(PROVIDER, "usage_costs.malformed_result.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 4);
+    // The results around it decode as usual, in their places.
+    for index in [0, 2, 3] {
+        check_costs(as_costs(results[index].0), results[index].1);
+    }
+    // The one whose amount is not a number is kept whole, and says why.
+    let kept = as_unknown(results[1].0);
+    assert_eq!(kept.object.as_str(), "organization.costs.result");
+    assert!(kept.names_known_type());
+    assert_eq!(kept.extra["amount"]["value"], "twelve");
+    assert_eq!(kept.extra["line_item"], "gpt-4o-2024-08-06, output");
+    let why = kept.decode_error().unwrap();
+    assert!(why.starts_with("at `amount.value`: "), "{why}");
+    check_result(results[1].0, results[1].1);
+    assert_round_trip(&page, &json);
+
+    // The cost view does not drop it silently: it carries money it cannot read.
+    let error = usage_bindings::openai::cost_records(&page).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("data[0].results[1]"), "{message}");
+    assert!(message.contains("amount.value"), "{message}");
+    // Nor does the record of one result, as the cost stream makes them.
+    let item = |result: &UsageResult| usage_bindings::openai::BucketResult {
+        start_time: page.data[0].start_time,
+        end_time: page.data[0].end_time,
+        result: result.clone(),
+    };
+    let error = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[1]))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("amount.value"), "{error}");
+    let record = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[0]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.amount.to_string(), "0.75");
 }
 
 #[tokio::test]
@@ -1335,6 +1416,107 @@ async fn unknown_fields_at_every_level_are_ignored() {
 // ---------------------------------------------------------------------------------------------
 // every fixture
 
+/// The fixtures holding results that do not decode into the variant of their operation, and why:
+/// `false` for an `object` this crate does not know (OpenAI's first published examples spelt it
+/// `orgainzation.`), `true` for a known `object` whose fields do not fit its type.
+const KEPT_WHOLE: [(&str, bool); 21] = [
+    (
+        "usage_audio_speeches.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_audio_transcriptions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_code_interpreter_sessions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_code_interpreter_sessions.published_example_2024_12_04_d7a9f7e.json",
+        true,
+    ),
+    (
+        "usage_completions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_costs.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    ("usage_costs.malformed_result.json", true),
+    (
+        "usage_embeddings.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_images.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_moderations.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_vector_stores.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_audio_speeches_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_audio_transcriptions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_code_interpreter_sessions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_code_interpreter_sessions_published_example_2024_12_04_d7a9f7e.json",
+        true,
+    ),
+    (
+        "result.usage_completions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_costs_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_embeddings_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_images_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_moderations_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_vector_stores_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+];
+
+/// The operation a fixture's results belong to: its subject, or for single results
+/// (`result.<operation>_<case>.json`) and bucket lists (`buckets.<operation>_<case>.json`) the
+/// operation its case starts with.
+fn operation_of<'a>(subject: &'a str, case: &'a str) -> &'a str {
+    match subject {
+        "result" | "buckets" => OPERATIONS
+            .iter()
+            .filter(|operation| case.starts_with(&format!("{operation}_")))
+            .max_by_key(|operation| operation.len())
+            .unwrap_or_else(|| panic!("`{subject}.{case}` names no operation")),
+        _ => subject,
+    }
+}
+
 #[test]
 fn every_fixture_decodes_into_the_type_its_name_says() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openai");
@@ -1346,6 +1528,7 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
     names.sort();
 
     let mut errors = 0;
+    let mut kept_whole = Vec::new();
     for name in &names {
         let json = common::fixture_json(PROVIDER, name);
         let (subject, case) = name
@@ -1363,43 +1546,109 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
             errors += 1;
             continue;
         }
-        let page: UsageResponse =
-            serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let results = assert_page(&page, &json);
+        // Decoded from the text, as a response body is.
+        let text = common::fixture(PROVIDER, name);
+        let (results, written): (Vec<(UsageResult, Value)>, Value) = match subject {
+            "result" => {
+                let result: UsageResult = usage_bindings::json::from_slice(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let written = serde_json::to_value(&result).unwrap();
+                (vec![(result, json.clone())], written)
+            }
+            "buckets" => {
+                let buckets: Vec<UsageTimeBucket> =
+                    usage_bindings::json::from_slice(text.as_bytes())
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let written = serde_json::to_value(&buckets).unwrap();
+                let page = UsageResponse {
+                    object: UsageResponseObject::Page,
+                    data: buckets,
+                    has_more: false,
+                    next_page: None,
+                };
+                let envelope = serde_json::json!({
+                    "object": "page", "data": json.clone(), "has_more": false, "next_page": null
+                });
+                let results = assert_page(&page, &envelope)
+                    .into_iter()
+                    .map(|(r, j)| (r.clone(), j.clone()))
+                    .collect();
+                (results, written)
+            }
+            _ => {
+                let page: UsageResponse = usage_bindings::json::from_slice(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let results = assert_page(&page, &json)
+                    .into_iter()
+                    .map(|(r, j)| (r.clone(), j.clone()))
+                    .collect();
+                (results, serde_json::to_value(&page).unwrap())
+            }
+        };
         for (result, result_json) in &results {
             check_result(result, result_json);
         }
+        let kept: Vec<&UsageResult> = results
+            .iter()
+            .map(|(result, _)| result)
+            .filter(|result| matches!(result, UsageResult::UnknownUsageResult(_)))
+            .collect();
         match case {
             // Several result types on purpose.
             "unknown_variant" | "mixed_variants" => {}
             _ => {
-                let expected = variant_of_operation(subject);
+                let expected = variant_of_operation(operation_of(subject, case));
+                let known_type = KEPT_WHOLE
+                    .iter()
+                    .find(|(fixture, _)| fixture == name)
+                    .map(|(_, known_type)| *known_type);
                 for (result, _) in &results {
-                    assert!(expected(result), "{name}: {result:?}");
+                    match (result, known_type) {
+                        (UsageResult::UnknownUsageResult(kept), Some(known_type)) => {
+                            assert_eq!(kept.names_known_type(), known_type, "{name}");
+                            assert_eq!(kept.decode_error().is_some(), known_type, "{name}");
+                        }
+                        _ => assert!(expected(result), "{name}: {result:?}"),
+                    }
+                }
+                if known_type.is_some() {
+                    assert!(!kept.is_empty(), "{name}: nothing was kept whole");
+                    kept_whole.push(name.clone());
                 }
             }
         }
         if case != "extra_fields" {
-            assert_round_trip(&page, &json);
+            assert_round_trip(&written, &json);
         }
         if case == "nulls" {
             // Every nullable field is present and null in the fixture, and decodes as None.
-            assert_eq!(page.next_page, None);
+            assert_eq!(json["next_page"], Value::Null);
             assert!(results.iter().any(|(_, j)| j
                 .as_object()
                 .unwrap()
                 .values()
                 .any(Value::is_null)));
-            assert!(page.data.iter().any(|b| b.results.is_empty()));
+            assert!(json["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["results"].as_array().unwrap().is_empty()));
         }
     }
     // The cases every operation has.
     for operation in OPERATIONS {
-        for case in ["full", "minimal", "grouped", "nulls"] {
+        for case in ["full", "minimal", "grouped", "nulls", "published_example"] {
             let file = format!("{operation}.{case}.json");
             assert!(names.contains(&file), "missing fixture {file}");
         }
+        let file = format!("result.{operation}_published_example.json");
+        assert!(names.contains(&file), "missing fixture {file}");
     }
+    kept_whole.sort();
+    kept_whole.dedup();
+    let mut listed: Vec<String> = KEPT_WHOLE.iter().map(|(f, _)| f.to_string()).collect();
+    listed.sort();
+    assert_eq!(kept_whole, listed);
     assert!(errors >= 4, "error fixtures: {errors}");
 }
 

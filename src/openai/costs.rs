@@ -17,8 +17,12 @@ pub const DEFAULT_CURRENCY: &str = "USD";
 ///
 /// The amount is `amount.value` in `amount.currency` (upper-cased; [`DEFAULT_CURRENCY`] when
 /// absent); a result without a value is a record of zero, so that nothing is dropped. Results of
-/// other types (usage, not costs) have no cost: `Ok(None)`.
+/// other types (usage, not costs) have no cost: `Ok(None)`. A costs result that does not fit its
+/// type and carries an amount is an error: neither counted nor dropped.
 pub fn bucket_result_record(item: &BucketResult) -> Result<Option<CostRecord>, Error> {
+    unreadable_cost(&item.result, || {
+        format!("results of the bucket starting at {}", item.start_time)
+    })?;
     let UsageResult::CostsResult(cost) = &item.result else {
         return Ok(None);
     };
@@ -50,7 +54,8 @@ pub fn cost_records(page: &UsageResponse) -> Result<Vec<CostRecord>, Error> {
     for (index, bucket) in page.data.iter().enumerate() {
         let period_start = timestamp(bucket.start_time, &format!("data[{index}].start_time"))?;
         let period_end = timestamp(bucket.end_time, &format!("data[{index}].end_time"))?;
-        for result in &bucket.results {
+        for (position, result) in bucket.results.iter().enumerate() {
+            unreadable_cost(result, || format!("data[{index}].results[{position}]"))?;
             if let UsageResult::CostsResult(cost) = result {
                 records.push(record(cost, period_start, period_end));
             }
@@ -83,6 +88,30 @@ pub fn fetch_cost_records<'a>(
                 Err(error) => Some(Err(error)),
             }
         })
+}
+
+/// A costs result kept whole because its fields do not fit `CostsResult`, with an amount: left out
+/// or counted as zero, it would make a total wrong without a word.
+fn unreadable_cost(result: &UsageResult, path: impl FnOnce() -> String) -> Result<(), Error> {
+    let UsageResult::UnknownUsageResult(kept) = result else {
+        return Ok(());
+    };
+    let carries_amount = kept
+        .extra
+        .get("amount")
+        .is_some_and(|amount| !amount.is_null());
+    if kept.object != "organization.costs.result" || !carries_amount {
+        return Ok(());
+    }
+    Err(Error::Decode {
+        provider: Provider::OpenAi,
+        operation: "usage_costs",
+        path: path(),
+        message: format!(
+            "a costs result with an amount does not fit its type ({}); it is neither counted nor dropped",
+            kept.decode_error().unwrap_or_default()
+        ),
+    })
 }
 
 fn record(

@@ -3,7 +3,8 @@
 //! Eleven operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
 //! of time buckets whose `results` are a [`types::UsageResult`]: one variant per documented result
 //! type, and [`types::UsageResult::UnknownUsageResult`] for a result type this crate does not know
-//! yet, kept with all its fields. Auth is an Admin API key (`sk-admin-...`) as a bearer token.
+//! yet or a result whose fields do not fit its type, kept with all its fields, so that one such
+//! result never fails its page. Auth is an Admin API key (`sk-admin-...`) as a bearer token.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -36,6 +37,7 @@ mod result;
 pub use config::{Config, Settings};
 pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
 pub use paging::{BucketResult, UsageStreamExt};
+pub(crate) use result::strict_first;
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(

@@ -11,8 +11,10 @@
 //! of another type) does not fail its page: it is kept whole as
 //! [`UnknownUsageResult`](t::UnknownUsageResult), like a result of a type this crate does not know,
 //! and [`UnknownUsageResult::decode_error`](t::UnknownUsageResult::decode_error) says why it did
-//! not fit. To keep it whole, each result's text is taken first (`RawValue`) and decoded from
-//! there; the members are read into a map only when the typed decode fails.
+//! not fit. The clients decode a body with results read straight from the input; only when one
+//! does not fit is the body decoded again, each result's text taken first (`RawValue`) and its
+//! members read into a map when the typed decode fails. Decoding with `serde_json` directly takes
+//! the second way at once.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -125,11 +127,61 @@ const KNOWN_TYPES: [&str; 11] = [
 
 impl<'de> Deserialize<'de> for UsageResult {
     /// Reads JSON only (any `serde_json` deserializer): the result's text is taken first so that
-    /// a result that does not fit its type can still be kept whole.
+    /// a result that does not fit its type can still be kept whole. Inside [`strict_first`], the
+    /// result is decoded straight from the input instead, and a result that does not fit fails
+    /// the decode, which [`strict_first`] then does again this way.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if STRICT.get() != Strict::Off {
+            return deserializer
+                .deserialize_map(UsageResultVisitor)
+                .inspect_err(|_| STRICT.set(Strict::Refused));
+        }
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
         UsageResult::from_json(raw.get()).map_err(de::Error::custom)
     }
+}
+
+/// How the results of the decode running on this thread are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strict {
+    /// From their text, kept whole when they do not fit their type.
+    Off,
+    /// Straight from the input, failing when they do not fit.
+    On,
+    /// As `On`, and a result did not fit.
+    Refused,
+}
+
+thread_local! {
+    static STRICT: std::cell::Cell<Strict> = const { std::cell::Cell::new(Strict::Off) };
+}
+
+/// Runs `decode` with results read straight from the input, the fast way; if a result did not
+/// fit its type, runs it again with results read from their text, so that such a result is kept
+/// whole instead of failing the body. Taking each result's text first costs a second pass over
+/// it: paid only for a body that needs it.
+pub(crate) fn strict_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde_json::Result<T> {
+    /// Turns strict reading off however `decode` ends, a panic included.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.set(Strict::Off);
+        }
+    }
+    if STRICT.get() != Strict::Off {
+        return decode();
+    }
+    {
+        let _reset = Reset;
+        STRICT.set(Strict::On);
+        match decode() {
+            Ok(value) => return Ok(value),
+            // Not a result that did not fit: reading again would fail the same way.
+            Err(error) if STRICT.get() == Strict::On => return Err(error),
+            Err(_) => {}
+        }
+    }
+    decode()
 }
 
 impl UsageResult {
@@ -148,10 +200,20 @@ impl UsageResult {
             Err(_) => return Err("a usage result must be a JSON object".into()),
         };
         match members.remove("object") {
-            Some(Value::String(object)) => Ok(Self::UnknownUsageResult(t::UnknownUsageResult {
-                object,
-                extra: members,
-            })),
+            Some(Value::String(object)) => {
+                let kept = t::UnknownUsageResult {
+                    object,
+                    extra: members,
+                };
+                // The typed decode refuses a member written twice, the map keeps its last value:
+                // read from the map, such a result is its type, as it is when written back.
+                if kept.names_known_type() {
+                    if let Ok(result) = kept.decode_as_named_type() {
+                        return Ok(result);
+                    }
+                }
+                Ok(Self::UnknownUsageResult(kept))
+            }
             Some(other) => Err(format!(
                 "the `object` of a usage result must be a string, not {other}"
             )),
@@ -188,6 +250,12 @@ impl t::UnknownUsageResult {
         if !self.names_known_type() {
             return None;
         }
+        self.decode_as_named_type().err()
+    }
+
+    /// The members decoded as the type `object` names, or why they do not fit it (with the path
+    /// of the member at fault).
+    fn decode_as_named_type(&self) -> Result<UsageResult, String> {
         let rest = MapDeserializer::<_, serde_json::Error>::new(self.extra.clone().into_iter());
         let mut track = serde_path_to_error::Track::new();
         let tracked =
@@ -195,8 +263,7 @@ impl t::UnknownUsageResult {
         let object = self.object.clone();
         tracked
             .deserialize_map(RestVisitor { object })
-            .err()
-            .map(|error| at_path(&track.path(), error))
+            .map_err(|error| at_path(&track.path(), error))
     }
 }
 
@@ -408,6 +475,49 @@ mod tests {
     }
 
     #[test]
+    fn strict_first_reads_again_only_a_body_with_a_result_that_does_not_fit() {
+        let page = |results: &str| {
+            format!(
+                r#"{{"object":"page","has_more":false,"next_page":null,"data":[{{"object":"bucket","start_time":0,"end_time":86400,"results":[{results}]}}]}}"#
+            )
+        };
+        let fits = page(COSTS);
+        let broken = page(&format!(
+            r#"{COSTS},{{"object":"organization.costs.result","amount":{{"value":"twelve"}}}}"#
+        ));
+        let decodes = std::cell::Cell::new(0);
+        let decode = |text: &str| {
+            decodes.set(0);
+            let result = strict_first(|| {
+                decodes.set(decodes.get() + 1);
+                serde_json::from_str::<t::UsageResponse>(text)
+            });
+            assert!(STRICT.get() == Strict::Off);
+            result
+        };
+        let read = decode(&fits).unwrap();
+        assert_eq!(decodes.get(), 1);
+        assert!(matches!(
+            read.data[0].results[0],
+            UsageResult::CostsResult(_)
+        ));
+        // The same value as read from the text at once, with the broken result kept whole.
+        let read = decode(&broken).unwrap();
+        assert_eq!(decodes.get(), 2);
+        assert_eq!(
+            read,
+            serde_json::from_str::<t::UsageResponse>(&broken).unwrap()
+        );
+        assert!(matches!(
+            read.data[0].results[1],
+            UsageResult::UnknownUsageResult(_)
+        ));
+        // A body broken elsewhere fails at once.
+        assert!(decode(r#"{"object":"page"}"#).is_err());
+        assert_eq!(decodes.get(), 1);
+    }
+
+    #[test]
     fn serialises_as_the_variant_alone() {
         let result = decode(COSTS).unwrap();
         let again: serde_json::Value = serde_json::to_value(&result).unwrap();
@@ -460,6 +570,15 @@ mod tests {
             kept.decode_error().as_deref(),
             Some("missing field `input_tokens`")
         );
+        // A member written twice reads as its last value, as it does once written back.
+        let twice = r#"{"object":"organization.usage.code_interpreter_sessions.result","num_sessions":"x","num_sessions":2}"#;
+        let result = decode(twice).unwrap();
+        let again = decode(&serde_json::to_string(&result).unwrap()).unwrap();
+        assert_eq!(result, again);
+        assert!(matches!(
+            result,
+            UsageResult::UsageCodeInterpreterSessionsResult(ref r) if r.num_sessions == 2
+        ));
         // Not a result at all: no `object` to keep it by.
         for bad in [
             "{}",

@@ -127,9 +127,9 @@ const KNOWN_TYPES: [&str; 11] = [
 
 impl<'de> Deserialize<'de> for UsageResult {
     /// Reads JSON only (any `serde_json` deserializer): the result's text is taken first so that
-    /// a result that does not fit its type can still be kept whole. Inside [`strict_first`], the
-    /// result is decoded straight from the input instead, and a result that does not fit fails
-    /// the decode, which [`strict_first`] then does again this way.
+    /// a result that does not fit its type can still be kept whole. The clients' decode
+    /// ([`crate::json::from_slice`]) first reads results straight from the input instead, and
+    /// reads the body again this way only if one of them does not fit.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if STRICT.get() != Strict::Off {
             return deserializer

@@ -1710,66 +1710,366 @@ macro_rules! array_case {
 fn array_cases() -> Vec<ArrayCase> {
     vec![
         // completions
-        array_case!(usage_completions, "/organization/usage/completions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_completions, "/organization/usage/completions", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_completions, "/organization/usage/completions", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_completions, "/organization/usage/completions", "models[]", models, ["gpt-4o".into() => "gpt-4o", "o3".into() => "o3"]),
-        array_case!(usage_completions, "/organization/usage/completions", "group_by[]", group_by, [UsageCompletionsGroupBy::Batch => "batch", UsageCompletionsGroupBy::ServiceTier => "service_tier"]),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "models[]",
+            models,
+            ["gpt-4o".into() => "gpt-4o", "o3".into() => "o3"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "group_by[]",
+            group_by,
+            [UsageCompletionsGroupBy::Batch => "batch", UsageCompletionsGroupBy::ServiceTier => "service_tier"]
+        ),
         // embeddings
-        array_case!(usage_embeddings, "/organization/usage/embeddings", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_embeddings, "/organization/usage/embeddings", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_embeddings, "/organization/usage/embeddings", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_embeddings, "/organization/usage/embeddings", "models[]", models, ["text-embedding-3-small".into() => "text-embedding-3-small", "text-embedding-3-large".into() => "text-embedding-3-large"]),
-        array_case!(usage_embeddings, "/organization/usage/embeddings", "group_by[]", group_by, [UsageEmbeddingsGroupBy::Model => "model", UsageEmbeddingsGroupBy::UserId => "user_id"]),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "models[]",
+            models,
+            ["text-embedding-3-small".into() => "text-embedding-3-small", "text-embedding-3-large".into() => "text-embedding-3-large"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "group_by[]",
+            group_by,
+            [UsageEmbeddingsGroupBy::Model => "model", UsageEmbeddingsGroupBy::UserId => "user_id"]
+        ),
         // moderations
-        array_case!(usage_moderations, "/organization/usage/moderations", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_moderations, "/organization/usage/moderations", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_moderations, "/organization/usage/moderations", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_moderations, "/organization/usage/moderations", "models[]", models, ["omni-moderation-latest".into() => "omni-moderation-latest", "text-moderation-007".into() => "text-moderation-007"]),
-        array_case!(usage_moderations, "/organization/usage/moderations", "group_by[]", group_by, [UsageModerationsGroupBy::ProjectId => "project_id", UsageModerationsGroupBy::ApiKeyId => "api_key_id"]),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "models[]",
+            models,
+            ["omni-moderation-latest".into() => "omni-moderation-latest", "text-moderation-007".into() => "text-moderation-007"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "group_by[]",
+            group_by,
+            [UsageModerationsGroupBy::ProjectId => "project_id", UsageModerationsGroupBy::ApiKeyId => "api_key_id"]
+        ),
         // images
-        array_case!(usage_images, "/organization/usage/images", "sources[]", sources, [UsageImagesSource::ImageEdit => "image.edit", UsageImagesSource::ImageVariation => "image.variation"]),
-        array_case!(usage_images, "/organization/usage/images", "sizes[]", sizes, [UsageImagesSize::X1024x1792 => "1024x1792", UsageImagesSize::X256x256 => "256x256"]),
-        array_case!(usage_images, "/organization/usage/images", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_images, "/organization/usage/images", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_images, "/organization/usage/images", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_images, "/organization/usage/images", "models[]", models, ["dall-e-3".into() => "dall-e-3", "gpt-image-1".into() => "gpt-image-1"]),
-        array_case!(usage_images, "/organization/usage/images", "group_by[]", group_by, [UsageImagesGroupBy::Size => "size", UsageImagesGroupBy::Source => "source"]),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "sources[]",
+            sources,
+            [UsageImagesSource::ImageEdit => "image.edit", UsageImagesSource::ImageVariation => "image.variation"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "sizes[]",
+            sizes,
+            [UsageImagesSize::X1024x1792 => "1024x1792", UsageImagesSize::X256x256 => "256x256"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "models[]",
+            models,
+            ["dall-e-3".into() => "dall-e-3", "gpt-image-1".into() => "gpt-image-1"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "group_by[]",
+            group_by,
+            [UsageImagesGroupBy::Size => "size", UsageImagesGroupBy::Source => "source"]
+        ),
         // audio speeches
-        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "models[]", models, ["tts-1".into() => "tts-1", "tts-1-hd".into() => "tts-1-hd"]),
-        array_case!(usage_audio_speeches, "/organization/usage/audio_speeches", "group_by[]", group_by, [UsageAudioSpeechesGroupBy::UserId => "user_id", UsageAudioSpeechesGroupBy::Model => "model"]),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "models[]",
+            models,
+            ["tts-1".into() => "tts-1", "tts-1-hd".into() => "tts-1-hd"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "group_by[]",
+            group_by,
+            [UsageAudioSpeechesGroupBy::UserId => "user_id", UsageAudioSpeechesGroupBy::Model => "model"]
+        ),
         // audio transcriptions
-        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "models[]", models, ["whisper-1".into() => "whisper-1", "gpt-4o-transcribe".into() => "gpt-4o-transcribe"]),
-        array_case!(usage_audio_transcriptions, "/organization/usage/audio_transcriptions", "group_by[]", group_by, [UsageAudioTranscriptionsGroupBy::ApiKeyId => "api_key_id", UsageAudioTranscriptionsGroupBy::ProjectId => "project_id"]),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "models[]",
+            models,
+            ["whisper-1".into() => "whisper-1", "gpt-4o-transcribe".into() => "gpt-4o-transcribe"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "group_by[]",
+            group_by,
+            [UsageAudioTranscriptionsGroupBy::ApiKeyId => "api_key_id", UsageAudioTranscriptionsGroupBy::ProjectId => "project_id"]
+        ),
         // vector stores
-        array_case!(usage_vector_stores, "/organization/usage/vector_stores", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_vector_stores, "/organization/usage/vector_stores", "group_by[]", group_by, [UsageVectorStoresGroupBy::ProjectId => "project_id"]),
+        array_case!(
+            usage_vector_stores,
+            "/organization/usage/vector_stores",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_vector_stores,
+            "/organization/usage/vector_stores",
+            "group_by[]",
+            group_by,
+            [UsageVectorStoresGroupBy::ProjectId => "project_id"]
+        ),
         // code interpreter sessions
-        array_case!(usage_code_interpreter_sessions, "/organization/usage/code_interpreter_sessions", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_code_interpreter_sessions, "/organization/usage/code_interpreter_sessions", "group_by[]", group_by, [UsageCodeInterpreterSessionsGroupBy::ProjectId => "project_id"]),
+        array_case!(
+            usage_code_interpreter_sessions,
+            "/organization/usage/code_interpreter_sessions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_code_interpreter_sessions,
+            "/organization/usage/code_interpreter_sessions",
+            "group_by[]",
+            group_by,
+            [UsageCodeInterpreterSessionsGroupBy::ProjectId => "project_id"]
+        ),
         // file search calls
-        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "vector_store_ids[]", vector_store_ids, ["vs_a".into() => "vs_a", "vs_b".into() => "vs_b"]),
-        array_case!(usage_file_search_calls, "/organization/usage/file_search_calls", "group_by[]", group_by, [UsageFileSearchCallsGroupBy::VectorStoreId => "vector_store_id", UsageFileSearchCallsGroupBy::UserId => "user_id"]),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "vector_store_ids[]",
+            vector_store_ids,
+            ["vs_a".into() => "vs_a", "vs_b".into() => "vs_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "group_by[]",
+            group_by,
+            [UsageFileSearchCallsGroupBy::VectorStoreId => "vector_store_id", UsageFileSearchCallsGroupBy::UserId => "user_id"]
+        ),
         // web search calls
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "user_ids[]", user_ids, ["user-a".into() => "user-a", "user-b".into() => "user-b"]),
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "models[]", models, ["gpt-4o".into() => "gpt-4o", "gpt-4o-mini".into() => "gpt-4o-mini"]),
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "context_levels[]", context_levels, [UsageWebSearchCallsContextLevel::High => "high", UsageWebSearchCallsContextLevel::Low => "low"]),
-        array_case!(usage_web_search_calls, "/organization/usage/web_search_calls", "group_by[]", group_by, [UsageWebSearchCallsGroupBy::ContextLevel => "context_level", UsageWebSearchCallsGroupBy::Model => "model"]),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "models[]",
+            models,
+            ["gpt-4o".into() => "gpt-4o", "gpt-4o-mini".into() => "gpt-4o-mini"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "context_levels[]",
+            context_levels,
+            [UsageWebSearchCallsContextLevel::High => "high", UsageWebSearchCallsContextLevel::Low => "low"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "group_by[]",
+            group_by,
+            [UsageWebSearchCallsGroupBy::ContextLevel => "context_level", UsageWebSearchCallsGroupBy::Model => "model"]
+        ),
         // costs
-        array_case!(usage_costs, "/organization/costs", "project_ids[]", project_ids, ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]),
-        array_case!(usage_costs, "/organization/costs", "api_key_ids[]", api_key_ids, ["key_a".into() => "key_a", "key_b".into() => "key_b"]),
-        array_case!(usage_costs, "/organization/costs", "group_by[]", group_by, [CostsGroupBy::LineItem => "line_item", CostsGroupBy::ApiKeyId => "api_key_id"]),
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "group_by[]",
+            group_by,
+            [CostsGroupBy::LineItem => "line_item", CostsGroupBy::ApiKeyId => "api_key_id"]
+        ),
     ]
 }
 

@@ -23,10 +23,16 @@ use serde::de::DeserializeOwned;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    match std::str::from_utf8(bytes) {
+    let decode = || match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
-    }
+    };
+    // OpenAI results are read the fast way first, and a body is read again only when one of its
+    // results does not fit its type.
+    #[cfg(feature = "openai")]
+    return crate::openai::strict_first(decode);
+    #[cfg(not(feature = "openai"))]
+    decode()
 }
 
 /// progenitor's `ResponseValue::from_response`, decoding with [`from_slice`]. The generated

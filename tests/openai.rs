@@ -11,10 +11,12 @@ use usage_bindings::openai::types::{
     UsageAudioSpeechesGroupBy, UsageAudioSpeechesResult, UsageAudioTranscriptionsGroupBy,
     UsageAudioTranscriptionsResult, UsageCodeInterpreterSessionsGroupBy,
     UsageCodeInterpreterSessionsResult, UsageCompletionsGroupBy, UsageCompletionsResult,
-    UsageEmbeddingsGroupBy, UsageEmbeddingsResult, UsageFileSearchCallsResult, UsageImagesGroupBy,
-    UsageImagesResult, UsageImagesSize, UsageImagesSource, UsageModerationsGroupBy,
-    UsageModerationsResult, UsageResponse, UsageResult, UsageVectorStoresGroupBy,
-    UsageVectorStoresResult, UsageWebSearchCallsResult,
+    UsageEmbeddingsGroupBy, UsageEmbeddingsResult, UsageFileSearchCallsGroupBy,
+    UsageFileSearchCallsResult, UsageImagesGroupBy, UsageImagesResult, UsageImagesSize,
+    UsageImagesSource, UsageModerationsGroupBy, UsageModerationsResult, UsageResponse,
+    UsageResponseObject, UsageResult, UsageTimeBucket, UsageVectorStoresGroupBy,
+    UsageVectorStoresResult, UsageWebSearchCallsContextLevel, UsageWebSearchCallsGroupBy,
+    UsageWebSearchCallsResult,
 };
 use usage_bindings::openai::{Client, Config, OperationError};
 use usage_bindings::RetryPolicy;
@@ -36,6 +38,7 @@ const MODELS: [&str; 2] = [
     "gpt-4o-2024-08-06",
     "ft:gpt-4o-mini-2024-07-18:acme:support:9xQ2",
 ];
+const VECTOR_STORES: [&str; 2] = ["vs_6Jq2Lw9XbT4mRc8Y", "vs_Ht3Zp7Ka1Vn5Bx0Q"];
 /// A cursor with characters that must be percent-encoded in a query.
 const CURSOR: &str = "page_AAAAAGcLsAA/2x+YcQ==";
 const CURSOR_ENCODED: &str = "page=page_AAAAAGcLsAA%2F2x%2BYcQ%3D%3D";
@@ -93,15 +96,15 @@ fn common_pairs<'a>(bucket_width: &'a str, limit: &'a str) -> Vec<(&'a str, &'a 
         ("limit", limit),
         ("page", CURSOR),
     ];
-    pairs.extend(PROJECTS.iter().map(|p| ("project_ids", *p)));
+    pairs.extend(PROJECTS.iter().map(|p| ("project_ids[]", *p)));
     pairs
 }
 
 fn filter_pairs() -> Vec<(&'static str, &'static str)> {
     let mut pairs = Vec::new();
-    pairs.extend(USERS.iter().map(|u| ("user_ids", *u)));
-    pairs.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
-    pairs.extend(MODELS.iter().map(|m| ("models", *m)));
+    pairs.extend(USERS.iter().map(|u| ("user_ids[]", *u)));
+    pairs.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
+    pairs.extend(MODELS.iter().map(|m| ("models[]", *m)));
     pairs
 }
 
@@ -440,12 +443,14 @@ fn variant_of_operation(operation: &str) -> fn(&UsageResult) -> bool {
         "usage_code_interpreter_sessions" => {
             |r| matches!(r, UsageResult::UsageCodeInterpreterSessionsResult(_))
         }
+        "usage_file_search_calls" => |r| matches!(r, UsageResult::UsageFileSearchCallsResult(_)),
+        "usage_web_search_calls" => |r| matches!(r, UsageResult::UsageWebSearchCallsResult(_)),
         "usage_costs" => |r| matches!(r, UsageResult::CostsResult(_)),
         other => panic!("fixture for unknown operation `{other}`"),
     }
 }
 
-const OPERATIONS: [&str; 9] = [
+const OPERATIONS: [&str; 11] = [
     "usage_completions",
     "usage_embeddings",
     "usage_moderations",
@@ -454,6 +459,8 @@ const OPERATIONS: [&str; 9] = [
     "usage_audio_transcriptions",
     "usage_vector_stores",
     "usage_code_interpreter_sessions",
+    "usage_file_search_calls",
+    "usage_web_search_calls",
     "usage_costs",
 ];
 
@@ -494,12 +501,12 @@ async fn usage_completions_sends_every_parameter_and_decodes_the_page() {
     expected.extend(filter_pairs());
     expected.extend([
         ("batch", "true"),
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
-        ("group_by", "batch"),
-        ("group_by", "service_tier"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "batch"),
+        ("group_by[]", "service_tier"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -547,10 +554,10 @@ async fn usage_embeddings_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1m", "1440");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -593,10 +600,10 @@ async fn usage_moderations_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1d", "31");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "user_id"),
-        ("group_by", "model"),
-        ("group_by", "project_id"),
-        ("group_by", "api_key_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "api_key_id"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -652,20 +659,20 @@ async fn usage_images_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1h", "168");
     expected.extend(filter_pairs());
     expected.extend([
-        ("sources", "image.generation"),
-        ("sources", "image.edit"),
-        ("sources", "image.variation"),
-        ("sizes", "256x256"),
-        ("sizes", "512x512"),
-        ("sizes", "1024x1024"),
-        ("sizes", "1792x1792"),
-        ("sizes", "1024x1792"),
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
-        ("group_by", "size"),
-        ("group_by", "source"),
+        ("sources[]", "image.generation"),
+        ("sources[]", "image.edit"),
+        ("sources[]", "image.variation"),
+        ("sizes[]", "256x256"),
+        ("sizes[]", "512x512"),
+        ("sizes[]", "1024x1024"),
+        ("sizes[]", "1792x1792"),
+        ("sizes[]", "1024x1792"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "size"),
+        ("group_by[]", "source"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -707,10 +714,10 @@ async fn usage_audio_speeches_sends_every_parameter_and_decodes_the_page() {
     let mut expected = common_pairs("1d", "7");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "user_id"),
-        ("group_by", "api_key_id"),
-        ("group_by", "model"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -752,10 +759,10 @@ async fn usage_audio_transcriptions_sends_every_parameter_and_decodes_the_page()
     let mut expected = common_pairs("1h", "24");
     expected.extend(filter_pairs());
     expected.extend([
-        ("group_by", "model"),
-        ("group_by", "api_key_id"),
-        ("group_by", "user_id"),
-        ("group_by", "project_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "project_id"),
     ]);
     common::assert_query(&request, &expected);
 
@@ -787,7 +794,7 @@ async fn usage_vector_stores_sends_every_parameter_and_decodes_the_page() {
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1d", "3");
-    expected.push(("group_by", "project_id"));
+    expected.push(("group_by[]", "project_id"));
     common::assert_query(&request, &expected);
 
     let json = common::fixture_json(PROVIDER, "usage_vector_stores.full.json");
@@ -819,7 +826,7 @@ async fn usage_code_interpreter_sessions_sends_every_parameter_and_decodes_the_p
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1m", "60");
-    expected.push(("group_by", "project_id"));
+    expected.push(("group_by[]", "project_id"));
     common::assert_query(&request, &expected);
 
     let json = common::fixture_json(PROVIDER, "usage_code_interpreter_sessions.full.json");
@@ -828,6 +835,118 @@ async fn usage_code_interpreter_sessions_sends_every_parameter_and_decodes_the_p
     let r = as_code_interpreter(results[0].0);
     check_code_interpreter(r, results[0].1);
     assert!(r.project_id.is_some());
+}
+
+#[tokio::test]
+async fn usage_file_search_calls_sends_every_parameter_and_decodes_the_page() {
+    let api_path = "/organization/usage/file_search_calls";
+    let (server, client) = serve(api_path, 200, "usage_file_search_calls.full.json").await;
+    let page = client
+        .usage_file_search_calls()
+        .start_time(START)
+        .end_time(END)
+        .bucket_width(BucketWidth::X1h)
+        .limit(100)
+        .page(CURSOR)
+        .project_ids(strings(PROJECTS))
+        .user_ids(strings(USERS))
+        .api_key_ids(strings(KEYS))
+        .vector_store_ids(strings(VECTOR_STORES))
+        .group_by(vec![
+            UsageFileSearchCallsGroupBy::ProjectId,
+            UsageFileSearchCallsGroupBy::UserId,
+            UsageFileSearchCallsGroupBy::ApiKeyId,
+            UsageFileSearchCallsGroupBy::VectorStoreId,
+        ])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = assert_request(&server, api_path).await;
+    let mut expected = common_pairs("1h", "100");
+    expected.extend(USERS.iter().map(|u| ("user_ids[]", *u)));
+    expected.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
+    expected.extend(VECTOR_STORES.iter().map(|v| ("vector_store_ids[]", *v)));
+    expected.extend([
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "vector_store_id"),
+    ]);
+    common::assert_query(&request, &expected);
+    assert_cursor_encoded(&request);
+
+    let json = common::fixture_json(PROVIDER, "usage_file_search_calls.full.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 1);
+    // The full fixture sets every field: nothing may decode as absent.
+    assert_eq!(results[0].1.as_object().unwrap().len(), 6);
+    let r = as_file_search(results[0].0);
+    check_file_search(r, results[0].1);
+    assert!(r.project_id.is_some() && r.user_id.is_some() && r.api_key_id.is_some());
+    assert!(r.vector_store_id.is_some());
+    assert_round_trip(&page, &json);
+}
+
+#[tokio::test]
+async fn usage_web_search_calls_sends_every_parameter_and_decodes_the_page() {
+    let api_path = "/organization/usage/web_search_calls";
+    let (server, client) = serve(api_path, 200, "usage_web_search_calls.full.json").await;
+    let page = client
+        .usage_web_search_calls()
+        .start_time(START)
+        .end_time(END)
+        .bucket_width(BucketWidth::X1m)
+        .limit(720)
+        .page(CURSOR)
+        .project_ids(strings(PROJECTS))
+        .user_ids(strings(USERS))
+        .api_key_ids(strings(KEYS))
+        .models(strings(MODELS))
+        .context_levels(vec![
+            UsageWebSearchCallsContextLevel::Low,
+            UsageWebSearchCallsContextLevel::Medium,
+            UsageWebSearchCallsContextLevel::High,
+        ])
+        .group_by(vec![
+            UsageWebSearchCallsGroupBy::ProjectId,
+            UsageWebSearchCallsGroupBy::UserId,
+            UsageWebSearchCallsGroupBy::ApiKeyId,
+            UsageWebSearchCallsGroupBy::Model,
+            UsageWebSearchCallsGroupBy::ContextLevel,
+        ])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let request = assert_request(&server, api_path).await;
+    let mut expected = common_pairs("1m", "720");
+    expected.extend(filter_pairs());
+    expected.extend([
+        ("context_levels[]", "low"),
+        ("context_levels[]", "medium"),
+        ("context_levels[]", "high"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "user_id"),
+        ("group_by[]", "api_key_id"),
+        ("group_by[]", "model"),
+        ("group_by[]", "context_level"),
+    ]);
+    common::assert_query(&request, &expected);
+    assert_cursor_encoded(&request);
+
+    let json = common::fixture_json(PROVIDER, "usage_web_search_calls.full.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 1);
+    // The full fixture sets every field: nothing may decode as absent.
+    assert_eq!(results[0].1.as_object().unwrap().len(), 8);
+    let r = as_web_search(results[0].0);
+    check_web_search(r, results[0].1);
+    assert!(r.model.is_some() && r.context_level.is_some() && r.user_id.is_some());
+    assert!(r.num_requests > r.num_model_requests);
+    assert_round_trip(&page, &json);
 }
 
 #[tokio::test]
@@ -855,11 +974,11 @@ async fn usage_costs_sends_every_parameter_and_decodes_exact_amounts() {
 
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1d", "180");
-    expected.extend(KEYS.iter().map(|k| ("api_key_ids", *k)));
+    expected.extend(KEYS.iter().map(|k| ("api_key_ids[]", *k)));
     expected.extend([
-        ("group_by", "project_id"),
-        ("group_by", "line_item"),
-        ("group_by", "api_key_id"),
+        ("group_by[]", "project_id"),
+        ("group_by[]", "line_item"),
+        ("group_by[]", "api_key_id"),
     ]);
     common::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
@@ -1168,23 +1287,103 @@ fn every_result_type_decodes_into_its_own_variant() {
 }
 
 #[test]
-fn a_known_result_type_with_a_broken_field_fails_instead_of_falling_into_the_catch_all() {
-    for broken in [
-        // required field missing
-        serde_json::json!({"object": "organization.usage.completions.result", "input_tokens": 1}),
-        // wrong type
-        serde_json::json!({"object": "organization.costs.result", "amount": {"value": "twelve"}}),
+fn a_known_result_type_whose_fields_do_not_fit_is_kept_whole_with_why() {
+    for (broken, path) in [
+        // A required field missing: OpenAI's first published shape of this result.
+        (
+            serde_json::json!({"object": "organization.usage.code_interpreter_sessions.result", "sessions": 1}),
+            "",
+        ),
+        // A required field of another type.
+        (
+            serde_json::json!({"object": "organization.usage.completions.result", "input_tokens": "many", "output_tokens": 1, "num_model_requests": 1}),
+            "input_tokens",
+        ),
+        // An optional field of another type, nested.
+        (
+            serde_json::json!({"object": "organization.costs.result", "amount": {"value": "twelve"}}),
+            "amount.value",
+        ),
     ] {
-        let decoded = serde_json::from_value::<UsageResult>(broken.clone());
-        assert!(decoded.is_err(), "{broken} decoded as {decoded:?}");
+        let decoded = serde_json::from_value::<UsageResult>(broken.clone()).unwrap();
+        let kept = as_unknown(&decoded);
+        assert!(kept.names_known_type(), "{broken}");
+        assert_eq!(kept.object.as_str(), broken["object"].as_str().unwrap());
+        check_result(&decoded, &broken);
+        let why = kept.decode_error().unwrap();
+        if path.is_empty() {
+            assert!(why.starts_with("missing field"), "{why}");
+        } else {
+            assert!(why.starts_with(&format!("at `{path}`: ")), "{why}");
+        }
+        // Written back, it is the result as sent.
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), broken);
     }
-    // The same shape under an unknown type is kept.
+    // The same shape under an unknown type is kept too, with no decode error: nothing was
+    // expected of it.
     let unknown =
         serde_json::json!({"object": "organization.usage.future.result", "input_tokens": 1});
+    let decoded = serde_json::from_value::<UsageResult>(unknown).unwrap();
+    let kept = as_unknown(&decoded);
+    assert!(!kept.names_known_type());
+    assert_eq!(kept.decode_error(), None);
+    // A result that fits its type is never the catch-all.
+    let fits = serde_json::json!({"object": "organization.usage.code_interpreter_sessions.result", "num_sessions": 1});
     assert!(matches!(
-        serde_json::from_value::<UsageResult>(unknown).unwrap(),
-        UsageResult::UnknownUsageResult(_)
+        serde_json::from_value::<UsageResult>(fits).unwrap(),
+        UsageResult::UsageCodeInterpreterSessionsResult(_)
     ));
+}
+
+#[tokio::test]
+async fn a_result_that_does_not_fit_its_type_does_not_fail_its_page() {
+    let api_path = "/organization/costs";
+    let (server, client) = serve(api_path, 200, "usage_costs.malformed_result.json").await;
+    let page = client
+        .usage_costs()
+        .start_time(START)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_request(&server, api_path).await;
+    let json = common::fixture_json(PROVIDER, "usage_costs.malformed_result.json");
+    let results = assert_page(&page, &json);
+    assert_eq!(results.len(), 4);
+    // The results around it decode as usual, in their places.
+    for index in [0, 2, 3] {
+        check_costs(as_costs(results[index].0), results[index].1);
+    }
+    // The one whose amount is not a number is kept whole, and says why.
+    let kept = as_unknown(results[1].0);
+    assert_eq!(kept.object.as_str(), "organization.costs.result");
+    assert!(kept.names_known_type());
+    assert_eq!(kept.extra["amount"]["value"], "twelve");
+    assert_eq!(kept.extra["line_item"], "gpt-4o-2024-08-06, output");
+    let why = kept.decode_error().unwrap();
+    assert!(why.starts_with("at `amount.value`: "), "{why}");
+    check_result(results[1].0, results[1].1);
+    assert_round_trip(&page, &json);
+
+    // The cost view does not drop it silently: it carries money it cannot read.
+    let error = usage_bindings::openai::cost_records(&page).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("data[0].results[1]"), "{message}");
+    assert!(message.contains("amount.value"), "{message}");
+    // Nor does the record of one result, as the cost stream makes them.
+    let item = |result: &UsageResult| usage_bindings::openai::BucketResult {
+        start_time: page.data[0].start_time,
+        end_time: page.data[0].end_time,
+        result: result.clone(),
+    };
+    let error = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[1]))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("amount.value"), "{error}");
+    let record = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[0]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.amount.to_string(), "0.75");
 }
 
 #[tokio::test]
@@ -1217,6 +1416,107 @@ async fn unknown_fields_at_every_level_are_ignored() {
 // ---------------------------------------------------------------------------------------------
 // every fixture
 
+/// The fixtures holding results that do not decode into the variant of their operation, and why:
+/// `false` for an `object` this crate does not know (OpenAI's first published examples spelt it
+/// `orgainzation.`), `true` for a known `object` whose fields do not fit its type.
+const KEPT_WHOLE: [(&str, bool); 21] = [
+    (
+        "usage_audio_speeches.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_audio_transcriptions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_code_interpreter_sessions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_code_interpreter_sessions.published_example_2024_12_04_d7a9f7e.json",
+        true,
+    ),
+    (
+        "usage_completions.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_costs.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    ("usage_costs.malformed_result.json", true),
+    (
+        "usage_embeddings.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_images.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_moderations.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "usage_vector_stores.published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_audio_speeches_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_audio_transcriptions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_code_interpreter_sessions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_code_interpreter_sessions_published_example_2024_12_04_d7a9f7e.json",
+        true,
+    ),
+    (
+        "result.usage_completions_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_costs_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_embeddings_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_images_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_moderations_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+    (
+        "result.usage_vector_stores_published_example_2024_12_04_7d205ff.json",
+        false,
+    ),
+];
+
+/// The operation a fixture's results belong to: its subject, or for single results
+/// (`result.<operation>_<case>.json`) and bucket lists (`buckets.<operation>_<case>.json`) the
+/// operation its case starts with.
+fn operation_of<'a>(subject: &'a str, case: &'a str) -> &'a str {
+    match subject {
+        "result" | "buckets" => OPERATIONS
+            .iter()
+            .filter(|operation| case.starts_with(&format!("{operation}_")))
+            .max_by_key(|operation| operation.len())
+            .unwrap_or_else(|| panic!("`{subject}.{case}` names no operation")),
+        _ => subject,
+    }
+}
+
 #[test]
 fn every_fixture_decodes_into_the_type_its_name_says() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openai");
@@ -1228,6 +1528,7 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
     names.sort();
 
     let mut errors = 0;
+    let mut kept_whole = Vec::new();
     for name in &names {
         let json = common::fixture_json(PROVIDER, name);
         let (subject, case) = name
@@ -1245,43 +1546,109 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
             errors += 1;
             continue;
         }
-        let page: UsageResponse =
-            serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let results = assert_page(&page, &json);
+        // Decoded from the text, as a response body is.
+        let text = common::fixture(PROVIDER, name);
+        let (results, written): (Vec<(UsageResult, Value)>, Value) = match subject {
+            "result" => {
+                let result: UsageResult = usage_bindings::json::from_slice(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let written = serde_json::to_value(&result).unwrap();
+                (vec![(result, json.clone())], written)
+            }
+            "buckets" => {
+                let buckets: Vec<UsageTimeBucket> =
+                    usage_bindings::json::from_slice(text.as_bytes())
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let written = serde_json::to_value(&buckets).unwrap();
+                let page = UsageResponse {
+                    object: UsageResponseObject::Page,
+                    data: buckets,
+                    has_more: false,
+                    next_page: None,
+                };
+                let envelope = serde_json::json!({
+                    "object": "page", "data": json.clone(), "has_more": false, "next_page": null
+                });
+                let results = assert_page(&page, &envelope)
+                    .into_iter()
+                    .map(|(r, j)| (r.clone(), j.clone()))
+                    .collect();
+                (results, written)
+            }
+            _ => {
+                let page: UsageResponse = usage_bindings::json::from_slice(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let results = assert_page(&page, &json)
+                    .into_iter()
+                    .map(|(r, j)| (r.clone(), j.clone()))
+                    .collect();
+                (results, serde_json::to_value(&page).unwrap())
+            }
+        };
         for (result, result_json) in &results {
             check_result(result, result_json);
         }
+        let kept: Vec<&UsageResult> = results
+            .iter()
+            .map(|(result, _)| result)
+            .filter(|result| matches!(result, UsageResult::UnknownUsageResult(_)))
+            .collect();
         match case {
             // Several result types on purpose.
             "unknown_variant" | "mixed_variants" => {}
             _ => {
-                let expected = variant_of_operation(subject);
+                let expected = variant_of_operation(operation_of(subject, case));
+                let known_type = KEPT_WHOLE
+                    .iter()
+                    .find(|(fixture, _)| fixture == name)
+                    .map(|(_, known_type)| *known_type);
                 for (result, _) in &results {
-                    assert!(expected(result), "{name}: {result:?}");
+                    match (result, known_type) {
+                        (UsageResult::UnknownUsageResult(kept), Some(known_type)) => {
+                            assert_eq!(kept.names_known_type(), known_type, "{name}");
+                            assert_eq!(kept.decode_error().is_some(), known_type, "{name}");
+                        }
+                        _ => assert!(expected(result), "{name}: {result:?}"),
+                    }
+                }
+                if known_type.is_some() {
+                    assert!(!kept.is_empty(), "{name}: nothing was kept whole");
+                    kept_whole.push(name.clone());
                 }
             }
         }
         if case != "extra_fields" {
-            assert_round_trip(&page, &json);
+            assert_round_trip(&written, &json);
         }
         if case == "nulls" {
             // Every nullable field is present and null in the fixture, and decodes as None.
-            assert_eq!(page.next_page, None);
+            assert_eq!(json["next_page"], Value::Null);
             assert!(results.iter().any(|(_, j)| j
                 .as_object()
                 .unwrap()
                 .values()
                 .any(Value::is_null)));
-            assert!(page.data.iter().any(|b| b.results.is_empty()));
+            assert!(json["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["results"].as_array().unwrap().is_empty()));
         }
     }
     // The cases every operation has.
     for operation in OPERATIONS {
-        for case in ["full", "minimal", "grouped", "nulls"] {
+        for case in ["full", "minimal", "grouped", "nulls", "published_example"] {
             let file = format!("{operation}.{case}.json");
             assert!(names.contains(&file), "missing fixture {file}");
         }
+        let file = format!("result.{operation}_published_example.json");
+        assert!(names.contains(&file), "missing fixture {file}");
     }
+    kept_whole.sort();
+    kept_whole.dedup();
+    let mut listed: Vec<String> = KEPT_WHOLE.iter().map(|(f, _)| f.to_string()).collect();
+    listed.sort();
+    assert_eq!(kept_whole, listed);
     assert!(errors >= 4, "error fixtures: {errors}");
 }
 
@@ -1301,4 +1668,490 @@ fn grouped_fixtures_set_only_their_grouping_fields() {
     }
     // 12.3456 + 0.0825 + 0.3 + 7.01, exactly.
     assert_eq!(total.to_string(), "19.7381");
+}
+
+// ---------------------------------------------------------------------------------------------
+// array parameters on the wire
+
+/// What one array parameter of one operation must look like on the wire.
+struct ArrayCase {
+    operation: &'static str,
+    api_path: &'static str,
+    /// The name on the wire, brackets included.
+    param: &'static str,
+    /// The values sent, as text, in order.
+    values: &'static [&'static str],
+    send: fn(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
+/// A case that sends `start_time` and `.$setter(vec![$value, ...])` and nothing else.
+macro_rules! array_case {
+    ($operation:ident, $api_path:literal, $param:literal, $setter:ident, [$($value:expr => $text:literal),+ $(,)?]) => {
+        ArrayCase {
+            operation: stringify!($operation),
+            api_path: $api_path,
+            param: $param,
+            values: &[$($text),+],
+            send: |client| {
+                Box::pin(async move {
+                    client
+                        .$operation()
+                        .start_time(START)
+                        .$setter(vec![$($value),+])
+                        .send()
+                        .await
+                        .unwrap();
+                })
+            },
+        }
+    };
+}
+
+fn array_cases() -> Vec<ArrayCase> {
+    vec![
+        // completions
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "models[]",
+            models,
+            ["gpt-4o".into() => "gpt-4o", "o3".into() => "o3"]
+        ),
+        array_case!(
+            usage_completions,
+            "/organization/usage/completions",
+            "group_by[]",
+            group_by,
+            [UsageCompletionsGroupBy::Batch => "batch", UsageCompletionsGroupBy::ServiceTier => "service_tier"]
+        ),
+        // embeddings
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "models[]",
+            models,
+            ["text-embedding-3-small".into() => "text-embedding-3-small", "text-embedding-3-large".into() => "text-embedding-3-large"]
+        ),
+        array_case!(
+            usage_embeddings,
+            "/organization/usage/embeddings",
+            "group_by[]",
+            group_by,
+            [UsageEmbeddingsGroupBy::Model => "model", UsageEmbeddingsGroupBy::UserId => "user_id"]
+        ),
+        // moderations
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "models[]",
+            models,
+            ["omni-moderation-latest".into() => "omni-moderation-latest", "text-moderation-007".into() => "text-moderation-007"]
+        ),
+        array_case!(
+            usage_moderations,
+            "/organization/usage/moderations",
+            "group_by[]",
+            group_by,
+            [UsageModerationsGroupBy::ProjectId => "project_id", UsageModerationsGroupBy::ApiKeyId => "api_key_id"]
+        ),
+        // images
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "sources[]",
+            sources,
+            [UsageImagesSource::ImageEdit => "image.edit", UsageImagesSource::ImageVariation => "image.variation"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "sizes[]",
+            sizes,
+            [UsageImagesSize::X1024x1792 => "1024x1792", UsageImagesSize::X256x256 => "256x256"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "models[]",
+            models,
+            ["dall-e-3".into() => "dall-e-3", "gpt-image-1".into() => "gpt-image-1"]
+        ),
+        array_case!(
+            usage_images,
+            "/organization/usage/images",
+            "group_by[]",
+            group_by,
+            [UsageImagesGroupBy::Size => "size", UsageImagesGroupBy::Source => "source"]
+        ),
+        // audio speeches
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "models[]",
+            models,
+            ["tts-1".into() => "tts-1", "tts-1-hd".into() => "tts-1-hd"]
+        ),
+        array_case!(
+            usage_audio_speeches,
+            "/organization/usage/audio_speeches",
+            "group_by[]",
+            group_by,
+            [UsageAudioSpeechesGroupBy::UserId => "user_id", UsageAudioSpeechesGroupBy::Model => "model"]
+        ),
+        // audio transcriptions
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "models[]",
+            models,
+            ["whisper-1".into() => "whisper-1", "gpt-4o-transcribe".into() => "gpt-4o-transcribe"]
+        ),
+        array_case!(
+            usage_audio_transcriptions,
+            "/organization/usage/audio_transcriptions",
+            "group_by[]",
+            group_by,
+            [UsageAudioTranscriptionsGroupBy::ApiKeyId => "api_key_id", UsageAudioTranscriptionsGroupBy::ProjectId => "project_id"]
+        ),
+        // vector stores
+        array_case!(
+            usage_vector_stores,
+            "/organization/usage/vector_stores",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_vector_stores,
+            "/organization/usage/vector_stores",
+            "group_by[]",
+            group_by,
+            [UsageVectorStoresGroupBy::ProjectId => "project_id"]
+        ),
+        // code interpreter sessions
+        array_case!(
+            usage_code_interpreter_sessions,
+            "/organization/usage/code_interpreter_sessions",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_code_interpreter_sessions,
+            "/organization/usage/code_interpreter_sessions",
+            "group_by[]",
+            group_by,
+            [UsageCodeInterpreterSessionsGroupBy::ProjectId => "project_id"]
+        ),
+        // file search calls
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "vector_store_ids[]",
+            vector_store_ids,
+            ["vs_a".into() => "vs_a", "vs_b".into() => "vs_b"]
+        ),
+        array_case!(
+            usage_file_search_calls,
+            "/organization/usage/file_search_calls",
+            "group_by[]",
+            group_by,
+            [UsageFileSearchCallsGroupBy::VectorStoreId => "vector_store_id", UsageFileSearchCallsGroupBy::UserId => "user_id"]
+        ),
+        // web search calls
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "user_ids[]",
+            user_ids,
+            ["user-a".into() => "user-a", "user-b".into() => "user-b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "models[]",
+            models,
+            ["gpt-4o".into() => "gpt-4o", "gpt-4o-mini".into() => "gpt-4o-mini"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "context_levels[]",
+            context_levels,
+            [UsageWebSearchCallsContextLevel::High => "high", UsageWebSearchCallsContextLevel::Low => "low"]
+        ),
+        array_case!(
+            usage_web_search_calls,
+            "/organization/usage/web_search_calls",
+            "group_by[]",
+            group_by,
+            [UsageWebSearchCallsGroupBy::ContextLevel => "context_level", UsageWebSearchCallsGroupBy::Model => "model"]
+        ),
+        // costs
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "project_ids[]",
+            project_ids,
+            ["proj_a".into() => "proj_a", "proj_b".into() => "proj_b"]
+        ),
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "api_key_ids[]",
+            api_key_ids,
+            ["key_a".into() => "key_a", "key_b".into() => "key_b"]
+        ),
+        array_case!(
+            usage_costs,
+            "/organization/costs",
+            "group_by[]",
+            group_by,
+            [CostsGroupBy::LineItem => "line_item", CostsGroupBy::ApiKeyId => "api_key_id"]
+        ),
+    ]
+}
+
+/// Every array query parameter the spec declares, as (operation, name on the wire).
+fn spec_array_parameters() -> std::collections::BTreeSet<(String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openai.yaml");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let deref = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => spec.pointer(&reference[1..]).unwrap().clone(),
+            None => value.clone(),
+        }
+    };
+    let mut found = std::collections::BTreeSet::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for parameter in operation["parameters"].as_array().unwrap() {
+                let parameter = deref(parameter);
+                if parameter["in"] == "query" && parameter["schema"]["type"] == "array" {
+                    found.insert((
+                        operation["operationId"].as_str().unwrap().to_string(),
+                        parameter["name"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_array_parameter_of_the_spec_has_a_wire_case() {
+    let cases: std::collections::BTreeSet<(String, String)> = array_cases()
+        .iter()
+        .map(|case| (case.operation.to_string(), case.param.to_string()))
+        .collect();
+    let declared = spec_array_parameters();
+    assert_eq!(cases, declared);
+    // Every array parameter is named with brackets.
+    assert!(declared.iter().all(|(_, name)| name.ends_with("[]")));
+    assert_eq!(declared.len(), 50);
+}
+
+#[tokio::test]
+async fn every_array_parameter_is_sent_with_brackets_once_per_value() {
+    for case in array_cases() {
+        let (server, client) = serve(case.api_path, 200, "usage_costs.minimal.json").await;
+        (case.send)(client).await;
+        let request = assert_request(&server, case.api_path).await;
+        let label = format!("{} {}", case.operation, case.param);
+        // Decoded: `start_time` and one `<name>[]` pair per value, in order, nothing else.
+        let pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let (start, rest): (Vec<_>, Vec<_>) =
+            pairs.into_iter().partition(|(k, _)| k == "start_time");
+        assert_eq!(
+            start,
+            [("start_time".to_string(), "1730419200".to_string())],
+            "{label}"
+        );
+        let expected: Vec<(String, String)> = case
+            .values
+            .iter()
+            .map(|value| (case.param.to_string(), value.to_string()))
+            .collect();
+        assert_eq!(rest, expected, "{label}: {}", request.url);
+        // Raw: the brackets percent-encoded as a form encoder writes them (`%5B%5D`), which the
+        // server reads as `[]`, as it does from OpenAI's SDKs.
+        let raw = request.url.query().unwrap_or_default();
+        let base = case.param.trim_end_matches("[]");
+        let raw_pairs: Vec<&str> = raw
+            .split('&')
+            .filter(|pair| !pair.starts_with("start_time="))
+            .collect();
+        let raw_expected: Vec<String> = case
+            .values
+            .iter()
+            .map(|value| format!("{base}%5B%5D={value}"))
+            .collect();
+        assert_eq!(raw_pairs, raw_expected, "{label}: {raw}");
+    }
 }

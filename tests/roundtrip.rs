@@ -81,7 +81,7 @@ fn schemars_schema<T: JsonSchema>() -> Value {
 }
 
 /// One row: every fixture `tests/fixtures/<provider>/<prefix>.<case>.json` decodes as the Rust
-/// type and validates against the spec's component schema `schema`.
+/// type and validates against the spec's component schema `schema` (`Name[]`: an array of it).
 struct Row {
     provider: &'static str,
     prefix: &'static str,
@@ -112,7 +112,9 @@ fn table() -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     #[cfg(feature = "openai")]
     {
-        use usage_bindings::openai::types::{ErrorResponse, UsageResponse};
+        use usage_bindings::openai::types::{
+            ErrorResponse, UsageResponse, UsageResult, UsageTimeBucket,
+        };
         rows.extend([
             row!(
                 "openai",
@@ -152,8 +154,29 @@ fn table() -> Vec<Row> {
                 UsageResponse,
                 "UsageResponse"
             ),
+            row!(
+                "openai",
+                "usage_file_search_calls",
+                UsageResponse,
+                "UsageResponse"
+            ),
+            row!(
+                "openai",
+                "usage_web_search_calls",
+                UsageResponse,
+                "UsageResponse"
+            ),
             row!("openai", "usage_costs", UsageResponse, "UsageResponse"),
             row!("openai", "error", ErrorResponse, "ErrorResponse"),
+            // Parts of a body that OpenAI published on their own: single results and the
+            // concatenated buckets of several pages.
+            row!("openai", "result", UsageResult, "UsageResult"),
+            row!(
+                "openai",
+                "buckets",
+                Vec<UsageTimeBucket>,
+                "UsageTimeBucket[]"
+            ),
         ]);
     }
     #[cfg(feature = "northflank")]
@@ -249,6 +272,10 @@ const UNKNOWN_FIELD_CASES: &[&str] = &["extra_fields", "unknown_fields"];
 /// The fixture prefix of error bodies: checked against every non-2xx response of the spec.
 const ERROR_PREFIX: &str = "error";
 
+/// The fixture prefixes of parts of a body (a single result, a list of buckets) rather than of an
+/// operation's whole answer.
+const PART_PREFIXES: &[&str] = &["result", "buckets"];
+
 /// One model type of a provider: the spec's component schema name and the generated type.
 struct Model {
     spec: &'static str,
@@ -291,6 +318,9 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "UsageAudioTranscriptionsGroupBy" => UsageAudioTranscriptionsGroupBy,
             "UsageVectorStoresGroupBy" => UsageVectorStoresGroupBy,
             "UsageCodeInterpreterSessionsGroupBy" => UsageCodeInterpreterSessionsGroupBy,
+            "UsageFileSearchCallsGroupBy" => UsageFileSearchCallsGroupBy,
+            "UsageWebSearchCallsGroupBy" => UsageWebSearchCallsGroupBy,
+            "UsageWebSearchCallsContextLevel" => UsageWebSearchCallsContextLevel,
             "CostsGroupBy" => CostsGroupBy,
             "UsageResponse" => UsageResponse,
             "UsageTimeBucket" => UsageTimeBucket,
@@ -559,8 +589,12 @@ fn spec_document(spec: &Value, root_schema: &Value) -> Value {
     Value::Object(document)
 }
 
+/// The spec schema a row names: a component schema, or (`Name[]`) an array of it.
 fn spec_ref(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+    match name.strip_suffix("[]") {
+        Some(item) => json!({ "type": "array", "items": spec_ref(item) }),
+        None => json!({ "$ref": format!("#/components/schemas/{name}") }),
+    }
 }
 
 /// The validation errors of `instance` against `schema`, one line each with its JSON path.
@@ -830,7 +864,10 @@ fn every_fixture_and_operation_has_a_row() {
             }
         }
         for prefix in prefixes {
-            if prefix != ERROR_PREFIX && !operations.iter().any(|(id, _, _)| id == prefix) {
+            if prefix != ERROR_PREFIX
+                && !PART_PREFIXES.contains(&prefix)
+                && !operations.iter().any(|(id, _, _)| id == prefix)
+            {
                 problems.push(format!(
                     "{provider}: row `{prefix}` names no operation of the spec"
                 ));

@@ -38,7 +38,8 @@ fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-/// progenitor's Rust name of a parameter: snake case.
+/// progenitor's Rust name of a parameter: snake case, with characters that cannot be in an
+/// identifier (`project_ids[]`) read as word separators and dropped at the ends.
 fn snake(name: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = name.chars().collect();
@@ -53,13 +54,13 @@ fn snake(name: &str) -> String {
                 out.push('_');
             }
             out.extend(c.to_lowercase());
-        } else if *c == '-' || *c == '.' {
-            out.push('_');
-        } else {
+        } else if c.is_alphanumeric() || *c == '_' {
             out.push(*c);
+        } else {
+            out.push('_');
         }
     }
-    out
+    out.trim_matches('_').to_string()
 }
 
 /// A readable Rust type: the last path segment of each path, with its generic arguments.
@@ -426,4 +427,6 @@ fn snake_case_of_parameter_names() {
     assert_eq!(snake("per_page"), "per_page");
     assert_eq!(snake("teamId"), "team_id");
     assert_eq!(snake("X-Request-ID"), "x_request_id");
+    assert_eq!(snake("project_ids[]"), "project_ids");
+    assert_eq!(snake("group_by[]"), "group_by");
 }

@@ -3,7 +3,9 @@
 //! A result of a type this crate does not know (`UnknownUsageResult`, kept as raw JSON) is a cost
 //! too when it carries an amount (`amount.value`, a number or a string, with an optional
 //! `amount.currency`): its `object` is its line item. Without an amount it is not a cost; with a
-//! malformed one it is a decode error, so that no cost is dropped quietly.
+//! malformed one it is a decode error, so that no cost is dropped quietly. A result of a known
+//! type kept whole because its fields do not fit that type is a decode error when it carries an
+//! amount: its members cannot be trusted, and it is neither counted nor dropped.
 
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
@@ -146,9 +148,23 @@ fn unknown_record(
     };
     let value = match amount.get("value") {
         None | Some(Value::Null) => return Ok(None),
-        Some(value) => Amount::deserialize(value)
-            .map_err(|error| invalid("amount.value", error.to_string()))?,
+        Some(value) => value,
     };
+    // A result of a known type kept whole because its fields do not fit that type: its members
+    // cannot be trusted, so it is neither counted nor dropped.
+    if let Some(why) = raw.decode_error() {
+        return Err(Error::Decode {
+            provider: Provider::OpenAi,
+            operation: "usage_costs",
+            path: path(),
+            message: format!(
+                "a `{object}` result with an amount does not fit its type ({why}); it is neither \
+                 counted nor dropped"
+            ),
+        });
+    }
+    let value =
+        Amount::deserialize(value).map_err(|error| invalid("amount.value", error.to_string()))?;
     let currency = match amount.get("currency") {
         None | Some(Value::Null) => DEFAULT_CURRENCY.to_string(),
         Some(Value::String(currency)) => currency.to_ascii_uppercase(),

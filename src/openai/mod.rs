@@ -1,9 +1,10 @@
 //! OpenAI organization usage and costs (Admin API).
 //!
-//! Nine operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
+//! Eleven operations, one per usage family plus costs, all answering a [`types::UsageResponse`]
 //! of time buckets whose `results` are a [`types::UsageResult`]: one variant per documented result
 //! type, and [`types::UsageResult::UnknownUsageResult`] for a result type this crate does not know
-//! yet, kept with all its fields. Auth is an Admin API key (`sk-admin-...`) as a bearer token.
+//! yet or a result whose fields do not fit its type, kept with all its fields, so that one such
+//! result never fails its page. Auth is an Admin API key (`sk-admin-...`) as a bearer token.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -25,7 +26,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Array parameters are sent form-exploded (`project_ids=a&project_ids=b`), the OpenAPI default.
+//! Array parameters are sent with brackets, once per value (`project_ids[]=a&project_ids[]=b`), the
+//! form OpenAI's SDKs send; the setters are named without them (`.project_ids(...)`).
 
 mod config;
 mod costs;
@@ -35,6 +37,7 @@ mod result;
 pub use config::{Config, Settings};
 pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
 pub use paging::{BucketResult, UsageStreamExt};
+pub(crate) use result::strict_first;
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(

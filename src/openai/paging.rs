@@ -17,6 +17,8 @@ operations!(Settings;
     UsageAudioTranscriptions("usage_audio_transcriptions") => UsageResponse,
     UsageVectorStores("usage_vector_stores") => UsageResponse,
     UsageCodeInterpreterSessions("usage_code_interpreter_sessions") => UsageResponse,
+    UsageFileSearchCalls("usage_file_search_calls") => UsageResponse,
+    UsageWebSearchCalls("usage_web_search_calls") => UsageResponse,
     UsageCosts("usage_costs") => UsageResponse,
 );
 
@@ -48,6 +50,8 @@ paged_by_next_page!(
     UsageAudioTranscriptions,
     UsageVectorStores,
     UsageCodeInterpreterSessions,
+    UsageFileSearchCalls,
+    UsageWebSearchCalls,
     UsageCosts,
 );
 

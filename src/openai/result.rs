@@ -1,11 +1,20 @@
 //! `UsageResult`, the item of a time bucket's `results`, decoded by its `object` field.
 //!
-//! The spec describes it as a `oneOf` whose variants each have a single-value `object`, plus a
-//! last catch-all for result types this crate does not know yet. Generated as-is, that is an
-//! untagged enum: serde buffers each result and tries the variants in order, so the cost of a
-//! result grows with its variant's position (CostsResult, 11th, decoded 2.6 times slower than
-//! with a direct dispatch). build.rs replaces the generated enum with this one, which has the same
-//! variants, serialises the same way, and reads `object` first to decode the right variant at once.
+//! The spec describes it as an `anyOf` whose variants each have a single-value `object`, plus a
+//! last catch-all. Generated as-is, that is an untagged enum: serde buffers each result and tries
+//! the variants in order, so the cost of a result grows with its variant's position (CostsResult,
+//! 11th, decoded 2.6 times slower than with a direct dispatch). build.rs replaces the generated
+//! enum with this one, which has the same variants, serialises the same way, and reads `object`
+//! first to decode the right variant at once.
+//!
+//! A result whose fields do not fit the type its `object` names (a required field missing, a field
+//! of another type) does not fail its page: it is kept whole as
+//! [`UnknownUsageResult`](t::UnknownUsageResult), like a result of a type this crate does not know,
+//! and [`UnknownUsageResult::decode_error`](t::UnknownUsageResult::decode_error) says why it did
+//! not fit. The clients decode a body with results read straight from the input; only when one
+//! does not fit is the body decoded again, each result's text taken first (`RawValue`) and its
+//! members read into a map when the typed decode fails. Decoding with `serde_json` directly takes
+//! the second way at once.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -16,11 +25,14 @@ use serde::de::value::{
 };
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::generated::types as t;
 
 /// One result of a time bucket, told apart by its `object` field. A result whose `object` no
-/// variant knows (a result type added by OpenAI later) is kept whole as `UnknownUsageResult`.
+/// variant knows (a result type added by OpenAI later), or whose fields do not fit the type its
+/// `object` names, is kept whole as `UnknownUsageResult`.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum UsageResult {
@@ -46,7 +58,8 @@ pub enum UsageResult {
     UsageWebSearchCallsResult(t::UsageWebSearchCallsResult),
     /// `organization.costs.result`
     CostsResult(t::CostsResult),
-    /// Any other `object`, with all its fields.
+    /// Any other `object`, or a known `object` whose fields do not fit its type, with all its
+    /// fields (`UnknownUsageResult::decode_error` tells the two apart).
     UnknownUsageResult(t::UnknownUsageResult),
 }
 
@@ -97,9 +110,168 @@ impl UsageResult {
     }
 }
 
+/// The `object` values of the known result types.
+const KNOWN_TYPES: [&str; 11] = [
+    "organization.usage.completions.result",
+    "organization.usage.embeddings.result",
+    "organization.usage.moderations.result",
+    "organization.usage.images.result",
+    "organization.usage.audio_speeches.result",
+    "organization.usage.audio_transcriptions.result",
+    "organization.usage.vector_stores.result",
+    "organization.usage.code_interpreter_sessions.result",
+    "organization.usage.file_searches.result",
+    "organization.usage.web_searches.result",
+    "organization.costs.result",
+];
+
 impl<'de> Deserialize<'de> for UsageResult {
+    /// Reads JSON only (any `serde_json` deserializer): the result's text is taken first so that
+    /// a result that does not fit its type can still be kept whole. The clients' decode
+    /// ([`crate::json::from_slice`]) first reads results straight from the input instead, and
+    /// reads the body again this way only if one of them does not fit.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(UsageResultVisitor)
+        if STRICT.get() != Strict::Off {
+            return deserializer
+                .deserialize_map(UsageResultVisitor)
+                .inspect_err(|_| STRICT.set(Strict::Refused));
+        }
+        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        UsageResult::from_json(raw.get()).map_err(de::Error::custom)
+    }
+}
+
+/// How the results of the decode running on this thread are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strict {
+    /// From their text, kept whole when they do not fit their type.
+    Off,
+    /// Straight from the input, failing when they do not fit.
+    On,
+    /// As `On`, and a result did not fit.
+    Refused,
+}
+
+thread_local! {
+    static STRICT: std::cell::Cell<Strict> = const { std::cell::Cell::new(Strict::Off) };
+}
+
+/// Runs `decode` with results read straight from the input, the fast way; if a result did not
+/// fit its type, runs it again with results read from their text, so that such a result is kept
+/// whole instead of failing the body. Taking each result's text first costs a second pass over
+/// it: paid only for a body that needs it.
+pub(crate) fn strict_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde_json::Result<T> {
+    /// Turns strict reading off however `decode` ends, a panic included.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.set(Strict::Off);
+        }
+    }
+    if STRICT.get() != Strict::Off {
+        return decode();
+    }
+    {
+        let _reset = Reset;
+        STRICT.set(Strict::On);
+        match decode() {
+            Ok(value) => return Ok(value),
+            // Not a result that did not fit: reading again would fail the same way.
+            Err(error) if STRICT.get() == Strict::On => return Err(error),
+            Err(_) => {}
+        }
+    }
+    decode()
+}
+
+impl UsageResult {
+    /// Decodes one result from its JSON text: as the type its `object` names, else (that type
+    /// does not fit) kept whole as `UnknownUsageResult`. Fails only when the text is not an
+    /// object with a string `object`.
+    fn from_json(text: &str) -> Result<Self, String> {
+        let mut typed = serde_json::Deserializer::from_str(text);
+        if let Ok(result) = typed.deserialize_map(UsageResultVisitor) {
+            return Ok(result);
+        }
+        // The slow path, for a result that is not what its `object` says: read its members as
+        // they are.
+        let mut members: Map<String, Value> = match serde_json::from_str(text) {
+            Ok(members) => members,
+            Err(_) => return Err("a usage result must be a JSON object".into()),
+        };
+        match members.remove("object") {
+            Some(Value::String(object)) => {
+                let kept = t::UnknownUsageResult {
+                    object,
+                    extra: members,
+                };
+                // The typed decode refuses a member written twice, the map keeps its last value:
+                // read from the map, such a result is its type, as it is when written back.
+                if kept.names_known_type() {
+                    if let Ok(result) = kept.decode_as_named_type() {
+                        return Ok(result);
+                    }
+                }
+                Ok(Self::UnknownUsageResult(kept))
+            }
+            Some(other) => Err(format!(
+                "the `object` of a usage result must be a string, not {other}"
+            )),
+            None => Err("a usage result has no `object` field".into()),
+        }
+    }
+}
+
+impl t::UnknownUsageResult {
+    /// Whether `object` names a result type this crate knows: then the result is here because
+    /// its fields do not fit that type (see [`decode_error`](Self::decode_error)).
+    pub fn names_known_type(&self) -> bool {
+        KNOWN_TYPES.contains(&self.object.as_str())
+    }
+
+    /// Why the result does not fit the type its `object` names, with the path of the field at
+    /// fault (`at `num_sessions`: missing field ...`); `None` for a result of a type this crate
+    /// does not know.
+    ///
+    /// ```
+    /// use usage_bindings::openai::types::UsageResult;
+    ///
+    /// // Published by OpenAI before `sessions` became `num_sessions`.
+    /// let result: UsageResult = serde_json::from_str(
+    ///     r#"{"object": "organization.usage.code_interpreter_sessions.result", "sessions": 1}"#,
+    /// )?;
+    /// let UsageResult::UnknownUsageResult(kept) = result else { unreachable!() };
+    /// assert!(kept.names_known_type());
+    /// assert_eq!(kept.extra["sessions"], 1);
+    /// assert!(kept.decode_error().unwrap().contains("num_sessions"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn decode_error(&self) -> Option<String> {
+        if !self.names_known_type() {
+            return None;
+        }
+        self.decode_as_named_type().err()
+    }
+
+    /// The members decoded as the type `object` names, or why they do not fit it (with the path
+    /// of the member at fault).
+    fn decode_as_named_type(&self) -> Result<UsageResult, String> {
+        let rest = MapDeserializer::<_, serde_json::Error>::new(self.extra.clone().into_iter());
+        let mut track = serde_path_to_error::Track::new();
+        let tracked =
+            serde_path_to_error::Deserializer::new(MapAccessDeserializer::new(rest), &mut track);
+        let object = self.object.clone();
+        tracked
+            .deserialize_map(RestVisitor { object })
+            .map_err(|error| at_path(&track.path(), error))
+    }
+}
+
+/// `error`, preceded by the path of the field at fault unless it is the result itself.
+fn at_path(path: &serde_path_to_error::Path, error: impl fmt::Display) -> String {
+    match path.to_string().as_str() {
+        "." => error.to_string(),
+        path => format!("at `{path}`: {error}"),
     }
 }
 
@@ -146,7 +318,7 @@ impl<'de> Visitor<'de> for UsageResultVisitor {
             serde_path_to_error::Deserializer::new(MapAccessDeserializer::new(rest), &mut track);
         tracked
             .deserialize_map(RestVisitor { object })
-            .map_err(|error| de::Error::custom(format!("at `{}`: {error}", track.path())))
+            .map_err(|error| de::Error::custom(at_path(&track.path(), error)))
     }
 }
 
@@ -303,6 +475,49 @@ mod tests {
     }
 
     #[test]
+    fn strict_first_reads_again_only_a_body_with_a_result_that_does_not_fit() {
+        let page = |results: &str| {
+            format!(
+                r#"{{"object":"page","has_more":false,"next_page":null,"data":[{{"object":"bucket","start_time":0,"end_time":86400,"results":[{results}]}}]}}"#
+            )
+        };
+        let fits = page(COSTS);
+        let broken = page(&format!(
+            r#"{COSTS},{{"object":"organization.costs.result","amount":{{"value":"twelve"}}}}"#
+        ));
+        let decodes = std::cell::Cell::new(0);
+        let decode = |text: &str| {
+            decodes.set(0);
+            let result = strict_first(|| {
+                decodes.set(decodes.get() + 1);
+                serde_json::from_str::<t::UsageResponse>(text)
+            });
+            assert!(STRICT.get() == Strict::Off);
+            result
+        };
+        let read = decode(&fits).unwrap();
+        assert_eq!(decodes.get(), 1);
+        assert!(matches!(
+            read.data[0].results[0],
+            UsageResult::CostsResult(_)
+        ));
+        // The same value as read from the text at once, with the broken result kept whole.
+        let read = decode(&broken).unwrap();
+        assert_eq!(decodes.get(), 2);
+        assert_eq!(
+            read,
+            serde_json::from_str::<t::UsageResponse>(&broken).unwrap()
+        );
+        assert!(matches!(
+            read.data[0].results[1],
+            UsageResult::UnknownUsageResult(_)
+        ));
+        // A body broken elsewhere fails at once.
+        assert!(decode(r#"{"object":"page"}"#).is_err());
+        assert_eq!(decodes.get(), 1);
+    }
+
+    #[test]
     fn serialises_as_the_variant_alone() {
         let result = decode(COSTS).unwrap();
         let again: serde_json::Value = serde_json::to_value(&result).unwrap();
@@ -328,23 +543,49 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_known_result_fails_with_its_field_path() {
-        let json = r#"{"object":"organization.usage.completions.result","input_tokens":"many","output_tokens":1,"num_model_requests":1}"#;
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let error =
-            serde_path_to_error::deserialize::<_, UsageResult>(&mut deserializer).unwrap_err();
-        assert_eq!(error.path().to_string(), "input_tokens");
-        // With `object` not first, the buffered path still names the field in the message.
-        let json = r#"{"input_tokens":"many","object":"organization.usage.completions.result","output_tokens":1,"num_model_requests":1}"#;
-        let message = decode(json).unwrap_err().to_string();
-        assert!(message.starts_with("at `input_tokens`: "), "{message}");
+    fn a_known_result_that_does_not_fit_is_kept_whole_with_its_field_path() {
+        for json in [
+            r#"{"object":"organization.usage.completions.result","input_tokens":"many","output_tokens":1,"num_model_requests":1}"#,
+            // With `object` not first, through the buffered path.
+            r#"{"input_tokens":"many","object":"organization.usage.completions.result","output_tokens":1,"num_model_requests":1}"#,
+        ] {
+            let result = decode(json).unwrap();
+            let UsageResult::UnknownUsageResult(kept) = &result else {
+                panic!("{json}: {result:?}")
+            };
+            assert!(kept.names_known_type());
+            let why = kept.decode_error().unwrap();
+            assert!(why.starts_with("at `input_tokens`: "), "{why}");
+            // Written back as it was sent.
+            assert_eq!(
+                serde_json::to_value(&result).unwrap(),
+                serde_json::from_str::<Value>(json).unwrap()
+            );
+        }
+        let missing = decode(r#"{"object":"organization.usage.completions.result"}"#).unwrap();
+        let UsageResult::UnknownUsageResult(kept) = missing else {
+            panic!("{missing:?}")
+        };
+        assert_eq!(
+            kept.decode_error().as_deref(),
+            Some("missing field `input_tokens`")
+        );
+        // A member written twice reads as its last value, as it does once written back.
+        let twice = r#"{"object":"organization.usage.code_interpreter_sessions.result","num_sessions":"x","num_sessions":2}"#;
+        let result = decode(twice).unwrap();
+        let again = decode(&serde_json::to_string(&result).unwrap()).unwrap();
+        assert_eq!(result, again);
+        assert!(matches!(
+            result,
+            UsageResult::UsageCodeInterpreterSessionsResult(ref r) if r.num_sessions == 2
+        ));
+        // Not a result at all: no `object` to keep it by.
         for bad in [
             "{}",
             r#"{"object":7}"#,
             r#"{"input_tokens":1,"object":null}"#,
             "[]",
             "null",
-            r#"{"object":"organization.usage.completions.result"}"#,
         ] {
             assert!(decode(bad).is_err(), "{bad}");
         }

@@ -669,3 +669,50 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
         "{table}"
     );
 }
+
+/// The demo's Northflank invoices and credit balance, through the real client: every invoice
+/// once over two pages, each a record of its period and total, kept apart from usage.
+#[tokio::test]
+async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
+    use usage_bindings::prelude::*;
+
+    let server = DemoServer::start(window()).await;
+    let sources = server.sources().unwrap();
+    let source = sources.northflank.as_ref().unwrap();
+    let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+    let months = Window::days(day("2026-07-01"), day("2026-10-31")).unwrap();
+
+    let invoices = costs::fetch_northflank_invoices(source, months).await;
+    assert!(invoices.is_complete(), "{:?}", invoices.errors);
+    let expected = demo::northflank_invoices(window());
+    assert_eq!(invoices.records.len(), expected.len());
+    assert_eq!(invoices.outside_window, 0);
+    for (record, invoice) in invoices.records.iter().zip(&expected) {
+        assert_eq!(
+            (record.period_start, record.period_end, record.amount),
+            (invoice.start, invoice.end, invoice.total()),
+            "{}",
+            invoice.id
+        );
+        assert_eq!(record.currency, "USD");
+    }
+    // 4 invoices, 2 a page.
+    let count = |paths: &[String], wanted: &str| paths.iter().filter(|p| *p == wanted).count();
+    assert_eq!(
+        count(&server.request_paths().await, "/v1/billing/invoices"),
+        2
+    );
+
+    let balance = source.client.get_credit_balance().fetch().await.unwrap();
+    let data = balance.data;
+    assert_eq!(data.currency.as_deref(), Some("usd"));
+    let available = data
+        .total
+        .and_then(|total| total.available)
+        .expect("a total");
+    assert_eq!(available.to_string(), "69.22");
+    assert_eq!(
+        count(&server.request_paths().await, "/v1/billing/credit-balance"),
+        1
+    );
+}

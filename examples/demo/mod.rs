@@ -354,6 +354,113 @@ impl Respond for OpenAiCosts {
     }
 }
 
+/// Northflank invoices per page (the server's choice).
+pub const NORTHFLANK_INVOICES_PER_PAGE: usize = 2;
+
+/// One monthly Northflank invoice of the demo, in currency units.
+#[derive(Clone, Debug)]
+pub struct NorthflankInvoice {
+    pub id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub paas: Decimal,
+    pub byoc: Decimal,
+    pub tax: Decimal,
+}
+
+impl NorthflankInvoice {
+    /// What the invoice bills: PaaS + BYOC + tax.
+    pub fn total(&self) -> Decimal {
+        self.paas + self.byoc + self.tax
+    }
+}
+
+/// The four whole calendar months before the month of `window.end`, newest first (as Northflank
+/// lists invoices), with deterministic amounts.
+pub fn northflank_invoices(window: Window) -> Vec<NorthflankInvoice> {
+    use chrono::Datelike;
+    let month_start = |year: i32, month: u32| {
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|time| time.and_utc())
+    };
+    let (mut year, mut month) = (window.end.year(), window.end.month());
+    let mut invoices = Vec::new();
+    for index in 0..4u32 {
+        let end = month_start(year, month);
+        (year, month) = if month == 1 {
+            (year - 1, 12)
+        } else {
+            (year, month - 1)
+        };
+        let (Some(start), Some(end)) = (month_start(year, month), end) else {
+            break;
+        };
+        let cents = |base: i64, step: i64| Decimal::new(base + step * i64::from(index), 2);
+        invoices.push(NorthflankInvoice {
+            id: format!("DEMO-{year}{month:02}"),
+            start,
+            end,
+            paas: cents(241_337, 1_919),
+            byoc: cents(18_205, 433),
+            tax: cents(25_954, 235),
+        });
+    }
+    invoices
+}
+
+/// Northflank list invoices: [`NORTHFLANK_INVOICES_PER_PAGE`] a page, chained by cursors.
+struct NorthflankInvoices(Window);
+
+impl Respond for NorthflankInvoices {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let invoices = northflank_invoices(self.0);
+        let first: usize = query(request, "cursor")
+            .and_then(|cursor| cursor.strip_prefix("inv_")?.parse().ok())
+            .unwrap_or(0);
+        let last = (first + NORTHFLANK_INVOICES_PER_PAGE).min(invoices.len());
+        let page: Vec<Value> = invoices
+            .get(first..last)
+            .unwrap_or_default()
+            .iter()
+            .map(|invoice| {
+                json!({
+                    "id": invoice.id,
+                    "period": { "start": invoice.start.timestamp(), "end": invoice.end.timestamp() },
+                    "currency": "usd",
+                    "paasUsage": { "price": { "total": number(invoice.paas) } },
+                    "byocUsage": { "price": { "total": number(invoice.byoc) } },
+                    "subTotal": number(invoice.paas + invoice.byoc),
+                    "total": number(invoice.total()),
+                    "paid": true,
+                })
+            })
+            .collect();
+        let more = last < invoices.len();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "data": { "invoices": page },
+            "pagination": {
+                "hasNextPage": more,
+                "cursor": if more { Some(format!("inv_{last}")) } else { None },
+                "count": last - first,
+            },
+        }))
+    }
+}
+
+/// The demo's Northflank credit balance, in currency units.
+pub fn northflank_credit_balance() -> Value {
+    json!({
+        "data": {
+            "currency": "usd",
+            "total": { "available": 69.22, "pending": 25 },
+            "grants": { "available": 50, "pending": 25 },
+            "customerBalance": { "amount": 19.22 },
+            "lastSyncedAt": "2026-11-28T09:41:07Z"
+        }
+    })
+}
+
 struct NorthflankUsage(Window);
 
 impl Respond for NorthflankUsage {
@@ -471,8 +578,8 @@ impl Respond for PhalaAppUsage {
     }
 }
 
-/// The demo server: the three providers' usage routes on 127.0.0.1, answering any window (and
-/// `window` when a request gives none).
+/// The demo server: the three providers' usage routes, and Northflank's invoices and credit
+/// balance, on 127.0.0.1, answering any window (and `window` when a request gives none).
 pub struct DemoServer {
     server: MockServer,
 }
@@ -489,6 +596,16 @@ impl DemoServer {
         Mock::given(method("GET"))
             .and(path("/v1/billing/usage"))
             .respond_with(NorthflankUsage(window))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/billing/invoices"))
+            .respond_with(NorthflankInvoices(window))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/billing/credit-balance"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(northflank_credit_balance()))
             .mount(&server)
             .await;
         Mock::given(method("GET"))

@@ -716,3 +716,64 @@ async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
         1
     );
 }
+
+/// The demo's OpenAI file search and web search usage, through the real client: one bucket per
+/// day over several pages, every result typed (none kept whole as unknown).
+#[tokio::test]
+async fn the_demo_serves_openai_file_search_and_web_search_usage() {
+    use futures::TryStreamExt;
+    use usage_bindings::openai::types::UsageResult;
+    use usage_bindings::openai::UsageStreamExt;
+
+    let server = DemoServer::start(window()).await;
+    let client = server.sources().unwrap().openai.unwrap();
+    let start = window().start.timestamp();
+    let end = window().end.timestamp();
+    let files = client
+        .usage_file_search_calls()
+        .start_time(start)
+        .end_time(end)
+        .results()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let webs = client
+        .usage_web_search_calls()
+        .start_time(start)
+        .end_time(end)
+        .results()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert_eq!(
+        (files.len(), webs.len()),
+        (14, 14),
+        "7 days, two results a day"
+    );
+    for item in &files {
+        let day = chrono::DateTime::from_timestamp(item.start_time, 0).unwrap();
+        match &item.result {
+            UsageResult::UsageFileSearchCallsResult(result) => {
+                let index = result.vector_store_id.as_deref().unwrap().ends_with('1') as i64;
+                assert_eq!(result.num_requests, demo::search_calls(day, index));
+            }
+            other => panic!("not a file search result: {other:?}"),
+        }
+    }
+    for item in &webs {
+        match &item.result {
+            UsageResult::UsageWebSearchCallsResult(result) => {
+                assert_eq!(result.num_model_requests, result.num_requests / 2);
+            }
+            other => panic!("not a web search result: {other:?}"),
+        }
+    }
+    let paths = server.request_paths().await;
+    for route in [
+        "/organization/usage/file_search_calls",
+        "/organization/usage/web_search_calls",
+    ] {
+        // 7 daily buckets, 2 a page.
+        assert_eq!(paths.iter().filter(|p| *p == route).count(), 4, "{route}");
+    }
+}

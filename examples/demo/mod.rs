@@ -306,51 +306,104 @@ impl Respond for OpenAiCosts {
             unix_query(request, "end_time"),
         );
         let data = DemoData::generate(window);
-        let buckets: Vec<DateTime<Utc>> = days(window).collect();
-        let page: usize = query(request, "page")
-            .and_then(|page| page.strip_prefix("page_")?.parse().ok())
-            .unwrap_or(0);
-        let first = page * OPENAI_BUCKETS_PER_PAGE;
-        let last = (first + OPENAI_BUCKETS_PER_PAGE).min(buckets.len());
-        let has_more = last < buckets.len();
-        let body_buckets: Vec<Value> = buckets
-            .get(first..last)
-            .unwrap_or_default()
-            .iter()
-            .map(|day| {
-                let results: Vec<Value> = data
-                    .openai
-                    .iter()
-                    .filter(|cost| cost.day == *day)
-                    .map(|cost| {
-                        let value = if cost.as_string {
-                            Value::String(cost.value.to_string())
-                        } else {
-                            number(cost.value)
-                        };
-                        json!({
-                            "object": "organization.costs.result",
-                            "amount": { "value": value, "currency": "usd" },
-                            "line_item": cost.line_item,
-                            "project_id": cost.project,
-                            "api_key_id": cost.api_key,
-                        })
+        openai_daily_page(request, window, |day| {
+            data.openai
+                .iter()
+                .filter(|cost| cost.day == day)
+                .map(|cost| {
+                    let value = if cost.as_string {
+                        Value::String(cost.value.to_string())
+                    } else {
+                        number(cost.value)
+                    };
+                    json!({
+                        "object": "organization.costs.result",
+                        "amount": { "value": value, "currency": "usd" },
+                        "line_item": cost.line_item,
+                        "project_id": cost.project,
+                        "api_key_id": cost.api_key,
                     })
-                    .collect();
-                json!({
-                    "object": "bucket",
-                    "start_time": day.timestamp(),
-                    "end_time": day.timestamp() + 86_400,
-                    "results": results,
                 })
+                .collect()
+        })
+    }
+}
+
+/// The page of daily buckets of `window` that `request` asks for (`page=page_<n>`),
+/// [`OPENAI_BUCKETS_PER_PAGE`] a page, with the results `results` gives for each day.
+fn openai_daily_page(
+    request: &Request,
+    window: Window,
+    results: impl Fn(DateTime<Utc>) -> Vec<Value>,
+) -> ResponseTemplate {
+    let buckets: Vec<DateTime<Utc>> = days(window).collect();
+    let page: usize = query(request, "page")
+        .and_then(|page| page.strip_prefix("page_")?.parse().ok())
+        .unwrap_or(0);
+    let first = page * OPENAI_BUCKETS_PER_PAGE;
+    let last = (first + OPENAI_BUCKETS_PER_PAGE).min(buckets.len());
+    let has_more = last < buckets.len();
+    let body_buckets: Vec<Value> = buckets
+        .get(first..last)
+        .unwrap_or_default()
+        .iter()
+        .map(|&day| {
+            json!({
+                "object": "bucket",
+                "start_time": day.timestamp(),
+                "end_time": day.timestamp() + 86_400,
+                "results": results(day),
             })
-            .collect();
-        ResponseTemplate::new(200).set_body_json(json!({
-            "object": "page",
-            "data": body_buckets,
-            "has_more": has_more,
-            "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
-        }))
+        })
+        .collect();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "object": "page",
+        "data": body_buckets,
+        "has_more": has_more,
+        "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
+    }))
+}
+
+/// OpenAI file search and web search usage: two results a day (two vector stores, or two
+/// models), with counts that follow the day, so that every bucket is told apart.
+struct OpenAiSearchUsage {
+    window: Window,
+    object: &'static str,
+}
+
+/// The demo's count of search calls on `day` for the `index`-th model.
+pub fn search_calls(day: DateTime<Utc>, index: i64) -> i64 {
+    day.timestamp() / 86_400 % 97 + 11 * index + 3
+}
+
+impl Respond for OpenAiSearchUsage {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let window = requested(
+            self.window,
+            unix_query(request, "start_time"),
+            unix_query(request, "end_time"),
+        );
+        let web = self.object == "organization.usage.web_searches.result";
+        openai_daily_page(request, window, |day| {
+            (0..2)
+                .map(|index| {
+                    let calls = search_calls(day, index);
+                    let mut result = json!({
+                        "object": self.object,
+                        "num_requests": calls,
+                        "project_id": "proj_demo_search",
+                    });
+                    if web {
+                        result["num_model_requests"] = json!(calls / 2);
+                        result["model"] = json!(["gpt-4.1", "gpt-4o-mini"][index as usize]);
+                        result["context_level"] = json!("medium");
+                    } else {
+                        result["vector_store_id"] = json!(format!("vs_demo_{index}"));
+                    }
+                    result
+                })
+                .collect()
+        })
     }
 }
 
@@ -593,6 +646,22 @@ impl DemoServer {
             .respond_with(OpenAiCosts(window))
             .mount(&server)
             .await;
+        for (route, object) in [
+            (
+                "/organization/usage/file_search_calls",
+                "organization.usage.file_searches.result",
+            ),
+            (
+                "/organization/usage/web_search_calls",
+                "organization.usage.web_searches.result",
+            ),
+        ] {
+            Mock::given(method("GET"))
+                .and(path(route))
+                .respond_with(OpenAiSearchUsage { window, object })
+                .mount(&server)
+                .await;
+        }
         Mock::given(method("GET"))
             .and(path("/v1/billing/usage"))
             .respond_with(NorthflankUsage(window))

@@ -82,11 +82,20 @@ macro_rules! provider_client {
     };
 }
 
-/// Implements [`crate::paging::Operation`] for generated builders of the module it is called in:
-/// `.fetch()` sends the request and returns the body or the crate's [`crate::Error`].
+/// Implements [`crate::paging::Operation`] for generated builders of the module it is called in,
+/// and an inherent `.fetch()` (no trait to import) that sends the request and returns the body or
+/// the crate's [`crate::Error`].
 macro_rules! operations {
     ($settings:ty; $($builder:ident($operation:literal) => $output:ty),* $(,)?) => {
         $(
+            impl<'a> builder::$builder<'a> {
+                /// Sends the request and returns the decoded body, or the crate's
+                /// [`Error`](crate::Error) (`.send()` returns progenitor's error instead).
+                pub async fn fetch(self) -> ::std::result::Result<$output, $crate::Error> {
+                    <Self as $crate::paging::Operation>::fetch(self).await
+                }
+            }
+
             impl<'a> $crate::paging::Operation for builder::$builder<'a> {
                 type Output = $output;
                 const PROVIDER: $crate::Provider =

@@ -172,6 +172,36 @@ impl Error {
         }
     }
 
+    /// The request id the provider gave (`x-request-id`, Northflank `error.id`, Phala
+    /// `request_id`), if the server answered with an error status and one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|api| api.request_id.as_deref())
+    }
+
+    /// The wait the server asked for (`Retry-After`, and on a 429 the rate-limit resets), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
+    /// Whether trying the same request again later may succeed: a status the retry policy
+    /// retries (but not OpenAI's exhausted quota), a failed connection, a body cut or stalled.
+    /// The client has already retried these as its [`RetryPolicy`](crate::RetryPolicy) allows.
+    pub fn is_retryable(&self) -> bool {
+        use crate::retry::{Outcome, RetryPolicy};
+        match self {
+            Error::Api(api) => {
+                let out_of_quota = api.code.as_deref() == Some("insufficient_quota")
+                    || api.kind.as_deref() == Some("insufficient_quota");
+                !out_of_quota
+                    && reqwest::StatusCode::from_u16(api.status)
+                        .is_ok_and(|status| RetryPolicy::is_retryable(Outcome::Status(status)))
+            }
+            Error::Transport { .. } | Error::Body { .. } => true,
+            Error::Page { source, .. } => source.is_retryable(),
+            _ => false,
+        }
+    }
+
     /// Whether this is a timeout.
     pub fn is_timeout(&self) -> bool {
         match self {

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 
 use rust_decimal::Decimal;
-use usage_bindings::prelude::*;
 use usage_bindings::{northflank, openai, phala, Error, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -674,8 +674,6 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
 /// once over two pages, each a record of its period and total, kept apart from usage.
 #[tokio::test]
 async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
-    use usage_bindings::prelude::*;
-
     let server = DemoServer::start(window()).await;
     let sources = server.sources().unwrap();
     let source = sources.northflank.as_ref().unwrap();

@@ -12,7 +12,6 @@ use std::time::Duration;
 use pages::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use usage_bindings::prelude::*;
 use usage_bindings::{phala, Error, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,0 +1,149 @@
+#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+//! `.fetch()` on every provider's builders without importing a trait, and what the one error
+//! type tells about a failed request: status, request id, the wait asked for, whether to retry.
+
+mod pages;
+
+use std::time::Duration;
+
+use pages::*;
+use serde_json::json;
+use usage_bindings::RetryPolicy;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+// No `use usage_bindings::prelude::*`: `.fetch()` is an inherent method of every builder.
+
+#[tokio::test]
+async fn fetch_needs_no_trait_import() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/usage/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(openai_page(&[0], None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/billing/usage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(northflank_page(&[0], None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps/app-1/usage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(phala_page(0..1)))
+        .mount(&server)
+        .await;
+    let retry = RetryPolicy::disabled();
+
+    let page = openai_client(&server, retry.clone())
+        .usage_completions()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    let page = northflank_client(&server, retry.clone())
+        .list_usage()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(page.data.usage.len(), 1);
+    let page = phala_client(&server, retry)
+        .get_app_usage()
+        .app_id("app-1")
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(page.usage.len(), 1);
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn the_error_tells_status_request_id_wait_and_whether_to_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/usage/completions"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "7")
+                .insert_header("x-request-id", "req_429")
+                .set_body_json(json!({"error": {"message": "slow down", "type": "requests",
+                                                "code": "rate_limit_exceeded"}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/costs"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-request-id", "req_quota")
+                .set_body_json(
+                    json!({"error": {"message": "You exceeded your current quota",
+                                                "type": "insufficient_quota",
+                                                "code": "insufficient_quota"}}),
+                ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/usage/embeddings"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"message": "bad start_time"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+
+    let limited = client
+        .usage_completions()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert_eq!(limited.status(), Some(429));
+    assert_eq!(limited.request_id(), Some("req_429"));
+    assert_eq!(limited.retry_after(), Some(Duration::from_secs(7)));
+    assert!(limited.is_retryable());
+
+    let quota = client
+        .usage_costs()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert_eq!(quota.status(), Some(429));
+    assert_eq!(quota.request_id(), Some("req_quota"));
+    assert!(
+        !quota.is_retryable(),
+        "an exhausted quota does not come back by waiting"
+    );
+
+    let bad = client
+        .usage_embeddings()
+        .start_time(0)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert_eq!(bad.status(), Some(400));
+    assert_eq!((bad.request_id(), bad.retry_after()), (None, None));
+    assert!(!bad.is_retryable());
+
+    // A refused connection is worth trying again later.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let nowhere = usage_bindings::phala::Client::from_config(
+        usage_bindings::phala::Config::new(PHALA_KEY)
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let refused = nowhere
+        .get_app_usage()
+        .app_id("a")
+        .fetch()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), None);
+    assert!(refused.is_retryable(), "{refused}");
+}

@@ -461,15 +461,6 @@ async fn the_cost_view_reports_a_cycling_provider_as_failed() {
 // ---------------------------------------------------------------------------------------------
 // Page sizes: the largest by default, the caller's choice kept, out of bounds refused
 
-/// The value of the query parameter `name` of `request`.
-fn query(request: &Request, name: &str) -> Option<String> {
-    request
-        .url
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
-}
-
 /// The first request of a walk, its `param`, after one page that ends the walk.
 async fn first_page_size(server: &MockServer, param: &str) -> Option<String> {
     query(&requests(server).await[0], param)

@@ -133,6 +133,15 @@ pub fn phala_page(records: std::ops::Range<u64>) -> Value {
     json!({ "usage": usage, "total": records.end - records.start, "total_cost": 0.058 })
 }
 
+/// The value of the query parameter `name` of `request`.
+pub fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
 /// The query pairs of every request the server received, in order, sorted within a request.
 pub async fn queries(server: &MockServer) -> Vec<Vec<(String, String)>> {
     requests(server)

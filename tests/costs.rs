@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use usage_bindings::costs::{self, CostRecord, Scope};
+use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, Scope, Window};
 use usage_bindings::Provider;
 
 mod common;
@@ -19,6 +19,32 @@ fn utc(text: &str) -> DateTime<Utc> {
 #[allow(dead_code)] // not in a northflank-only build
 fn some(text: &str) -> Option<String> {
     Some(text.to_string())
+}
+
+#[allow(dead_code)] // not in every build
+fn openai_scope(
+    project: Option<String>,
+    line_item: Option<String>,
+    api_key: Option<String>,
+) -> Scope {
+    Scope::new()
+        .with_opt(Dimension::Project, project)
+        .with_opt(Dimension::LineItem, line_item)
+        .with_opt(Dimension::ApiKey, api_key)
+}
+
+#[allow(dead_code)] // not in every build
+fn invoice_scope(invoice: Option<String>, team: Option<String>) -> Scope {
+    Scope::new()
+        .with_opt(Dimension::Invoice, invoice)
+        .with_opt(Dimension::Team, team)
+}
+
+fn phala_scope(app: String, instance: Option<String>, usage_type: Option<String>) -> Scope {
+    Scope::new()
+        .with(Dimension::App, app)
+        .with_opt(Dimension::Instance, instance)
+        .with_opt(Dimension::UsageType, usage_type)
 }
 
 /// Amounts compared as exact decimals *and* as text (so `0.3` is not `0.30000000000000004`).
@@ -47,7 +73,7 @@ mod openai {
         let day2 = (utc("2024-11-02T00:00:00Z"), utc("2024-11-03T00:00:00Z"));
         let periods: Vec<_> = records
             .iter()
-            .map(|r| (r.period_start, r.period_end))
+            .map(|r| (r.period.start, r.period.end))
             .collect();
         assert_eq!(periods, [day1, day1, day1, day2]);
         assert!(records
@@ -55,14 +81,14 @@ mod openai {
             .all(|r| r.currency == "USD" && r.provider == Provider::OpenAi));
         assert_eq!(
             records[1].scope,
-            Scope::OpenAi {
-                project: some("proj_3HnWc8YtUe5oZq1D"),
-                line_item: some("file search tool calls"),
-                api_key: None,
-            }
+            openai_scope(
+                some("proj_3HnWc8YtUe5oZq1D"),
+                some("file search tool calls"),
+                None
+            )
         );
         // 12.3456 + 0.0825 + 0.3 + 7.01, by hand.
-        let totals = costs::totals_by_currency(&records).unwrap();
+        let totals = cost::totals_by_currency(&records).unwrap();
         assert_eq!(totals["USD"], dec("19.7381"));
     }
 
@@ -72,11 +98,11 @@ mod openai {
         assert_amounts(&records, &["0.06"]);
         assert_eq!(
             records[0].scope,
-            Scope::OpenAi {
-                project: some("proj_Kx7Qm2VbT9aR4sLp"),
-                line_item: some("gpt-4o-2024-08-06, input"),
-                api_key: some("key_Q2mXv8LcR7tNw4Ze"),
-            }
+            openai_scope(
+                some("proj_Kx7Qm2VbT9aR4sLp"),
+                some("gpt-4o-2024-08-06, input"),
+                some("key_Q2mXv8LcR7tNw4Ze")
+            )
         );
         let extra = cost_records(&page("usage_costs.extra_fields.json")).unwrap();
         assert_eq!(extra, records);
@@ -88,14 +114,7 @@ mod openai {
             let records = cost_records(&page(name)).unwrap();
             assert_amounts(&records, &["0"]);
             assert_eq!(records[0].currency, "USD");
-            assert_eq!(
-                records[0].scope,
-                Scope::OpenAi {
-                    project: None,
-                    line_item: None,
-                    api_key: None
-                }
-            );
+            assert_eq!(records[0].scope, openai_scope(None, None, None));
         }
     }
 
@@ -112,11 +131,11 @@ mod openai {
         assert_amounts(&records, &["0.06", "0.0000001"]);
         assert_eq!(
             records[1].scope,
-            Scope::OpenAi {
-                project: None,
-                line_item: some("organization.costs.support.result"),
-                api_key: some("key_1"),
-            }
+            openai_scope(
+                None,
+                some("organization.costs.support.result"),
+                some("key_1")
+            )
         );
         // A page with a malformed amount is an error naming the result, not a panic.
         let broken = body.replace("1e-7", r#""1e-300""#);
@@ -152,7 +171,7 @@ mod openai {
             &["12.50", "0", "0.0000001", "1234.5678", "0.1", "0.2"],
         );
         assert_eq!(records[3].currency, "EUR");
-        let totals = costs::totals_by_currency(&records).unwrap();
+        let totals = cost::totals_by_currency(&records).unwrap();
         // 12.50 + 0 + 0.0000001 + 0.1 + 0.2: no binary float on the way.
         assert_eq!(totals["USD"].to_string(), "12.8000001");
         assert_eq!(totals["EUR"].to_string(), "1234.5678");
@@ -162,7 +181,7 @@ mod openai {
 #[cfg(feature = "northflank")]
 mod northflank {
     use super::*;
-    use usage_bindings::costs::NorthflankPart;
+    use usage_bindings::northflank::BillingPart as NorthflankPart;
     use usage_bindings::northflank::{
         drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
     };
@@ -184,13 +203,12 @@ mod northflank {
         resource_type: Option<&str>,
         resource: Option<&str>,
     ) -> Scope {
-        Scope::Northflank {
-            part,
-            team: team.map(Into::into),
-            project: project.map(Into::into),
-            resource_type: resource_type.map(Into::into),
-            resource: resource.map(Into::into),
-        }
+        Scope::new()
+            .with(Dimension::BillingPart, part.as_str())
+            .with_opt(Dimension::Team, team)
+            .with_opt(Dimension::Project, project)
+            .with_opt(Dimension::ResourceType, resource_type)
+            .with_opt(Dimension::Resource, resource)
     }
 
     #[test]
@@ -234,8 +252,8 @@ mod northflank {
         assert_amounts(&cents, &["19.253401", "18.698806", "0.123456"]);
         for (a, b) in currency.iter().zip(&cents) {
             assert_eq!(
-                (a.period_start, &a.scope, &a.currency),
-                (b.period_start, &b.scope, &b.currency)
+                (a.period.start, &a.scope, &a.currency),
+                (b.period.start, &b.scope, &b.currency)
             );
         }
 
@@ -273,8 +291,8 @@ mod northflank {
             .map(|r| {
                 (
                     r.provider,
-                    r.period_start,
-                    r.period_end,
+                    r.period.start,
+                    r.period.end,
                     r.currency.as_str(),
                     r.scope.clone(),
                 )
@@ -288,27 +306,23 @@ mod northflank {
                     utc("2026-10-01T00:00:00Z"),
                     utc("2026-11-01T00:00:00Z"),
                     "USD",
-                    Scope::NorthflankInvoice {
-                        invoice: some("835994C3-14310"),
-                        team: some("team-one")
-                    }
+                    invoice_scope(some("835994C3-14310"), some("team-one"))
                 ),
                 (
                     Provider::Northflank,
                     utc("2026-09-01T00:00:00Z"),
                     utc("2026-10-01T00:00:00Z"),
                     "EUR",
-                    Scope::NorthflankInvoice {
-                        invoice: some("835994C3-14309"),
-                        team: some("team-one")
-                    }
+                    invoice_scope(some("835994C3-14309"), some("team-one"))
                 ),
             ]
         );
         assert_eq!(
             records[0].scope.to_string(),
-            "invoice invoice=835994C3-14310 team=team-one"
+            "invoice=835994C3-14310 team=team-one"
         );
+        // Invoices are the billed view of spend that usage also covers.
+        assert!(records.iter().all(|r| r.kind == CostKind::Invoice));
         // The April 2026 shape: one invoice object, no id, no currency.
         let april = invoices(
             invoice_page("list_invoices.published_april_2026.json")
@@ -318,15 +332,9 @@ mod northflank {
         let records = invoice_records(&april, None, AmountUnit::Currency).unwrap();
         assert_amounts(&records, &["1200"]);
         assert_eq!(records[0].currency, "USD");
-        assert_eq!(
-            records[0].scope,
-            Scope::NorthflankInvoice {
-                invoice: None,
-                team: None
-            }
-        );
-        assert_eq!(records[0].period_start.timestamp(), 1_655_823_815);
-        assert_eq!(records[0].period_end.timestamp(), 1_655_910_214);
+        assert_eq!(records[0].scope, invoice_scope(None, None));
+        assert_eq!(records[0].period.start.timestamp(), 1_655_823_815);
+        assert_eq!(records[0].period.end.timestamp(), 1_655_910_214);
     }
 
     #[test]
@@ -363,7 +371,7 @@ mod northflank {
         let records = entry_records(&page.data.usage, None, CENTS).unwrap();
         // (1843.7712 + 81.5689) / 100, (1790.0417 + 79.8389) / 100, (12.3456 + 0) / 100.
         assert_amounts(&records, &["19.253401", "18.698806", "0.123456"]);
-        let starts: Vec<_> = records.iter().map(|r| r.period_start).collect();
+        let starts: Vec<_> = records.iter().map(|r| r.period.start).collect();
         assert_eq!(
             starts,
             [
@@ -372,7 +380,7 @@ mod northflank {
                 utc("2026-06-09T08:00:00Z")
             ]
         );
-        assert_eq!(records[0].period_end, utc("2026-06-09T11:00:00Z"));
+        assert_eq!(records[0].period.end, utc("2026-06-09T11:00:00Z"));
         for record in &records {
             assert_eq!(record.currency, "USD");
             assert_eq!(
@@ -444,8 +452,8 @@ mod northflank {
         );
         assert!(records
             .iter()
-            .all(|r| r.period_start == utc("2026-06-09T10:00:00Z")
-                && r.period_end == utc("2026-06-09T11:00:00Z")));
+            .all(|r| r.period.start == utc("2026-06-09T10:00:00Z")
+                && r.period.end == utc("2026-06-09T11:00:00Z")));
     }
 
     #[test]
@@ -522,7 +530,7 @@ mod phala {
         assert_amounts(&records, &["0.058", "0.013888", "0.000347"]);
         let periods: Vec<_> = records
             .iter()
-            .map(|r| (r.period_start, r.period_end))
+            .map(|r| (r.period.start, r.period.end))
             .collect();
         assert_eq!(
             periods,
@@ -535,18 +543,18 @@ mod phala {
         );
         assert_eq!(
             records[2].scope,
-            Scope::Phala {
-                app: "9f3c2a".into(),
-                instance: some("7c1e4b2a-93d5-4f0e-b8a1-2d6c9e0f5a31"),
-                usage_type: some("storage"),
-            }
+            phala_scope(
+                "9f3c2a".into(),
+                some("7c1e4b2a-93d5-4f0e-b8a1-2d6c9e0f5a31"),
+                some("storage")
+            )
         );
         assert!(records
             .iter()
             .all(|r| r.provider == Provider::Phala && r.currency == "USD"));
         // The fixture's total_cost is 0.072235: 0.058 + 0.013888 + 0.000347.
         assert_eq!(
-            costs::totals_by_currency(&records).unwrap()["USD"],
+            cost::totals_by_currency(&records).unwrap()["USD"],
             dec("0.072235")
         );
     }
@@ -556,15 +564,18 @@ mod phala {
         let page = page("get_app_usage.usage_types.json");
         let records = usage_records("app", &page.usage).unwrap();
         assert_amounts(&records, &["0.232", "0.001736", "2.49", "0.001736"]);
-        let by_scope = costs::totals_by_scope(&records).unwrap();
-        let storage = Scope::Phala {
-            app: "app".into(),
-            instance: some("5d2a8f61-0c3b-4e97-a1f4-9b6e2c7d8a05"),
-            usage_type: some("storage"),
-        };
-        assert_eq!(by_scope[&(storage, "USD".to_string())], dec("0.003472"));
+        let by_scope = cost::totals_by_scope(&records).unwrap();
+        let storage = phala_scope(
+            "app".into(),
+            some("5d2a8f61-0c3b-4e97-a1f4-9b6e2c7d8a05"),
+            some("storage"),
+        );
         assert_eq!(
-            costs::totals_by_currency(&records).unwrap()["USD"],
+            by_scope[&((Provider::Phala, storage), "USD".to_string())],
+            dec("0.003472")
+        );
+        assert_eq!(
+            cost::totals_by_currency(&records).unwrap()["USD"],
             page.total_cost.value()
         );
         assert!(
@@ -579,8 +590,8 @@ mod phala {
         let mut usage = page("get_app_usage.nulls.json").usage;
         usage[0].billing_hour = "yesterday".into();
         let records = usage_records("app", &usage).unwrap();
-        assert_eq!(records[0].period_start, utc("2026-10-28T00:00:00Z"));
-        assert_eq!(records[0].period_end, utc("2026-10-29T00:00:00Z"));
+        assert_eq!(records[0].period.start, utc("2026-10-28T00:00:00Z"));
+        assert_eq!(records[0].period.end, utc("2026-10-29T00:00:00Z"));
         usage[0].billing_start = "?".into();
         let error = usage_records("app", &usage).unwrap_err();
         assert!(error.to_string().contains("billing_hour"), "{error}");
@@ -588,18 +599,14 @@ mod phala {
 }
 
 fn record(provider: Provider, start: &str, amount: Decimal, currency: &str) -> CostRecord {
-    let period_start = utc(start);
+    let start = utc(start);
     CostRecord {
         provider,
-        period_start,
-        period_end: period_start + chrono::TimeDelta::hours(1),
+        period: Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
         amount,
         currency: currency.to_string(),
-        scope: Scope::Phala {
-            app: "a".into(),
-            instance: None,
-            usage_type: None,
-        },
+        scope: phala_scope("a".into(), None, None),
+        kind: CostKind::Usage,
     }
 }
 
@@ -609,7 +616,7 @@ fn ten_thousand_cents_sum_to_exactly_one_hundred() {
     let records: Vec<CostRecord> = (0..10_000)
         .map(|_| record(Provider::Phala, "2026-11-03T00:00:00Z", cent, "USD"))
         .collect();
-    let totals = costs::totals_by_provider(&records).unwrap();
+    let totals = cost::totals_by_provider(&records).unwrap();
     let total = totals[&(Provider::Phala, "USD".to_string())];
     assert_eq!(total, Decimal::from(100));
     assert_eq!(total.to_string(), "100.00");
@@ -626,13 +633,13 @@ fn totals_are_per_day_and_per_currency() {
         record(Provider::Phala, "2026-11-04T00:00:00Z", dec("0.001"), "USD"),
         record(Provider::OpenAi, "2026-11-03T05:00:00Z", dec("5"), "EUR"),
     ];
-    let by_day = costs::totals_by_day(&records).unwrap();
+    let by_day = cost::totals_by_day(&records).unwrap();
     let day = |d: &str, c: &str| (d.parse::<chrono::NaiveDate>().unwrap(), c.to_string());
     assert_eq!(by_day.len(), 3);
     assert_eq!(by_day[&day("2026-11-03", "USD")], dec("3.305"));
     assert_eq!(by_day[&day("2026-11-04", "USD")], dec("0.001"));
     assert_eq!(by_day[&day("2026-11-03", "EUR")], dec("5"));
-    let by_provider = costs::totals_by_provider(&records).unwrap();
+    let by_provider = cost::totals_by_provider(&records).unwrap();
     assert_eq!(
         by_provider[&(Provider::Phala, "USD".to_string())],
         dec("2.206")
@@ -645,7 +652,10 @@ fn an_overflowing_sum_is_an_error() {
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
     ];
-    assert_eq!(costs::totals_by_provider(&records), Err(costs::InexactSum));
+    assert_eq!(
+        cost::totals_by_provider(&records),
+        Err(cost::TotalsError::Inexact(cost::InexactSum))
+    );
 }
 
 #[test]
@@ -659,7 +669,9 @@ fn a_record_serializes_its_amount_as_exact_text() {
     let json = serde_json::to_value(&record).unwrap();
     assert_eq!(json["amount"], "0.013888");
     assert_eq!(json["provider"], "phala");
-    assert_eq!(json["scope"]["kind"], "phala");
+    assert_eq!(json["scope"]["app"], "a");
+    assert_eq!(json["kind"], "usage");
+    assert_eq!(json["period"]["start"], "2026-11-03T00:00:00Z");
     let back: CostRecord = serde_json::from_value(json).unwrap();
     assert_eq!(back, record);
 }
@@ -671,7 +683,7 @@ mod over_http {
     use std::time::Duration;
 
     use serde_json::{json, Value};
-    use usage_bindings::costs::{NorthflankSource, PhalaSource, ProviderCosts, Sources, Window};
+    use usage_bindings::cost::{CostSource, ProviderCosts};
     use usage_bindings::{northflank, openai, phala, Error, RetryPolicy};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -737,37 +749,35 @@ mod over_http {
             .mount(&server)
             .await;
         let uri = server.uri();
-        let sources = Sources {
-            openai: Some(
-                openai::Client::from_config(
-                    openai::Config::new("sk-admin-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-            ),
-            northflank: Some(NorthflankSource {
-                client: northflank::Client::from_config(
-                    northflank::Config::new("nf-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-                team: None,
-            }),
-            phala: Some(PhalaSource {
-                client: phala::Client::from_config(
-                    phala::Config::new("phak_test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-                app_ids: vec!["app-1".to_string()],
-            }),
-        };
+        let openai = openai::Costs::new(
+            openai::Client::from_config(
+                openai::Config::new("sk-admin-test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        );
+        let northflank = northflank::Costs::new(
+            northflank::Client::from_config(
+                northflank::Config::new("nf-test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        );
+        let phala = phala::Costs::new(
+            phala::Client::from_config(
+                phala::Config::new("phak_test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+            ["app-1"],
+        );
+        let sources: [&dyn CostSource; 3] = [&openai, &northflank, &phala];
         tokio::time::timeout(
             Duration::from_secs(20),
-            usage_bindings::costs::fetch_all(&sources, window()),
+            usage_bindings::cost::fetch_all(&sources, window()),
         )
         .await
         .expect("the fetch ends within 20 s")
@@ -830,7 +840,7 @@ mod over_http {
         let all: Vec<CostRecord> = results.iter().flat_map(|r| r.records.clone()).collect();
         assert!(all
             .iter()
-            .all(|r| r.period_start >= window().start && r.period_end <= window().end));
+            .all(|r| r.period.start >= window().start && r.period.end <= window().end));
     }
 
     #[tokio::test]
@@ -865,19 +875,15 @@ mod over_http {
         assert_eq!(openai.records[2].currency, "USD");
         assert_eq!(
             openai.records[1].scope,
-            Scope::OpenAi {
-                project: some("proj_2"),
-                line_item: some("organization.costs.credit.result"),
-                api_key: None,
-            }
+            openai_scope(
+                some("proj_2"),
+                some("organization.costs.credit.result"),
+                None
+            )
         );
         assert_eq!(
             openai.records[2].scope,
-            Scope::OpenAi {
-                project: None,
-                line_item: some("organization.costs.tax.result"),
-                api_key: None,
-            }
+            openai_scope(None, some("organization.costs.tax.result"), None)
         );
         assert_eq!(openai.errors.len(), 4, "{:?}", openai.errors);
         for error in &openai.errors {
@@ -903,21 +909,21 @@ fn a_sum_that_would_round_is_an_error() {
         ),
         record(Provider::Phala, "2026-11-03T00:00:00Z", dec("0.5"), "USD"),
     ];
-    assert!(costs::totals_by_provider(&records).is_err());
-    assert!(costs::totals_by_currency(&records).is_err());
-    assert!(costs::checked_sum(records.iter().map(|r| r.amount)).is_err());
+    assert!(cost::totals_by_provider(&records).is_err());
+    assert!(cost::totals_by_currency(&records).is_err());
+    assert!(cost::checked_sum(records.iter().map(|r| r.amount)).is_err());
     // 10 + 0.0000000000000000000000000001 would round to 10 at 27 places.
-    assert!(costs::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
+    assert!(cost::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
     // What fits stays exact, even across the scale rust_decimal falls back to.
     assert_eq!(
-        costs::checked_sum([
+        cost::checked_sum([
             dec("10000000000000000000000000000"),
             dec("1.0000000000000000000000000000")
         ]),
         Ok(dec("10000000000000000000000000001"))
     );
     assert_eq!(
-        costs::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
+        cost::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
         Ok(Decimal::ONE)
     );
 }

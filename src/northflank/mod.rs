@@ -31,8 +31,8 @@ mod config;
 mod costs;
 mod paging;
 
-pub use config::{ClientInner, Config, Settings};
 pub use crate::money::{AmountUnit, ParseAmountUnitError};
+pub use config::{ClientInner, Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
     fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,

@@ -100,14 +100,12 @@ pub fn fetch_cost_records<'a>(
     if !group_by.is_empty() {
         costs = costs.group_by(group_by);
     }
-    costs
-        .results()
-        .filter_map(|item| async move {
-            match item {
-                Ok(item) => bucket_result_record(&item).transpose(),
-                Err(error) => Some(Err(error)),
-            }
-        })
+    costs.results().filter_map(|item| async move {
+        match item {
+            Ok(item) => bucket_result_record(&item).transpose(),
+            Err(error) => Some(Err(error)),
+        }
+    })
 }
 
 /// Whether a result may be a cost: a costs result, or a result of an unknown type.
@@ -184,11 +182,7 @@ fn unknown_record(
             ))
         }
     };
-    let text = |name: &str| {
-        raw.extra
-            .get(name)
-            .and_then(Value::as_str)
-    };
+    let text = |name: &str| raw.extra.get(name).and_then(Value::as_str);
     Ok(Some(CostRecord {
         provider: Provider::OpenAi,
         period: Window {

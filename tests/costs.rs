@@ -927,3 +927,442 @@ fn a_sum_that_would_round_is_an_error() {
         Ok(Decimal::ONE)
     );
 }
+
+#[test]
+fn a_scope_keeps_its_order_and_one_value_per_dimension() {
+    let scope = Scope::new()
+        .with(Dimension::Team, "t")
+        .with(Dimension::Project, "p")
+        .with_opt(Dimension::Resource, None::<String>)
+        .with(Dimension::Team, "u");
+    // Setting a dimension again replaces its value in place.
+    let pairs: Vec<_> = scope.iter().collect();
+    assert_eq!(pairs, [(Dimension::Team, "u"), (Dimension::Project, "p")]);
+    assert_eq!(scope.get(Dimension::Project), Some("p"));
+    assert_eq!(scope.get(Dimension::Resource), None);
+    assert_eq!(scope.to_string(), "team=u project=p");
+    assert_eq!(Scope::new().to_string(), "all");
+    assert!(Scope::new().is_empty());
+    // The order is part of the scope.
+    let reversed: Scope = [(Dimension::Project, "p"), (Dimension::Team, "u")]
+        .into_iter()
+        .collect();
+    assert_ne!(reversed, scope);
+    assert_eq!(reversed.len(), 2);
+
+    // JSON: an object in order, read back in order.
+    let json = serde_json::to_string(&scope).unwrap();
+    assert_eq!(json, r#"{"team":"u","project":"p"}"#);
+    assert_eq!(serde_json::from_str::<Scope>(&json).unwrap(), scope);
+    let json = serde_json::to_string(&reversed).unwrap();
+    assert_eq!(json, r#"{"project":"p","team":"u"}"#);
+    assert_eq!(serde_json::from_str::<Scope>(&json).unwrap(), reversed);
+    // A dimension given twice, or one that does not exist, is refused.
+    assert!(serde_json::from_str::<Scope>(r#"{"team":"a","team":"b"}"#).is_err());
+    assert!(serde_json::from_str::<Scope>(r#"{"colour":"blue"}"#).is_err());
+}
+
+#[test]
+fn every_dimension_reads_back_from_its_name() {
+    for dimension in Dimension::ALL {
+        let name = dimension.to_string();
+        assert_eq!(name, dimension.as_str());
+        assert_eq!(name.parse::<Dimension>(), Ok(dimension));
+        assert_eq!(
+            serde_json::to_value(dimension).unwrap(),
+            serde_json::Value::String(name)
+        );
+    }
+    assert!("Project".parse::<Dimension>().is_err());
+    assert!("".parse::<Dimension>().is_err());
+}
+
+fn scoped(provider: Provider, amount: &str, currency: &str, scope: Scope) -> CostRecord {
+    CostRecord {
+        scope,
+        ..record(provider, "2026-11-03T00:00:00Z", dec(amount), currency)
+    }
+}
+
+#[test]
+fn totals_by_dimension_need_no_closure_and_cover_every_record() {
+    let project = |p: &str| Scope::new().with(Dimension::Project, p);
+    let records = [
+        scoped(
+            Provider::OpenAi,
+            "0.06",
+            "USD",
+            project("proj_1").with(Dimension::LineItem, "gpt-4o, input"),
+        ),
+        scoped(
+            Provider::OpenAi,
+            "0.0825",
+            "USD",
+            project("proj_1").with(Dimension::LineItem, "file search"),
+        ),
+        scoped(Provider::Northflank, "1.5", "USD", project("proj_1")),
+        scoped(Provider::OpenAi, "2", "EUR", project("proj_1")),
+        scoped(Provider::OpenAi, "7", "USD", project("proj_2")),
+        scoped(
+            Provider::Phala,
+            "2.49",
+            "USD",
+            Scope::new().with(Dimension::App, "app"),
+        ),
+    ];
+    let by_project = cost::totals_by_dimension(&records, Dimension::Project).unwrap();
+    let key =
+        |project: Option<&str>, currency: &str| (project.map(str::to_string), currency.to_string());
+    // 0.06 + 0.0825 + 1.5, by hand: the same project across providers.
+    assert_eq!(by_project[&key(Some("proj_1"), "USD")], dec("1.6425"));
+    assert_eq!(by_project[&key(Some("proj_1"), "EUR")], dec("2"));
+    assert_eq!(by_project[&key(Some("proj_2"), "USD")], dec("7"));
+    assert_eq!(by_project[&key(None, "USD")], dec("2.49"));
+    assert_eq!(by_project.len(), 4);
+    // Every USD record is in exactly one row: the rows add up to the grand total.
+    let usd: Decimal = by_project
+        .iter()
+        .filter(|((_, currency), _)| currency == "USD")
+        .map(|(_, total)| *total)
+        .sum();
+    assert_eq!(usd, cost::totals_by_currency(&records).unwrap()["USD"]);
+    let by_line = cost::totals_by_dimension(&records, Dimension::LineItem).unwrap();
+    assert_eq!(by_line[&key(Some("file search"), "USD")], dec("0.0825"));
+    assert_eq!(by_line[&key(None, "USD")], dec("10.99"));
+    // Same scope, different providers: two rows.
+    let by_scope = cost::totals_by_scope(&records).unwrap();
+    assert_eq!(
+        by_scope[&((Provider::Northflank, project("proj_1")), "USD".to_string())],
+        dec("1.5")
+    );
+    // Exactness holds by dimension as everywhere.
+    let huge = [
+        scoped(
+            Provider::OpenAi,
+            &Decimal::MAX.to_string(),
+            "USD",
+            project("p"),
+        ),
+        scoped(Provider::OpenAi, "1", "USD", project("p")),
+    ];
+    assert_eq!(
+        cost::totals_by_dimension(&huge, Dimension::Project),
+        Err(cost::TotalsError::Inexact(cost::InexactSum))
+    );
+}
+
+/// Two views of the same spend are never added: a total over records of two kinds is refused,
+/// whichever function computes it.
+#[test]
+fn totals_refuse_records_of_two_kinds() {
+    let usage = record(Provider::Phala, "2026-11-03T00:00:00Z", dec("1"), "USD");
+    for other in [CostKind::Invoice, CostKind::Breakdown] {
+        let view = CostRecord {
+            kind: other,
+            ..usage.clone()
+        };
+        let mixed = [usage.clone(), view.clone()];
+        let refused = Err(cost::TotalsError::MixedKinds {
+            first: CostKind::Usage,
+            other,
+        });
+        assert_eq!(cost::totals_by_currency(&mixed), refused);
+        assert_eq!(
+            cost::totals_by_provider(&mixed).map(|_| ()),
+            refused.map(|_| ())
+        );
+        assert!(cost::totals_by_day(&mixed).is_err());
+        assert!(cost::totals_by_scope(&mixed).is_err());
+        assert!(cost::totals_by_dimension(&mixed, Dimension::App).is_err());
+        assert!(cost::totals_by(&mixed, |_| ()).is_err());
+        // Each view alone has its total.
+        assert_eq!(cost::totals_by_currency([&view]).unwrap()["USD"], dec("1"));
+    }
+    assert!(cost::TotalsError::MixedKinds {
+        first: CostKind::Usage,
+        other: CostKind::Invoice
+    }
+    .to_string()
+    .contains("twice"));
+}
+
+/// Northflank reports the same money three ways: hourly totals (list usage), the drill-down of an
+/// hour (get usage) and invoices. Each is its own kind, so no total mixes them.
+#[cfg(feature = "northflank")]
+#[test]
+fn northflank_views_of_the_same_spend_are_kinds_apart() {
+    use usage_bindings::northflank::{
+        drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
+    };
+
+    let unit = AmountUnit::Currency;
+    let list: types::ListUsageResponse =
+        serde_json::from_str(&common::fixture("northflank", "list_usage.full.json")).unwrap();
+    let hour: types::GetUsageResponse =
+        serde_json::from_str(&common::fixture("northflank", "get_usage.full.json")).unwrap();
+    let listed: types::ListInvoicesResponse =
+        serde_json::from_str(&common::fixture("northflank", "list_invoices.full.json")).unwrap();
+    let usage = entry_records(&list.data.usage, None, unit).unwrap();
+    let breakdown = drilldown_records(&hour, unit).unwrap();
+    let billed = invoice_records(&invoices(listed.data.invoices), None, unit).unwrap();
+    assert!(usage.iter().all(|r| r.kind == CostKind::Usage));
+    assert!(breakdown.iter().all(|r| r.kind == CostKind::Breakdown));
+    assert!(billed.iter().all(|r| r.kind == CostKind::Invoice));
+    for view in [&breakdown, &billed] {
+        let mixed: Vec<&CostRecord> = usage.iter().chain(view.iter()).collect();
+        assert!(matches!(
+            cost::totals_by_provider(mixed),
+            Err(cost::TotalsError::MixedKinds { .. })
+        ));
+    }
+    // The drill-down's nodes add up with each other: 12.3456 + 5.25 + 3.7569 + 0.125 + 81.5689.
+    assert_eq!(
+        cost::totals_by_currency(&breakdown).unwrap()["USD"],
+        dec("103.0464")
+    );
+    // The billing part tells the hourly total from the drill-down's parts.
+    assert_eq!(
+        usage[0].scope.get(Dimension::BillingPart),
+        Some("paas+byoc")
+    );
+    assert_eq!(breakdown[0].scope.get(Dimension::BillingPart), Some("paas"));
+    assert_eq!(breakdown[4].scope.get(Dimension::BillingPart), Some("byoc"));
+}
+
+/// `fetch_all` over sources the crate does not know: any `CostSource` is queried, concurrently,
+/// with the window kept, the records outside it counted, every error kept and progress reported.
+mod any_source {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use futures::stream::{BoxStream, StreamExt};
+    use tokio::sync::Notify;
+    use usage_bindings::cost::{CostSource, ProviderCosts};
+    use usage_bindings::Error;
+
+    use super::*;
+
+    /// Yields its items after waiting for `wait` (when given) and then wakes `wake`.
+    struct Fixed {
+        provider: Provider,
+        items: Vec<Result<CostRecord, String>>,
+        wait: Option<Arc<Notify>>,
+        wake: Option<Arc<Notify>>,
+        asked: Mutex<Vec<Window>>,
+    }
+
+    impl Fixed {
+        fn new(provider: Provider, items: Vec<Result<CostRecord, String>>) -> Fixed {
+            Fixed {
+                provider,
+                items,
+                wait: None,
+                wake: None,
+                asked: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl CostSource for Fixed {
+        fn provider(&self) -> Provider {
+            self.provider
+        }
+
+        fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+            self.asked.lock().unwrap().push(window);
+            let wait = self.wait.clone();
+            let wake = self.wake.clone();
+            let items: Vec<Result<CostRecord, Error>> = self
+                .items
+                .iter()
+                .map(|item| {
+                    item.clone().map_err(|message| Error::Decode {
+                        provider: self.provider,
+                        operation: "test",
+                        path: "test".into(),
+                        message,
+                    })
+                })
+                .collect();
+            futures::stream::once(async move {
+                if let Some(wait) = wait {
+                    wait.notified().await;
+                }
+                if let Some(wake) = wake {
+                    wake.notify_one();
+                }
+                futures::stream::iter(items)
+            })
+            .flatten()
+            .boxed()
+        }
+    }
+
+    fn window() -> Window {
+        Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-03T00:00:00Z")).unwrap()
+    }
+
+    fn at(provider: Provider, start: &str, amount: &str) -> Result<CostRecord, String> {
+        Ok(record(provider, start, dec(amount), "USD"))
+    }
+
+    async fn bounded<F: std::future::Future>(future: F) -> F::Output {
+        tokio::time::timeout(Duration::from_secs(10), future)
+            .await
+            .expect("the fetch ends within 10 s")
+    }
+
+    #[tokio::test]
+    async fn records_outside_the_window_and_errors_are_kept_apart() {
+        let source = Fixed::new(
+            Provider::Phala,
+            vec![
+                at(Provider::Phala, "2026-11-01T00:00:00Z", "1.5"),
+                Err("one page failed".into()),
+                // Across the end, then after it.
+                at(Provider::Phala, "2026-11-02T23:30:00Z", "7"),
+                at(Provider::Phala, "2026-11-03T00:00:00Z", "8"),
+                at(Provider::Phala, "2026-11-02T23:00:00Z", "0.25"),
+            ],
+        );
+        let results: Vec<ProviderCosts> = bounded(cost::fetch_all(&[&source], window())).await;
+        assert_eq!(source.asked.lock().unwrap().as_slice(), [window()]);
+        assert_eq!(results.len(), 1);
+        let result = &results[0];
+        assert_eq!(result.provider, Provider::Phala);
+        assert!(!result.is_complete());
+        assert_eq!(result.errors.len(), 1);
+        assert!(result.errors[0].to_string().contains("one page failed"));
+        // The records after the error are there too.
+        assert_amounts(&result.records, &["1.5", "0.25"]);
+        assert_eq!(result.outside_window, 2);
+        let single = bounded(cost::fetch(&source, window())).await;
+        assert_eq!(single.records, result.records);
+    }
+
+    /// The second source can only finish once the first has started: a fetch one source after the
+    /// other would never end (and the timeout would fail the test).
+    #[tokio::test]
+    async fn sources_are_fetched_concurrently_in_the_order_given_with_progress() {
+        let gate = Arc::new(Notify::new());
+        let mut second = Fixed::new(
+            Provider::OpenAi,
+            vec![at(Provider::OpenAi, "2026-11-01T00:00:00Z", "2")],
+        );
+        second.wake = Some(gate.clone());
+        let mut first = Fixed::new(
+            Provider::Northflank,
+            vec![
+                at(Provider::Northflank, "2026-11-01T00:00:00Z", "1"),
+                at(Provider::Northflank, "2026-11-01T01:00:00Z", "3"),
+            ],
+        );
+        first.wait = Some(gate);
+        let calls = AtomicUsize::new(0);
+        let seen = Mutex::new(Vec::new());
+        let progress = |provider: Provider, records: usize| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            seen.lock().unwrap().push((provider, records));
+        };
+        let sources: Vec<Box<dyn CostSource>> = vec![Box::new(first), Box::new(second)];
+        let sources: Vec<&dyn CostSource> = sources.iter().map(|s| s.as_ref()).collect();
+        let results = bounded(cost::fetch_all_with_progress(&sources, window(), &progress)).await;
+        let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
+        assert_eq!(providers, [Provider::Northflank, Provider::OpenAi]);
+        assert!(results.iter().all(ProviderCosts::is_complete));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                (Provider::OpenAi, 1),
+                (Provider::Northflank, 1),
+                (Provider::Northflank, 2)
+            ]
+        );
+        // The sources are the ones given: no list of providers in the cost layer.
+        assert!(bounded(cost::fetch_all(&[], window())).await.is_empty());
+    }
+}
+
+/// OpenAI's source asks for the grouping the caller chose, and its records carry exactly the
+/// dimensions of that grouping.
+#[cfg(feature = "openai")]
+#[tokio::test]
+async fn openai_costs_group_as_the_caller_chooses() {
+    use serde_json::json;
+    use usage_bindings::cost::CostSource;
+    use usage_bindings::openai::{types::CostsGroupBy, Client, Config, Costs};
+    use usage_bindings::RetryPolicy;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let day = utc("2026-11-01T00:00:00Z").timestamp();
+    Mock::given(method("GET"))
+        .and(path("/organization/costs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "page", "has_more": false, "next_page": null,
+            "data": [{"object": "bucket", "start_time": day, "end_time": day + 86_400,
+                      "results": [{"object": "organization.costs.result",
+                                   "amount": {"value": "0.5", "currency": "usd"},
+                                   "project_id": "proj_1"}]}]})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = Client::from_config(
+        Config::new("sk-admin-test")
+            .base_url(server.uri())
+            .retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let window = Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-02T00:00:00Z")).unwrap();
+    let by_default = Costs::new(client.clone());
+    let by_project = Costs::new(client.clone()).group_by(vec![CostsGroupBy::ProjectId]);
+    let whole = Costs::new(client).group_by(Vec::new());
+    assert_eq!(by_default.provider(), Provider::OpenAi);
+    let sources: [&dyn CostSource; 3] = [&by_default, &by_project, &whole];
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        cost::fetch_all(&sources, window),
+    )
+    .await
+    .expect("the fetch ends within 10 s");
+    for result in &results {
+        assert!(result.is_complete(), "{:?}", result.errors);
+        assert_amounts(&result.records, &["0.5"]);
+        assert_eq!(
+            result.records[0].scope,
+            Scope::new().with(Dimension::Project, "proj_1")
+        );
+    }
+    let mut groupings: Vec<Vec<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| {
+            request
+                .url
+                .query_pairs()
+                .filter(|(key, _)| key == "group_by[]")
+                .map(|(_, value)| value.into_owned())
+                .collect()
+        })
+        .collect();
+    groupings.sort();
+    assert_eq!(
+        groupings,
+        [
+            vec![],
+            vec!["project_id".to_string()],
+            vec![
+                "project_id".to_string(),
+                "line_item".to_string(),
+                "api_key_id".to_string()
+            ],
+        ]
+    );
+}

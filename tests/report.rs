@@ -769,3 +769,42 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
         assert_eq!(paths.iter().filter(|p| *p == route).count(), 4, "{route}");
     }
 }
+
+/// The report adds usage only: a source whose records are another view of the same spend
+/// (invoices) is left out of the sums and marked, so that nothing is counted twice.
+#[test]
+fn records_of_another_kind_are_left_out_and_marked() {
+    let invoice = CostRecord {
+        kind: CostKind::Invoice,
+        ..day_record(
+            Provider::Northflank,
+            "2026-11-01",
+            "100",
+            northflank_total_scope(),
+        )
+    };
+    let results = [
+        complete(
+            Provider::Northflank,
+            vec![day_record(
+                Provider::Northflank,
+                "2026-11-01",
+                "1.5",
+                northflank_total_scope(),
+            )],
+        ),
+        complete(Provider::Northflank, vec![invoice]),
+    ];
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(report.has_errors());
+    assert_eq!(report.totals["USD"], Some("1.5".parse().unwrap()));
+    assert!(report.providers[0].complete);
+    assert!(!report.providers[1].complete);
+    assert!(
+        report.providers[1].errors[0].contains("Invoice"),
+        "{:?}",
+        report.providers[1].errors
+    );
+    let table = report.render(Format::Table).unwrap();
+    assert!(table.contains("INCOMPLETE: Northflank"), "{table}");
+}

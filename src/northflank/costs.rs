@@ -95,8 +95,8 @@ fn total_or_parts(
 
 /// The record of one hourly usage entry (list usage, org or team route): the hour starting at
 /// `timestamp`, amount `paasUsage.price.total + byocUsage.price.total` read in `unit`, currency
-/// [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`], scope billing part [`BillingPart::Total`] (and the team, when the
-/// entry came from a team route: `team`).
+/// [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`], scope the billing
+/// part [`BillingPart::Total`] (and the team, when the entry came from a team route: `team`).
 ///
 /// ```
 /// use usage_bindings::northflank::{entry_record, types::UsageEntry, AmountUnit};

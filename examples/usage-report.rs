@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use usage_bindings::costs::{self, NorthflankSource, PhalaSource, Sources};
+use usage_bindings::cost::{self, CostSource};
 use usage_bindings::{northflank, openai, phala, Provider};
 
 use demo::report::{Format, GroupBy, Report};
@@ -71,40 +71,31 @@ fn var(name: &str) -> Option<String> {
 fn sources_from_env(
     wanted: &[Provider],
     unit: northflank::AmountUnit,
-) -> Result<Sources, usage_bindings::Error> {
-    let mut sources = Sources::default();
+) -> Result<Vec<Box<dyn CostSource>>, usage_bindings::Error> {
+    let mut sources: Vec<Box<dyn CostSource>> = Vec::new();
     if wanted.contains(&Provider::OpenAi) {
         match var("OPENAI_ADMIN_KEY") {
-            Some(_) => sources.openai = Some(openai::Client::from_env()?),
+            Some(_) => sources.push(Box::new(openai::Costs::new(openai::Client::from_env()?))),
             None => eprintln!("usage-report: skipping OpenAI: OPENAI_ADMIN_KEY is not set"),
         }
     }
     if wanted.contains(&Provider::Northflank) {
         match var("NORTHFLANK_API_TOKEN") {
-            Some(_) => {
-                sources.northflank = Some(NorthflankSource {
-                    client: northflank::Client::from_config(
-                        northflank::Config::from_env()?.amount_unit(unit),
-                    )?,
-                    team: var("NORTHFLANK_TEAM"),
-                })
-            }
+            Some(_) => sources.push(Box::new(northflank::Costs {
+                client: northflank::Client::from_config(
+                    northflank::Config::from_env()?.amount_unit(unit),
+                )?,
+                team: var("NORTHFLANK_TEAM"),
+            })),
             None => eprintln!("usage-report: skipping Northflank: NORTHFLANK_API_TOKEN is not set"),
         }
     }
     if wanted.contains(&Provider::Phala) {
         match (var("PHALA_CLOUD_API_KEY"), var("PHALA_APP_IDS")) {
-            (Some(_), Some(apps)) => {
-                sources.phala = Some(PhalaSource {
-                    client: phala::Client::from_env()?,
-                    app_ids: apps
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|app| !app.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                })
-            }
+            (Some(_), Some(apps)) => sources.push(Box::new(phala::Costs::new(
+                phala::Client::from_env()?,
+                apps.split(',').map(str::trim).filter(|app| !app.is_empty()),
+            ))),
             (Some(_), None) => eprintln!(
                 "usage-report: skipping Phala Cloud: PHALA_APP_IDS is not set (comma-separated app ids)"
             ),
@@ -112,20 +103,6 @@ fn sources_from_env(
         }
     }
     Ok(sources)
-}
-
-/// Keeps only the wanted providers of the demo sources.
-fn only(mut sources: Sources, wanted: &[Provider]) -> Sources {
-    if !wanted.contains(&Provider::OpenAi) {
-        sources.openai = None;
-    }
-    if !wanted.contains(&Provider::Northflank) {
-        sources.northflank = None;
-    }
-    if !wanted.contains(&Provider::Phala) {
-        sources.phala = None;
-    }
-    sources
 }
 
 /// One spinner per provider on stderr, only when stderr is a terminal.
@@ -207,11 +184,13 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
              showing DEMO data (sample usage served by an embedded server at {}, read through the real clients)",
             server.uri()
         );
-        let sources = only(server.sources_with(unit)?, &wanted);
+        let mut sources = server.sources_with(unit)?.into_boxed();
+        sources.retain(|source| wanted.contains(&source.provider()));
         _demo = Some(server);
         sources
     };
-    let providers = sources.providers();
+    let sources: Vec<&dyn CostSource> = sources.iter().map(|source| source.as_ref()).collect();
+    let providers: Vec<Provider> = sources.iter().map(|source| source.provider()).collect();
     if providers.is_empty() {
         return Err("no provider to query".into());
     }
@@ -219,7 +198,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         eprintln!("{}", demo::amount_unit_line(unit));
     }
     let progress = Progress::new(&providers);
-    let results = costs::fetch_all_with_progress(&sources, window, &|provider, records| {
+    let results = cost::fetch_all_with_progress(&sources, window, &|provider, records| {
         progress.update(provider, records)
     })
     .await;

@@ -7,8 +7,8 @@
 //! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`],
 //! [`json`].
 //!
-//! [`costs`] puts the three side by side: exact [`CostRecord`]s from every provider, fetched
-//! concurrently, and totals by day, provider or scope.
+//! [`cost`] puts the three side by side: exact [`cost::CostRecord`]s from any set of
+//! [`cost::CostSource`]s, fetched concurrently, and totals by dimension, day, provider or scope.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -16,7 +16,7 @@
 mod client_macro;
 
 pub mod config;
-pub mod costs;
+pub mod cost;
 pub mod error;
 pub mod json;
 pub mod money;
@@ -44,7 +44,7 @@ pub mod prelude {
 }
 
 pub use error::{ApiError, Error};
-pub use money::{Amount, CostRecord};
+pub use money::Amount;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 

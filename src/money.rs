@@ -1,4 +1,6 @@
-//! Exact amounts.
+//! Exact amounts: [`Amount`] (decoding and encoding), [`AmountUnit`] (the one conversion of an
+//! amount sent in minor units, such as cents, into currency units) and exact sums
+//! ([`exact_add`], [`checked_sum`]).
 //!
 //! Every spec field declared `type: number, format: decimal` is generated as [`Amount`], a
 //! [`rust_decimal::Decimal`] that reads both JSON numbers and JSON strings (`0.06`, `"12.50"`,
@@ -352,164 +354,79 @@ impl schemars::JsonSchema for Amount {
     }
 }
 
-/// One amount spent, from any provider: what the cross-provider cost view
-/// ([`crate::costs`]) is made of.
+/// The unit a provider's amounts are sent in, and the one conversion of such an amount into
+/// currency units: [`AmountUnit::to_currency`].
 ///
-/// `amount` is exact and in units of `currency` (never cents): each provider's converter
-/// (`openai::cost_records`, `northflank::entry_records`, `phala::usage_records`, ...) turns the
-/// provider's unit into currency units in one named place. Zero amounts are records too: nothing
-/// a provider reported is dropped.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct CostRecord {
-    /// Who charged it.
-    pub provider: crate::Provider,
-    /// Start of the period the amount covers (UTC, inclusive).
-    pub period_start: chrono::DateTime<chrono::Utc>,
-    /// End of the period the amount covers (UTC, exclusive).
-    pub period_end: chrono::DateTime<chrono::Utc>,
-    /// The amount, exact, in units of `currency`.
-    /// Serialized as a JSON string (`"0.013888"`), so that no digit is lost.
-    pub amount: Decimal,
-    /// ISO 4217 code, upper case (`USD`).
-    pub currency: String,
-    /// What the amount is for.
-    pub scope: Scope,
+/// ```
+/// use usage_bindings::money::AmountUnit;
+///
+/// let amount = "1843.7712".parse()?;
+/// assert_eq!(AmountUnit::Currency.to_currency(amount).unwrap().to_string(), "1843.7712");
+/// assert_eq!(AmountUnit::Cents.to_currency(amount).unwrap().to_string(), "18.437712");
+/// assert_eq!("cents".parse::<AmountUnit>()?, AmountUnit::Cents);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AmountUnit {
+    /// Units of the currency: `69.22` is 69.22 USD.
+    #[default]
+    Currency,
+    /// Cents, hundredths of the currency: `69.22` is 0.6922 USD.
+    Cents,
 }
 
-/// What a [`CostRecord`] is for, in the provider's own terms. `None` means "not broken down
-/// by this" (the amount covers every value of it).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Scope {
-    /// An OpenAI costs result, as grouped by the query (`group_by`).
-    OpenAi {
-        /// The project id (`proj_...`).
-        project: Option<String>,
-        /// The line item (`gpt-4o-2024-08-06, input`).
-        line_item: Option<String>,
-        /// The API key id (`key_...`).
-        api_key: Option<String>,
-    },
-    /// A Northflank amount: an hourly total or a node of the drill-down of one hour.
-    Northflank {
-        /// Which part of the bill the amount is.
-        part: NorthflankPart,
-        /// The team id (or name, when the id is missing).
-        team: Option<String>,
-        /// The project id (or name).
-        project: Option<String>,
-        /// The resource type (`service`, `addon`, `job`, ...).
-        resource_type: Option<String>,
-        /// The resource id (or name).
-        resource: Option<String>,
-    },
-    /// A Northflank invoice: the billed view of spend that usage records also cover, so never
-    /// added to them.
-    NorthflankInvoice {
-        /// The invoice id.
-        invoice: Option<String>,
-        /// The team of the team route it was listed through.
-        team: Option<String>,
-    },
-    /// A Phala Cloud metered usage record.
-    Phala {
-        /// The app id the usage was queried for.
-        app: String,
-        /// The CVM instance id.
-        instance: Option<String>,
-        /// The billing category (`compute`, `storage`, `gpu`, ...).
-        usage_type: Option<String>,
-    },
-}
-
-/// Which part of a Northflank bill a [`Scope::Northflank`] amount is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NorthflankPart {
-    /// PaaS plus BYOC: the whole hour of a list usage entry.
-    Total,
-    /// Northflank's managed cloud (PaaS): teams, projects, resources.
-    Paas,
-    /// Bring your own cloud: always a customer-level total.
-    Byoc,
-}
-
-impl Scope {
-    /// The provider the scope belongs to.
-    pub fn provider(&self) -> crate::Provider {
+impl AmountUnit {
+    /// What one unit of an amount is worth in currency units: 1, or 0.01 for cents.
+    pub fn factor(self) -> Decimal {
         match self {
-            Scope::OpenAi { .. } => crate::Provider::OpenAi,
-            Scope::Northflank { .. } | Scope::NorthflankInvoice { .. } => {
-                crate::Provider::Northflank
-            }
-            Scope::Phala { .. } => crate::Provider::Phala,
+            AmountUnit::Currency => Decimal::ONE,
+            AmountUnit::Cents => Decimal::from_parts(1, 0, 0, false, 2),
+        }
+    }
+
+    /// `amount` in currency units, exactly, or `None` when that is not exact (cents with more
+    /// than 26 decimal places: a `Decimal` has 28).
+    pub fn to_currency(self, amount: Decimal) -> Option<Decimal> {
+        let factor = self.factor();
+        let converted = amount.checked_mul(factor)?;
+        // Dividing back gives the amount again only when no place was rounded away.
+        (converted.checked_div(factor) == Some(amount)).then_some(converted)
+    }
+
+    /// `currency` or `cents`, as [`FromStr`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AmountUnit::Currency => "currency",
+            AmountUnit::Cents => "cents",
         }
     }
 }
 
-impl fmt::Display for NorthflankPart {
+impl fmt::Display for AmountUnit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NorthflankPart::Total => "paas+byoc",
-            NorthflankPart::Paas => "paas",
-            NorthflankPart::Byoc => "byoc",
-        })
+        f.write_str(self.name())
     }
 }
 
-/// `key=value` pairs separated by spaces, the parts that are present only:
-/// `project=proj_1 line_item=gpt-4o, input`, `paas+byoc`, `invoice invoice=835994C3-14310`,
-/// `app=9f3c2a usage_type=gpu`.
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
-        let mut push = |name: &str, value: &Option<String>| {
-            if let Some(value) = value {
-                parts.push(format!("{name}={value}"));
-            }
-        };
-        match self {
-            Scope::OpenAi {
-                project,
-                line_item,
-                api_key,
-            } => {
-                push("project", project);
-                push("line_item", line_item);
-                push("api_key", api_key);
-                if parts.is_empty() {
-                    parts.push("organization".to_string());
-                }
-            }
-            Scope::Northflank {
-                part,
-                team,
-                project,
-                resource_type,
-                resource,
-            } => {
-                push("team", team);
-                push("project", project);
-                push("resource_type", resource_type);
-                push("resource", resource);
-                parts.insert(0, part.to_string());
-            }
-            Scope::NorthflankInvoice { invoice, team } => {
-                push("invoice", invoice);
-                push("team", team);
-                parts.insert(0, "invoice".to_string());
-            }
-            Scope::Phala {
-                app,
-                instance,
-                usage_type,
-            } => {
-                push("app", &Some(app.clone()));
-                push("instance", instance);
-                push("usage_type", usage_type);
-            }
+/// A text that is neither `currency` nor `cents`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not an amount unit (`currency` or `cents`)")]
+pub struct ParseAmountUnitError {
+    text: String,
+}
+
+impl FromStr for AmountUnit {
+    type Err = ParseAmountUnitError;
+
+    /// `currency` or `cents`, in any case, surrounding blanks ignored.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "currency" => Ok(AmountUnit::Currency),
+            "cents" => Ok(AmountUnit::Cents),
+            _ => Err(ParseAmountUnitError {
+                text: text.chars().take(64).collect(),
+            }),
         }
-        f.write_str(&parts.join(" "))
     }
 }
 

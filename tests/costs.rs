@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use usage_bindings::costs::{self, CostRecord, Scope};
+use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, Scope, Window};
 use usage_bindings::Provider;
 
 mod common;
@@ -19,6 +19,32 @@ fn utc(text: &str) -> DateTime<Utc> {
 #[allow(dead_code)] // not in a northflank-only build
 fn some(text: &str) -> Option<String> {
     Some(text.to_string())
+}
+
+#[allow(dead_code)] // not in every build
+fn openai_scope(
+    project: Option<String>,
+    line_item: Option<String>,
+    api_key: Option<String>,
+) -> Scope {
+    Scope::new()
+        .with_opt(Dimension::Project, project)
+        .with_opt(Dimension::LineItem, line_item)
+        .with_opt(Dimension::ApiKey, api_key)
+}
+
+#[allow(dead_code)] // not in every build
+fn invoice_scope(invoice: Option<String>, team: Option<String>) -> Scope {
+    Scope::new()
+        .with_opt(Dimension::Invoice, invoice)
+        .with_opt(Dimension::Team, team)
+}
+
+fn phala_scope(app: String, instance: Option<String>, usage_type: Option<String>) -> Scope {
+    Scope::new()
+        .with(Dimension::App, app)
+        .with_opt(Dimension::Instance, instance)
+        .with_opt(Dimension::UsageType, usage_type)
 }
 
 /// Amounts compared as exact decimals *and* as text (so `0.3` is not `0.30000000000000004`).
@@ -47,7 +73,7 @@ mod openai {
         let day2 = (utc("2024-11-02T00:00:00Z"), utc("2024-11-03T00:00:00Z"));
         let periods: Vec<_> = records
             .iter()
-            .map(|r| (r.period_start, r.period_end))
+            .map(|r| (r.period.start, r.period.end))
             .collect();
         assert_eq!(periods, [day1, day1, day1, day2]);
         assert!(records
@@ -55,14 +81,14 @@ mod openai {
             .all(|r| r.currency == "USD" && r.provider == Provider::OpenAi));
         assert_eq!(
             records[1].scope,
-            Scope::OpenAi {
-                project: some("proj_3HnWc8YtUe5oZq1D"),
-                line_item: some("file search tool calls"),
-                api_key: None,
-            }
+            openai_scope(
+                some("proj_3HnWc8YtUe5oZq1D"),
+                some("file search tool calls"),
+                None
+            )
         );
         // 12.3456 + 0.0825 + 0.3 + 7.01, by hand.
-        let totals = costs::totals_by_currency(&records).unwrap();
+        let totals = cost::totals_by_currency(&records).unwrap();
         assert_eq!(totals["USD"], dec("19.7381"));
     }
 
@@ -72,11 +98,11 @@ mod openai {
         assert_amounts(&records, &["0.06"]);
         assert_eq!(
             records[0].scope,
-            Scope::OpenAi {
-                project: some("proj_Kx7Qm2VbT9aR4sLp"),
-                line_item: some("gpt-4o-2024-08-06, input"),
-                api_key: some("key_Q2mXv8LcR7tNw4Ze"),
-            }
+            openai_scope(
+                some("proj_Kx7Qm2VbT9aR4sLp"),
+                some("gpt-4o-2024-08-06, input"),
+                some("key_Q2mXv8LcR7tNw4Ze")
+            )
         );
         let extra = cost_records(&page("usage_costs.extra_fields.json")).unwrap();
         assert_eq!(extra, records);
@@ -88,14 +114,7 @@ mod openai {
             let records = cost_records(&page(name)).unwrap();
             assert_amounts(&records, &["0"]);
             assert_eq!(records[0].currency, "USD");
-            assert_eq!(
-                records[0].scope,
-                Scope::OpenAi {
-                    project: None,
-                    line_item: None,
-                    api_key: None
-                }
-            );
+            assert_eq!(records[0].scope, openai_scope(None, None, None));
         }
     }
 
@@ -112,11 +131,11 @@ mod openai {
         assert_amounts(&records, &["0.06", "0.0000001"]);
         assert_eq!(
             records[1].scope,
-            Scope::OpenAi {
-                project: None,
-                line_item: some("organization.costs.support.result"),
-                api_key: some("key_1"),
-            }
+            openai_scope(
+                None,
+                some("organization.costs.support.result"),
+                some("key_1")
+            )
         );
         // A page with a malformed amount is an error naming the result, not a panic.
         let broken = body.replace("1e-7", r#""1e-300""#);
@@ -152,7 +171,7 @@ mod openai {
             &["12.50", "0", "0.0000001", "1234.5678", "0.1", "0.2"],
         );
         assert_eq!(records[3].currency, "EUR");
-        let totals = costs::totals_by_currency(&records).unwrap();
+        let totals = cost::totals_by_currency(&records).unwrap();
         // 12.50 + 0 + 0.0000001 + 0.1 + 0.2: no binary float on the way.
         assert_eq!(totals["USD"].to_string(), "12.8000001");
         assert_eq!(totals["EUR"].to_string(), "1234.5678");
@@ -162,7 +181,7 @@ mod openai {
 #[cfg(feature = "northflank")]
 mod northflank {
     use super::*;
-    use usage_bindings::costs::NorthflankPart;
+    use usage_bindings::northflank::BillingPart as NorthflankPart;
     use usage_bindings::northflank::{
         drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
     };
@@ -184,13 +203,12 @@ mod northflank {
         resource_type: Option<&str>,
         resource: Option<&str>,
     ) -> Scope {
-        Scope::Northflank {
-            part,
-            team: team.map(Into::into),
-            project: project.map(Into::into),
-            resource_type: resource_type.map(Into::into),
-            resource: resource.map(Into::into),
-        }
+        Scope::new()
+            .with(Dimension::BillingPart, part.as_str())
+            .with_opt(Dimension::Team, team)
+            .with_opt(Dimension::Project, project)
+            .with_opt(Dimension::ResourceType, resource_type)
+            .with_opt(Dimension::Resource, resource)
     }
 
     #[test]
@@ -234,8 +252,8 @@ mod northflank {
         assert_amounts(&cents, &["19.253401", "18.698806", "0.123456"]);
         for (a, b) in currency.iter().zip(&cents) {
             assert_eq!(
-                (a.period_start, &a.scope, &a.currency),
-                (b.period_start, &b.scope, &b.currency)
+                (a.period.start, &a.scope, &a.currency),
+                (b.period.start, &b.scope, &b.currency)
             );
         }
 
@@ -273,8 +291,8 @@ mod northflank {
             .map(|r| {
                 (
                     r.provider,
-                    r.period_start,
-                    r.period_end,
+                    r.period.start,
+                    r.period.end,
                     r.currency.as_str(),
                     r.scope.clone(),
                 )
@@ -288,27 +306,23 @@ mod northflank {
                     utc("2026-10-01T00:00:00Z"),
                     utc("2026-11-01T00:00:00Z"),
                     "USD",
-                    Scope::NorthflankInvoice {
-                        invoice: some("835994C3-14310"),
-                        team: some("team-one")
-                    }
+                    invoice_scope(some("835994C3-14310"), some("team-one"))
                 ),
                 (
                     Provider::Northflank,
                     utc("2026-09-01T00:00:00Z"),
                     utc("2026-10-01T00:00:00Z"),
                     "EUR",
-                    Scope::NorthflankInvoice {
-                        invoice: some("835994C3-14309"),
-                        team: some("team-one")
-                    }
+                    invoice_scope(some("835994C3-14309"), some("team-one"))
                 ),
             ]
         );
         assert_eq!(
             records[0].scope.to_string(),
-            "invoice invoice=835994C3-14310 team=team-one"
+            "invoice=835994C3-14310 team=team-one"
         );
+        // Invoices are the billed view of spend that usage also covers.
+        assert!(records.iter().all(|r| r.kind == CostKind::Invoice));
         // The April 2026 shape: one invoice object, no id, no currency.
         let april = invoices(
             invoice_page("list_invoices.published_april_2026.json")
@@ -318,15 +332,9 @@ mod northflank {
         let records = invoice_records(&april, None, AmountUnit::Currency).unwrap();
         assert_amounts(&records, &["1200"]);
         assert_eq!(records[0].currency, "USD");
-        assert_eq!(
-            records[0].scope,
-            Scope::NorthflankInvoice {
-                invoice: None,
-                team: None
-            }
-        );
-        assert_eq!(records[0].period_start.timestamp(), 1_655_823_815);
-        assert_eq!(records[0].period_end.timestamp(), 1_655_910_214);
+        assert_eq!(records[0].scope, invoice_scope(None, None));
+        assert_eq!(records[0].period.start.timestamp(), 1_655_823_815);
+        assert_eq!(records[0].period.end.timestamp(), 1_655_910_214);
     }
 
     #[test]
@@ -363,7 +371,7 @@ mod northflank {
         let records = entry_records(&page.data.usage, None, CENTS).unwrap();
         // (1843.7712 + 81.5689) / 100, (1790.0417 + 79.8389) / 100, (12.3456 + 0) / 100.
         assert_amounts(&records, &["19.253401", "18.698806", "0.123456"]);
-        let starts: Vec<_> = records.iter().map(|r| r.period_start).collect();
+        let starts: Vec<_> = records.iter().map(|r| r.period.start).collect();
         assert_eq!(
             starts,
             [
@@ -372,7 +380,7 @@ mod northflank {
                 utc("2026-06-09T08:00:00Z")
             ]
         );
-        assert_eq!(records[0].period_end, utc("2026-06-09T11:00:00Z"));
+        assert_eq!(records[0].period.end, utc("2026-06-09T11:00:00Z"));
         for record in &records {
             assert_eq!(record.currency, "USD");
             assert_eq!(
@@ -444,8 +452,8 @@ mod northflank {
         );
         assert!(records
             .iter()
-            .all(|r| r.period_start == utc("2026-06-09T10:00:00Z")
-                && r.period_end == utc("2026-06-09T11:00:00Z")));
+            .all(|r| r.period.start == utc("2026-06-09T10:00:00Z")
+                && r.period.end == utc("2026-06-09T11:00:00Z")));
     }
 
     #[test]
@@ -522,7 +530,7 @@ mod phala {
         assert_amounts(&records, &["0.058", "0.013888", "0.000347"]);
         let periods: Vec<_> = records
             .iter()
-            .map(|r| (r.period_start, r.period_end))
+            .map(|r| (r.period.start, r.period.end))
             .collect();
         assert_eq!(
             periods,
@@ -535,18 +543,18 @@ mod phala {
         );
         assert_eq!(
             records[2].scope,
-            Scope::Phala {
-                app: "9f3c2a".into(),
-                instance: some("7c1e4b2a-93d5-4f0e-b8a1-2d6c9e0f5a31"),
-                usage_type: some("storage"),
-            }
+            phala_scope(
+                "9f3c2a".into(),
+                some("7c1e4b2a-93d5-4f0e-b8a1-2d6c9e0f5a31"),
+                some("storage")
+            )
         );
         assert!(records
             .iter()
             .all(|r| r.provider == Provider::Phala && r.currency == "USD"));
         // The fixture's total_cost is 0.072235: 0.058 + 0.013888 + 0.000347.
         assert_eq!(
-            costs::totals_by_currency(&records).unwrap()["USD"],
+            cost::totals_by_currency(&records).unwrap()["USD"],
             dec("0.072235")
         );
     }
@@ -556,15 +564,18 @@ mod phala {
         let page = page("get_app_usage.usage_types.json");
         let records = usage_records("app", &page.usage).unwrap();
         assert_amounts(&records, &["0.232", "0.001736", "2.49", "0.001736"]);
-        let by_scope = costs::totals_by_scope(&records).unwrap();
-        let storage = Scope::Phala {
-            app: "app".into(),
-            instance: some("5d2a8f61-0c3b-4e97-a1f4-9b6e2c7d8a05"),
-            usage_type: some("storage"),
-        };
-        assert_eq!(by_scope[&(storage, "USD".to_string())], dec("0.003472"));
+        let by_scope = cost::totals_by_scope(&records).unwrap();
+        let storage = phala_scope(
+            "app".into(),
+            some("5d2a8f61-0c3b-4e97-a1f4-9b6e2c7d8a05"),
+            some("storage"),
+        );
         assert_eq!(
-            costs::totals_by_currency(&records).unwrap()["USD"],
+            by_scope[&((Provider::Phala, storage), "USD".to_string())],
+            dec("0.003472")
+        );
+        assert_eq!(
+            cost::totals_by_currency(&records).unwrap()["USD"],
             page.total_cost.value()
         );
         assert!(
@@ -579,8 +590,8 @@ mod phala {
         let mut usage = page("get_app_usage.nulls.json").usage;
         usage[0].billing_hour = "yesterday".into();
         let records = usage_records("app", &usage).unwrap();
-        assert_eq!(records[0].period_start, utc("2026-10-28T00:00:00Z"));
-        assert_eq!(records[0].period_end, utc("2026-10-29T00:00:00Z"));
+        assert_eq!(records[0].period.start, utc("2026-10-28T00:00:00Z"));
+        assert_eq!(records[0].period.end, utc("2026-10-29T00:00:00Z"));
         usage[0].billing_start = "?".into();
         let error = usage_records("app", &usage).unwrap_err();
         assert!(error.to_string().contains("billing_hour"), "{error}");
@@ -588,18 +599,14 @@ mod phala {
 }
 
 fn record(provider: Provider, start: &str, amount: Decimal, currency: &str) -> CostRecord {
-    let period_start = utc(start);
+    let start = utc(start);
     CostRecord {
         provider,
-        period_start,
-        period_end: period_start + chrono::TimeDelta::hours(1),
+        period: Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
         amount,
         currency: currency.to_string(),
-        scope: Scope::Phala {
-            app: "a".into(),
-            instance: None,
-            usage_type: None,
-        },
+        scope: phala_scope("a".into(), None, None),
+        kind: CostKind::Usage,
     }
 }
 
@@ -609,7 +616,7 @@ fn ten_thousand_cents_sum_to_exactly_one_hundred() {
     let records: Vec<CostRecord> = (0..10_000)
         .map(|_| record(Provider::Phala, "2026-11-03T00:00:00Z", cent, "USD"))
         .collect();
-    let totals = costs::totals_by_provider(&records).unwrap();
+    let totals = cost::totals_by_provider(&records).unwrap();
     let total = totals[&(Provider::Phala, "USD".to_string())];
     assert_eq!(total, Decimal::from(100));
     assert_eq!(total.to_string(), "100.00");
@@ -626,13 +633,13 @@ fn totals_are_per_day_and_per_currency() {
         record(Provider::Phala, "2026-11-04T00:00:00Z", dec("0.001"), "USD"),
         record(Provider::OpenAi, "2026-11-03T05:00:00Z", dec("5"), "EUR"),
     ];
-    let by_day = costs::totals_by_day(&records).unwrap();
+    let by_day = cost::totals_by_day(&records).unwrap();
     let day = |d: &str, c: &str| (d.parse::<chrono::NaiveDate>().unwrap(), c.to_string());
     assert_eq!(by_day.len(), 3);
     assert_eq!(by_day[&day("2026-11-03", "USD")], dec("3.305"));
     assert_eq!(by_day[&day("2026-11-04", "USD")], dec("0.001"));
     assert_eq!(by_day[&day("2026-11-03", "EUR")], dec("5"));
-    let by_provider = costs::totals_by_provider(&records).unwrap();
+    let by_provider = cost::totals_by_provider(&records).unwrap();
     assert_eq!(
         by_provider[&(Provider::Phala, "USD".to_string())],
         dec("2.206")
@@ -645,7 +652,10 @@ fn an_overflowing_sum_is_an_error() {
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
         record(Provider::Phala, "2026-11-03T00:00:00Z", Decimal::MAX, "USD"),
     ];
-    assert_eq!(costs::totals_by_provider(&records), Err(costs::InexactSum));
+    assert_eq!(
+        cost::totals_by_provider(&records),
+        Err(cost::TotalsError::Inexact(cost::InexactSum))
+    );
 }
 
 #[test]
@@ -659,7 +669,9 @@ fn a_record_serializes_its_amount_as_exact_text() {
     let json = serde_json::to_value(&record).unwrap();
     assert_eq!(json["amount"], "0.013888");
     assert_eq!(json["provider"], "phala");
-    assert_eq!(json["scope"]["kind"], "phala");
+    assert_eq!(json["scope"]["app"], "a");
+    assert_eq!(json["kind"], "usage");
+    assert_eq!(json["period"]["start"], "2026-11-03T00:00:00Z");
     let back: CostRecord = serde_json::from_value(json).unwrap();
     assert_eq!(back, record);
 }
@@ -671,7 +683,7 @@ mod over_http {
     use std::time::Duration;
 
     use serde_json::{json, Value};
-    use usage_bindings::costs::{NorthflankSource, PhalaSource, ProviderCosts, Sources, Window};
+    use usage_bindings::cost::{CostSource, ProviderCosts};
     use usage_bindings::{northflank, openai, phala, Error, RetryPolicy};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -737,37 +749,35 @@ mod over_http {
             .mount(&server)
             .await;
         let uri = server.uri();
-        let sources = Sources {
-            openai: Some(
-                openai::Client::from_config(
-                    openai::Config::new("sk-admin-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-            ),
-            northflank: Some(NorthflankSource {
-                client: northflank::Client::from_config(
-                    northflank::Config::new("nf-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-                team: None,
-            }),
-            phala: Some(PhalaSource {
-                client: phala::Client::from_config(
-                    phala::Config::new("phak_test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
-                )
-                .unwrap(),
-                app_ids: vec!["app-1".to_string()],
-            }),
-        };
+        let openai = openai::Costs::new(
+            openai::Client::from_config(
+                openai::Config::new("sk-admin-test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        );
+        let northflank = northflank::Costs::new(
+            northflank::Client::from_config(
+                northflank::Config::new("nf-test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        );
+        let phala = phala::Costs::new(
+            phala::Client::from_config(
+                phala::Config::new("phak_test")
+                    .base_url(&uri)
+                    .retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+            ["app-1"],
+        );
+        let sources: [&dyn CostSource; 3] = [&openai, &northflank, &phala];
         tokio::time::timeout(
             Duration::from_secs(20),
-            usage_bindings::costs::fetch_all(&sources, window()),
+            usage_bindings::cost::fetch_all(&sources, window()),
         )
         .await
         .expect("the fetch ends within 20 s")
@@ -830,7 +840,7 @@ mod over_http {
         let all: Vec<CostRecord> = results.iter().flat_map(|r| r.records.clone()).collect();
         assert!(all
             .iter()
-            .all(|r| r.period_start >= window().start && r.period_end <= window().end));
+            .all(|r| r.period.start >= window().start && r.period.end <= window().end));
     }
 
     #[tokio::test]
@@ -865,19 +875,15 @@ mod over_http {
         assert_eq!(openai.records[2].currency, "USD");
         assert_eq!(
             openai.records[1].scope,
-            Scope::OpenAi {
-                project: some("proj_2"),
-                line_item: some("organization.costs.credit.result"),
-                api_key: None,
-            }
+            openai_scope(
+                some("proj_2"),
+                some("organization.costs.credit.result"),
+                None
+            )
         );
         assert_eq!(
             openai.records[2].scope,
-            Scope::OpenAi {
-                project: None,
-                line_item: some("organization.costs.tax.result"),
-                api_key: None,
-            }
+            openai_scope(None, some("organization.costs.tax.result"), None)
         );
         assert_eq!(openai.errors.len(), 4, "{:?}", openai.errors);
         for error in &openai.errors {
@@ -903,21 +909,460 @@ fn a_sum_that_would_round_is_an_error() {
         ),
         record(Provider::Phala, "2026-11-03T00:00:00Z", dec("0.5"), "USD"),
     ];
-    assert!(costs::totals_by_provider(&records).is_err());
-    assert!(costs::totals_by_currency(&records).is_err());
-    assert!(costs::checked_sum(records.iter().map(|r| r.amount)).is_err());
+    assert!(cost::totals_by_provider(&records).is_err());
+    assert!(cost::totals_by_currency(&records).is_err());
+    assert!(cost::checked_sum(records.iter().map(|r| r.amount)).is_err());
     // 10 + 0.0000000000000000000000000001 would round to 10 at 27 places.
-    assert!(costs::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
+    assert!(cost::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
     // What fits stays exact, even across the scale rust_decimal falls back to.
     assert_eq!(
-        costs::checked_sum([
+        cost::checked_sum([
             dec("10000000000000000000000000000"),
             dec("1.0000000000000000000000000000")
         ]),
         Ok(dec("10000000000000000000000000001"))
     );
     assert_eq!(
-        costs::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
+        cost::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
         Ok(Decimal::ONE)
+    );
+}
+
+#[test]
+fn a_scope_keeps_its_order_and_one_value_per_dimension() {
+    let scope = Scope::new()
+        .with(Dimension::Team, "t")
+        .with(Dimension::Project, "p")
+        .with_opt(Dimension::Resource, None::<String>)
+        .with(Dimension::Team, "u");
+    // Setting a dimension again replaces its value in place.
+    let pairs: Vec<_> = scope.iter().collect();
+    assert_eq!(pairs, [(Dimension::Team, "u"), (Dimension::Project, "p")]);
+    assert_eq!(scope.get(Dimension::Project), Some("p"));
+    assert_eq!(scope.get(Dimension::Resource), None);
+    assert_eq!(scope.to_string(), "team=u project=p");
+    assert_eq!(Scope::new().to_string(), "all");
+    assert!(Scope::new().is_empty());
+    // The order is part of the scope.
+    let reversed: Scope = [(Dimension::Project, "p"), (Dimension::Team, "u")]
+        .into_iter()
+        .collect();
+    assert_ne!(reversed, scope);
+    assert_eq!(reversed.len(), 2);
+
+    // JSON: an object in order, read back in order.
+    let json = serde_json::to_string(&scope).unwrap();
+    assert_eq!(json, r#"{"team":"u","project":"p"}"#);
+    assert_eq!(serde_json::from_str::<Scope>(&json).unwrap(), scope);
+    let json = serde_json::to_string(&reversed).unwrap();
+    assert_eq!(json, r#"{"project":"p","team":"u"}"#);
+    assert_eq!(serde_json::from_str::<Scope>(&json).unwrap(), reversed);
+    // A dimension given twice, or one that does not exist, is refused.
+    assert!(serde_json::from_str::<Scope>(r#"{"team":"a","team":"b"}"#).is_err());
+    assert!(serde_json::from_str::<Scope>(r#"{"colour":"blue"}"#).is_err());
+}
+
+#[test]
+fn every_dimension_reads_back_from_its_name() {
+    for dimension in Dimension::ALL {
+        let name = dimension.to_string();
+        assert_eq!(name, dimension.as_str());
+        assert_eq!(name.parse::<Dimension>(), Ok(dimension));
+        assert_eq!(
+            serde_json::to_value(dimension).unwrap(),
+            serde_json::Value::String(name)
+        );
+    }
+    assert!("Project".parse::<Dimension>().is_err());
+    assert!("".parse::<Dimension>().is_err());
+}
+
+fn scoped(provider: Provider, amount: &str, currency: &str, scope: Scope) -> CostRecord {
+    CostRecord {
+        scope,
+        ..record(provider, "2026-11-03T00:00:00Z", dec(amount), currency)
+    }
+}
+
+#[test]
+fn totals_by_dimension_need_no_closure_and_cover_every_record() {
+    let project = |p: &str| Scope::new().with(Dimension::Project, p);
+    let records = [
+        scoped(
+            Provider::OpenAi,
+            "0.06",
+            "USD",
+            project("proj_1").with(Dimension::LineItem, "gpt-4o, input"),
+        ),
+        scoped(
+            Provider::OpenAi,
+            "0.0825",
+            "USD",
+            project("proj_1").with(Dimension::LineItem, "file search"),
+        ),
+        scoped(Provider::Northflank, "1.5", "USD", project("proj_1")),
+        scoped(Provider::OpenAi, "2", "EUR", project("proj_1")),
+        scoped(Provider::OpenAi, "7", "USD", project("proj_2")),
+        scoped(
+            Provider::Phala,
+            "2.49",
+            "USD",
+            Scope::new().with(Dimension::App, "app"),
+        ),
+    ];
+    let by_project = cost::totals_by_dimension(&records, Dimension::Project).unwrap();
+    let key =
+        |project: Option<&str>, currency: &str| (project.map(str::to_string), currency.to_string());
+    // 0.06 + 0.0825 + 1.5, by hand: the same project across providers.
+    assert_eq!(by_project[&key(Some("proj_1"), "USD")], dec("1.6425"));
+    assert_eq!(by_project[&key(Some("proj_1"), "EUR")], dec("2"));
+    assert_eq!(by_project[&key(Some("proj_2"), "USD")], dec("7"));
+    assert_eq!(by_project[&key(None, "USD")], dec("2.49"));
+    assert_eq!(by_project.len(), 4);
+    // Every USD record is in exactly one row: the rows add up to the grand total.
+    let usd: Decimal = by_project
+        .iter()
+        .filter(|((_, currency), _)| currency == "USD")
+        .map(|(_, total)| *total)
+        .sum();
+    assert_eq!(usd, cost::totals_by_currency(&records).unwrap()["USD"]);
+    let by_line = cost::totals_by_dimension(&records, Dimension::LineItem).unwrap();
+    assert_eq!(by_line[&key(Some("file search"), "USD")], dec("0.0825"));
+    assert_eq!(by_line[&key(None, "USD")], dec("10.99"));
+    // Same scope, different providers: two rows.
+    let by_scope = cost::totals_by_scope(&records).unwrap();
+    assert_eq!(
+        by_scope[&((Provider::Northflank, project("proj_1")), "USD".to_string())],
+        dec("1.5")
+    );
+    // Exactness holds by dimension as everywhere.
+    let huge = [
+        scoped(
+            Provider::OpenAi,
+            &Decimal::MAX.to_string(),
+            "USD",
+            project("p"),
+        ),
+        scoped(Provider::OpenAi, "1", "USD", project("p")),
+    ];
+    assert_eq!(
+        cost::totals_by_dimension(&huge, Dimension::Project),
+        Err(cost::TotalsError::Inexact(cost::InexactSum))
+    );
+}
+
+/// Two views of the same spend are never added: a total over records of two kinds is refused,
+/// whichever function computes it.
+#[test]
+fn totals_refuse_records_of_two_kinds() {
+    let usage = record(Provider::Phala, "2026-11-03T00:00:00Z", dec("1"), "USD");
+    for other in [CostKind::Invoice, CostKind::Breakdown] {
+        let view = CostRecord {
+            kind: other,
+            ..usage.clone()
+        };
+        let mixed = [usage.clone(), view.clone()];
+        let refused = Err(cost::TotalsError::MixedKinds {
+            first: CostKind::Usage,
+            other,
+        });
+        assert_eq!(cost::totals_by_currency(&mixed), refused);
+        assert_eq!(
+            cost::totals_by_provider(&mixed).map(|_| ()),
+            refused.map(|_| ())
+        );
+        assert!(cost::totals_by_day(&mixed).is_err());
+        assert!(cost::totals_by_scope(&mixed).is_err());
+        assert!(cost::totals_by_dimension(&mixed, Dimension::App).is_err());
+        assert!(cost::totals_by(&mixed, |_| ()).is_err());
+        // Each view alone has its total.
+        assert_eq!(cost::totals_by_currency([&view]).unwrap()["USD"], dec("1"));
+    }
+    assert!(cost::TotalsError::MixedKinds {
+        first: CostKind::Usage,
+        other: CostKind::Invoice
+    }
+    .to_string()
+    .contains("twice"));
+}
+
+/// Northflank reports the same money three ways: hourly totals (list usage), the drill-down of an
+/// hour (get usage) and invoices. Each is its own kind, so no total mixes them.
+#[cfg(feature = "northflank")]
+#[test]
+fn northflank_views_of_the_same_spend_are_kinds_apart() {
+    use usage_bindings::northflank::{
+        drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
+    };
+
+    let unit = AmountUnit::Currency;
+    let list: types::ListUsageResponse =
+        serde_json::from_str(&common::fixture("northflank", "list_usage.full.json")).unwrap();
+    let hour: types::GetUsageResponse =
+        serde_json::from_str(&common::fixture("northflank", "get_usage.full.json")).unwrap();
+    let listed: types::ListInvoicesResponse =
+        serde_json::from_str(&common::fixture("northflank", "list_invoices.full.json")).unwrap();
+    let usage = entry_records(&list.data.usage, None, unit).unwrap();
+    let breakdown = drilldown_records(&hour, unit).unwrap();
+    let billed = invoice_records(&invoices(listed.data.invoices), None, unit).unwrap();
+    assert!(usage.iter().all(|r| r.kind == CostKind::Usage));
+    assert!(breakdown.iter().all(|r| r.kind == CostKind::Breakdown));
+    assert!(billed.iter().all(|r| r.kind == CostKind::Invoice));
+    for view in [&breakdown, &billed] {
+        let mixed: Vec<&CostRecord> = usage.iter().chain(view.iter()).collect();
+        assert!(matches!(
+            cost::totals_by_provider(mixed),
+            Err(cost::TotalsError::MixedKinds { .. })
+        ));
+    }
+    // The drill-down's nodes add up with each other: 12.3456 + 5.25 + 3.7569 + 0.125 + 81.5689.
+    assert_eq!(
+        cost::totals_by_currency(&breakdown).unwrap()["USD"],
+        dec("103.0464")
+    );
+    // The billing part tells the hourly total from the drill-down's parts.
+    assert_eq!(
+        usage[0].scope.get(Dimension::BillingPart),
+        Some("paas+byoc")
+    );
+    assert_eq!(breakdown[0].scope.get(Dimension::BillingPart), Some("paas"));
+    assert_eq!(breakdown[4].scope.get(Dimension::BillingPart), Some("byoc"));
+}
+
+/// `fetch_all` over sources the crate does not know: any `CostSource` is queried, concurrently,
+/// with the window kept, the records outside it counted, every error kept and progress reported.
+mod any_source {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use futures::stream::{BoxStream, StreamExt};
+    use tokio::sync::Notify;
+    use usage_bindings::cost::{CostSource, ProviderCosts};
+    use usage_bindings::Error;
+
+    use super::*;
+
+    /// Yields its items after waiting for `wait` (when given) and then wakes `wake`.
+    struct Fixed {
+        provider: Provider,
+        items: Vec<Result<CostRecord, String>>,
+        wait: Option<Arc<Notify>>,
+        wake: Option<Arc<Notify>>,
+        asked: Mutex<Vec<Window>>,
+    }
+
+    impl Fixed {
+        fn new(provider: Provider, items: Vec<Result<CostRecord, String>>) -> Fixed {
+            Fixed {
+                provider,
+                items,
+                wait: None,
+                wake: None,
+                asked: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl CostSource for Fixed {
+        fn provider(&self) -> Provider {
+            self.provider
+        }
+
+        fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+            self.asked.lock().unwrap().push(window);
+            let wait = self.wait.clone();
+            let wake = self.wake.clone();
+            let items: Vec<Result<CostRecord, Error>> = self
+                .items
+                .iter()
+                .map(|item| {
+                    item.clone().map_err(|message| Error::Decode {
+                        provider: self.provider,
+                        operation: "test",
+                        path: "test".into(),
+                        message,
+                    })
+                })
+                .collect();
+            futures::stream::once(async move {
+                if let Some(wait) = wait {
+                    wait.notified().await;
+                }
+                if let Some(wake) = wake {
+                    wake.notify_one();
+                }
+                futures::stream::iter(items)
+            })
+            .flatten()
+            .boxed()
+        }
+    }
+
+    fn window() -> Window {
+        Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-03T00:00:00Z")).unwrap()
+    }
+
+    fn at(provider: Provider, start: &str, amount: &str) -> Result<CostRecord, String> {
+        Ok(record(provider, start, dec(amount), "USD"))
+    }
+
+    async fn bounded<F: std::future::Future>(future: F) -> F::Output {
+        tokio::time::timeout(Duration::from_secs(10), future)
+            .await
+            .expect("the fetch ends within 10 s")
+    }
+
+    #[tokio::test]
+    async fn records_outside_the_window_and_errors_are_kept_apart() {
+        let source = Fixed::new(
+            Provider::Phala,
+            vec![
+                at(Provider::Phala, "2026-11-01T00:00:00Z", "1.5"),
+                Err("one page failed".into()),
+                // Across the end, then after it.
+                at(Provider::Phala, "2026-11-02T23:30:00Z", "7"),
+                at(Provider::Phala, "2026-11-03T00:00:00Z", "8"),
+                at(Provider::Phala, "2026-11-02T23:00:00Z", "0.25"),
+            ],
+        );
+        let results: Vec<ProviderCosts> = bounded(cost::fetch_all(&[&source], window())).await;
+        assert_eq!(source.asked.lock().unwrap().as_slice(), [window()]);
+        assert_eq!(results.len(), 1);
+        let result = &results[0];
+        assert_eq!(result.provider, Provider::Phala);
+        assert!(!result.is_complete());
+        assert_eq!(result.errors.len(), 1);
+        assert!(result.errors[0].to_string().contains("one page failed"));
+        // The records after the error are there too.
+        assert_amounts(&result.records, &["1.5", "0.25"]);
+        assert_eq!(result.outside_window, 2);
+        let single = bounded(cost::fetch(&source, window())).await;
+        assert_eq!(single.records, result.records);
+    }
+
+    /// The second source can only finish once the first has started: a fetch one source after the
+    /// other would never end (and the timeout would fail the test).
+    #[tokio::test]
+    async fn sources_are_fetched_concurrently_in_the_order_given_with_progress() {
+        let gate = Arc::new(Notify::new());
+        let mut second = Fixed::new(
+            Provider::OpenAi,
+            vec![at(Provider::OpenAi, "2026-11-01T00:00:00Z", "2")],
+        );
+        second.wake = Some(gate.clone());
+        let mut first = Fixed::new(
+            Provider::Northflank,
+            vec![
+                at(Provider::Northflank, "2026-11-01T00:00:00Z", "1"),
+                at(Provider::Northflank, "2026-11-01T01:00:00Z", "3"),
+            ],
+        );
+        first.wait = Some(gate);
+        let calls = AtomicUsize::new(0);
+        let seen = Mutex::new(Vec::new());
+        let progress = |provider: Provider, records: usize| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            seen.lock().unwrap().push((provider, records));
+        };
+        let sources: Vec<Box<dyn CostSource>> = vec![Box::new(first), Box::new(second)];
+        let sources: Vec<&dyn CostSource> = sources.iter().map(|s| s.as_ref()).collect();
+        let results = bounded(cost::fetch_all_with_progress(&sources, window(), &progress)).await;
+        let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
+        assert_eq!(providers, [Provider::Northflank, Provider::OpenAi]);
+        assert!(results.iter().all(ProviderCosts::is_complete));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                (Provider::OpenAi, 1),
+                (Provider::Northflank, 1),
+                (Provider::Northflank, 2)
+            ]
+        );
+        // The sources are the ones given: no list of providers in the cost layer.
+        assert!(bounded(cost::fetch_all(&[], window())).await.is_empty());
+    }
+}
+
+/// OpenAI's source asks for the grouping the caller chose, and its records carry exactly the
+/// dimensions of that grouping.
+#[cfg(feature = "openai")]
+#[tokio::test]
+async fn openai_costs_group_as_the_caller_chooses() {
+    use serde_json::json;
+    use usage_bindings::cost::CostSource;
+    use usage_bindings::openai::{types::CostsGroupBy, Client, Config, Costs};
+    use usage_bindings::RetryPolicy;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let day = utc("2026-11-01T00:00:00Z").timestamp();
+    Mock::given(method("GET"))
+        .and(path("/organization/costs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "page", "has_more": false, "next_page": null,
+            "data": [{"object": "bucket", "start_time": day, "end_time": day + 86_400,
+                      "results": [{"object": "organization.costs.result",
+                                   "amount": {"value": "0.5", "currency": "usd"},
+                                   "project_id": "proj_1"}]}]})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = Client::from_config(
+        Config::new("sk-admin-test")
+            .base_url(server.uri())
+            .retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
+    let window = Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-02T00:00:00Z")).unwrap();
+    let by_default = Costs::new(client.clone());
+    let by_project = Costs::new(client.clone()).group_by(vec![CostsGroupBy::ProjectId]);
+    let whole = Costs::new(client).group_by(Vec::new());
+    assert_eq!(by_default.provider(), Provider::OpenAi);
+    let sources: [&dyn CostSource; 3] = [&by_default, &by_project, &whole];
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        cost::fetch_all(&sources, window),
+    )
+    .await
+    .expect("the fetch ends within 10 s");
+    for result in &results {
+        assert!(result.is_complete(), "{:?}", result.errors);
+        assert_amounts(&result.records, &["0.5"]);
+        assert_eq!(
+            result.records[0].scope,
+            Scope::new().with(Dimension::Project, "proj_1")
+        );
+    }
+    let mut groupings: Vec<Vec<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| {
+            request
+                .url
+                .query_pairs()
+                .filter(|(key, _)| key == "group_by[]")
+                .map(|(_, value)| value.into_owned())
+                .collect()
+        })
+        .collect();
+    groupings.sort();
+    assert_eq!(
+        groupings,
+        [
+            vec![],
+            vec!["project_id".to_string()],
+            vec![
+                "project_id".to_string(),
+                "line_item".to_string(),
+                "api_key_id".to_string()
+            ],
+        ]
     );
 }

@@ -397,15 +397,13 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
         .unwrap();
     assert!(entries.is_empty());
     let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
-    let records: Vec<_> = usage_bindings::northflank::fetch_cost_records(
-        &client(&server),
-        None,
-        start,
-        start + chrono::TimeDelta::days(1),
-    )
-    .try_collect()
-    .await
-    .unwrap();
+    let window =
+        usage_bindings::cost::Window::new(start, start + chrono::TimeDelta::days(1)).unwrap();
+    let records: Vec<_> =
+        usage_bindings::northflank::fetch_cost_records(&client(&server), None, window)
+            .try_collect()
+            .await
+            .unwrap();
     assert!(records.is_empty());
 }
 
@@ -426,6 +424,7 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
     assert!(!format!("{cents_config:?}").contains(TOKEN));
     let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
     let end = start + chrono::TimeDelta::days(1);
+    let window = usage_bindings::cost::Window::new(start, end).unwrap();
     let mut amounts = Vec::new();
     for (config, unit) in [
         (config, AmountUnit::Currency),
@@ -433,7 +432,7 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
     ] {
         let client = Client::from_config(config).unwrap();
         assert_eq!(client.amount_unit(), unit);
-        let records: Vec<_> = northflank::fetch_cost_records(&client, None, start, end)
+        let records: Vec<_> = northflank::fetch_cost_records(&client, None, window)
             .try_collect()
             .await
             .unwrap();
@@ -449,7 +448,7 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
 #[tokio::test]
 async fn invoice_records_are_fetched_through_the_team_route() {
     use futures::TryStreamExt;
-    use usage_bindings::costs::Scope;
+    use usage_bindings::cost::{CostKind, Dimension, Scope};
 
     let server = serve(200, "list_invoices.last_page.json").await;
     let records: Vec<_> = northflank::fetch_invoice_records(&client(&server), Some(ODD_TEAM))
@@ -465,38 +464,35 @@ async fn invoice_records_are_fetched_through_the_team_route() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].amount, dec("0.5"));
     assert_eq!(records[0].currency, "USD");
-    assert_eq!(records[0].period_start.timestamp(), 1_785_542_400);
-    assert_eq!(records[0].period_end.timestamp(), 1_788_220_800);
+    assert_eq!(records[0].period.start.timestamp(), 1_785_542_400);
+    assert_eq!(records[0].period.end.timestamp(), 1_788_220_800);
     assert_eq!(
         records[0].scope,
-        Scope::NorthflankInvoice {
-            invoice: Some("835994C3-14308".into()),
-            team: Some(ODD_TEAM.into()),
-        }
+        Scope::new()
+            .with(Dimension::Invoice, "835994C3-14308")
+            .with(Dimension::Team, ODD_TEAM)
     );
+    assert_eq!(records[0].kind, CostKind::Invoice);
 }
 
 /// Invoices of a window are a result of their own: only an invoice whose whole period lies in
 /// the window counts.
 #[tokio::test]
 async fn invoices_of_a_window_are_a_result_of_their_own() {
-    use usage_bindings::costs::{self, NorthflankSource, Window};
+    use usage_bindings::cost::{self, Window};
 
     let server = serve(200, "list_invoices.last_page.json").await;
-    let source = NorthflankSource {
-        client: client(&server),
-        team: None,
-    };
+    let source = northflank::InvoiceCosts::new(client(&server));
     let at = |seconds| chrono::DateTime::from_timestamp(seconds, 0).unwrap();
     // The invoice covers [1785542400, 1788220800): August 2026.
     let august = Window::new(at(1_785_542_400), at(1_788_220_800)).unwrap();
-    let result = costs::fetch_northflank_invoices(&source, august).await;
+    let result = cost::fetch(&source, august).await;
     assert!(result.is_complete(), "{:?}", result.errors);
     assert_eq!(result.records.len(), 1);
     assert_eq!(result.records[0].amount, dec("0.5"));
     assert_eq!(result.outside_window, 0);
     let one_week = Window::new(at(1_785_542_400), at(1_786_147_200)).unwrap();
-    let result = costs::fetch_northflank_invoices(&source, one_week).await;
+    let result = cost::fetch(&source, one_week).await;
     assert!(result.records.is_empty());
     assert_eq!(result.outside_window, 1);
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use demo::report::{Format, GroupBy, Report};
 use demo::{DemoData, DemoServer};
 use rust_decimal::Decimal;
-use usage_bindings::costs::{self, CostRecord, NorthflankSource, ProviderCosts, Scope, Window};
+use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, ProviderCosts, Scope, Window};
 use usage_bindings::{northflank, Provider, RetryPolicy};
 
 fn window() -> Window {
@@ -39,7 +39,7 @@ fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
 async fn fetch_demo() -> (DemoServer, Vec<ProviderCosts>) {
     let server = DemoServer::start(window()).await;
     let sources = server.sources().unwrap();
-    let results = costs::fetch_all(&sources, window()).await;
+    let results = cost::fetch_all(&sources.list(), window()).await;
     (server, results)
 }
 
@@ -66,7 +66,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert_eq!(counts, [35, 168, 1232]);
 
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
-    let totals = costs::totals_by_provider(&all).unwrap();
+    let totals = cost::totals_by_provider(&all).unwrap();
     for (provider, expected) in expected_totals(&data) {
         assert_eq!(
             totals[&(provider, "USD".to_string())],
@@ -77,7 +77,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     // Every record is inside the window, and there are no other currencies.
     assert!(all
         .iter()
-        .all(|r| r.period_start >= window().start && r.period_end <= window().end));
+        .all(|r| r.period.start >= window().start && r.period.end <= window().end));
     assert_eq!(totals.len(), 3);
 
     // OpenAI and Northflank were walked over several pages (the demo server pages them small).
@@ -137,10 +137,10 @@ fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
 async fn northflank_amounts_read_in_cents_are_a_hundredth() {
     let server = DemoServer::start(window()).await;
     let sources = server.sources_with(northflank::AmountUnit::Cents).unwrap();
-    let results = costs::fetch_all(&sources, window()).await;
+    let results = cost::fetch_all(&sources.list(), window()).await;
     let data = DemoData::generate(window());
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
-    let totals = costs::totals_by_provider(&all).unwrap();
+    let totals = cost::totals_by_provider(&all).unwrap();
     let hundred = Decimal::from(100);
     let expected: Decimal = data
         .northflank
@@ -256,16 +256,15 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     // A server that knows no route: Northflank answers 404.
     let broken = wiremock::MockServer::start().await;
     let mut sources = server.sources().unwrap();
-    sources.northflank = Some(NorthflankSource {
-        client: northflank::Client::from_config(
+    sources.northflank = Some(northflank::Costs::new(
+        northflank::Client::from_config(
             northflank::Config::new("nf-demo-token")
                 .base_url(broken.uri())
                 .retry(RetryPolicy::disabled()),
         )
         .unwrap(),
-        team: None,
-    });
-    let results = costs::fetch_all(&sources, window()).await;
+    ));
+    let results = cost::fetch_all(&sources.list(), window()).await;
     let northflank = &results[1];
     assert_eq!(northflank.provider, Provider::Northflank);
     assert!(northflank.records.is_empty());
@@ -298,7 +297,7 @@ async fn a_failing_phala_app_does_not_hide_the_next_app() {
     if let Some(phala) = &mut sources.phala {
         phala.app_ids.insert(0, "no-such-app".to_string());
     }
-    let results = costs::fetch_all(&sources, window()).await;
+    let results = cost::fetch_all(&sources.list(), window()).await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].errors.len(), 1);
     assert_eq!(results[0].errors[0].status(), Some(404));
@@ -341,31 +340,35 @@ fn the_default_window_is_the_last_seven_whole_days() {
 }
 
 fn day_record(provider: Provider, day: &str, amount: &str, scope: Scope) -> CostRecord {
-    let period_start = format!("{day}T00:00:00Z").parse().unwrap();
+    let start = format!("{day}T00:00:00Z").parse().unwrap();
     CostRecord {
         provider,
-        period_start,
-        period_end: period_start + chrono::TimeDelta::days(1),
+        period: Window::new(start, start + chrono::TimeDelta::days(1)).unwrap(),
         amount: amount.parse().unwrap(),
         currency: "USD".to_string(),
         scope,
+        kind: CostKind::Usage,
     }
 }
 
 fn openai_scope(project: &str, line_item: &str, api_key: Option<&str>) -> Scope {
-    Scope::OpenAi {
-        project: Some(project.to_string()),
-        line_item: Some(line_item.to_string()),
-        api_key: api_key.map(str::to_string),
-    }
+    Scope::new()
+        .with(Dimension::Project, project)
+        .with(Dimension::LineItem, line_item)
+        .with_opt(Dimension::ApiKey, api_key)
 }
 
 fn phala_scope(usage_type: &str) -> Scope {
-    Scope::Phala {
-        app: "app-1".to_string(),
-        instance: None,
-        usage_type: Some(usage_type.to_string()),
-    }
+    Scope::new()
+        .with(Dimension::App, "app-1")
+        .with(Dimension::UsageType, usage_type)
+}
+
+fn northflank_total_scope() -> Scope {
+    Scope::new().with(
+        Dimension::BillingPart,
+        northflank::BillingPart::Total.as_str(),
+    )
 }
 
 fn complete(provider: Provider, records: Vec<CostRecord>) -> ProviderCosts {
@@ -398,25 +401,13 @@ fn a_total_that_cannot_be_exact_fails_only_its_provider() {
                     Provider::Northflank,
                     "2026-11-01",
                     &almost,
-                    Scope::Northflank {
-                        part: costs::NorthflankPart::Total,
-                        team: None,
-                        project: None,
-                        resource_type: None,
-                        resource: None,
-                    },
+                    northflank_total_scope(),
                 ),
                 day_record(
                     Provider::Northflank,
                     "2026-11-01",
                     "0.5",
-                    Scope::Northflank {
-                        part: costs::NorthflankPart::Total,
-                        team: None,
-                        project: None,
-                        resource_type: None,
-                        resource: None,
-                    },
+                    northflank_total_scope(),
                 ),
             ],
         ),
@@ -506,16 +497,15 @@ async fn an_incomplete_provider_is_marked_in_every_format() {
     let server = DemoServer::start(window()).await;
     let broken = wiremock::MockServer::start().await;
     let mut sources = server.sources().unwrap();
-    sources.northflank = Some(NorthflankSource {
-        client: northflank::Client::from_config(
+    sources.northflank = Some(northflank::Costs::new(
+        northflank::Client::from_config(
             northflank::Config::new("nf-demo-token")
                 .base_url(broken.uri())
                 .retry(RetryPolicy::disabled()),
         )
         .unwrap(),
-        team: None,
-    });
-    let results = costs::fetch_all(&sources, window()).await;
+    ));
+    let results = cost::fetch_all(&sources.list(), window()).await;
     for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
         let report = Report::build(window(), group_by, &results);
         let table = report.render(Format::Table).unwrap();
@@ -632,17 +622,17 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
         .mount(&cycling)
         .await;
     let mut sources = server.sources().unwrap();
-    sources.openai = Some(
+    sources.openai = Some(usage_bindings::openai::Costs::new(
         usage_bindings::openai::Client::from_config(
             usage_bindings::openai::Config::new("sk-admin-demo")
                 .base_url(format!("{}/v1", cycling.uri()))
                 .retry(RetryPolicy::disabled()),
         )
         .unwrap(),
-    );
+    ));
     let results = tokio::time::timeout(
         std::time::Duration::from_secs(20),
-        costs::fetch_all(&sources, window()),
+        cost::fetch_all(&sources.list(), window()),
     )
     .await
     .expect("the walk ends");
@@ -676,18 +666,22 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
 async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
     let server = DemoServer::start(window()).await;
     let sources = server.sources().unwrap();
-    let source = sources.northflank.as_ref().unwrap();
+    let usage = sources.northflank.as_ref().unwrap();
+    let source = northflank::InvoiceCosts {
+        client: usage.client.clone(),
+        team: usage.team.clone(),
+    };
     let day = |text: &str| text.parse::<NaiveDate>().unwrap();
     let months = Window::days(day("2026-07-01"), day("2026-10-31")).unwrap();
 
-    let invoices = costs::fetch_northflank_invoices(source, months).await;
+    let invoices = cost::fetch(&source, months).await;
     assert!(invoices.is_complete(), "{:?}", invoices.errors);
     let expected = demo::northflank_invoices(window());
     assert_eq!(invoices.records.len(), expected.len());
     assert_eq!(invoices.outside_window, 0);
     for (record, invoice) in invoices.records.iter().zip(&expected) {
         assert_eq!(
-            (record.period_start, record.period_end, record.amount),
+            (record.period.start, record.period.end, record.amount),
             (invoice.start, invoice.end, invoice.total()),
             "{}",
             invoice.id
@@ -724,7 +718,7 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
     use usage_bindings::openai::UsageStreamExt;
 
     let server = DemoServer::start(window()).await;
-    let client = server.sources().unwrap().openai.unwrap();
+    let client = server.sources().unwrap().openai.unwrap().client;
     let start = window().start.timestamp();
     let end = window().end.timestamp();
     let files = client
@@ -774,4 +768,43 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
         // 7 daily buckets, 2 a page.
         assert_eq!(paths.iter().filter(|p| *p == route).count(), 4, "{route}");
     }
+}
+
+/// The report adds usage only: a source whose records are another view of the same spend
+/// (invoices) is left out of the sums and marked, so that nothing is counted twice.
+#[test]
+fn records_of_another_kind_are_left_out_and_marked() {
+    let invoice = CostRecord {
+        kind: CostKind::Invoice,
+        ..day_record(
+            Provider::Northflank,
+            "2026-11-01",
+            "100",
+            northflank_total_scope(),
+        )
+    };
+    let results = [
+        complete(
+            Provider::Northflank,
+            vec![day_record(
+                Provider::Northflank,
+                "2026-11-01",
+                "1.5",
+                northflank_total_scope(),
+            )],
+        ),
+        complete(Provider::Northflank, vec![invoice]),
+    ];
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(report.has_errors());
+    assert_eq!(report.totals["USD"], Some("1.5".parse().unwrap()));
+    assert!(report.providers[0].complete);
+    assert!(!report.providers[1].complete);
+    assert!(
+        report.providers[1].errors[0].contains("Invoice"),
+        "{:?}",
+        report.providers[1].errors
+    );
+    let table = report.render(Format::Table).unwrap();
+    assert!(table.contains("INCOMPLETE: Northflank"), "{table}");
 }

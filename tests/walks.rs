@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use pages::*;
 use serde_json::{json, Value};
-use usage_bindings::costs::{self, PhalaSource, Sources, Window};
+use usage_bindings::cost::{self, CostSource, Window};
 use usage_bindings::openai::types::{BucketWidth, CostsBucketWidth, UsageTimeBucket};
 use usage_bindings::paging::PagingProblem;
 use usage_bindings::prelude::*;
@@ -425,19 +425,18 @@ async fn the_cost_view_reports_a_cycling_provider_as_failed() {
             .respond_with(ok(phala_page(0..2)))
             .mount(&server)
             .await;
-        let sources = Sources {
-            openai: Some(openai_client(&server, RetryPolicy::disabled())),
-            northflank: None,
-            phala: Some(PhalaSource {
-                client: phala_client(&server, RetryPolicy::disabled()),
-                app_ids: vec![APP.to_string()],
-            }),
-        };
+        let openai =
+            usage_bindings::openai::Costs::new(openai_client(&server, RetryPolicy::disabled()));
+        let phala = usage_bindings::phala::Costs::new(
+            phala_client(&server, RetryPolicy::disabled()),
+            [APP],
+        );
+        let sources: [&dyn CostSource; 2] = [&openai, &phala];
         // From the OpenAI buckets to past the Phala records' hour (2026-11-03 14:00).
         let start = DateTime::<Utc>::from_timestamp(START, 0).unwrap();
         let end = "2026-11-04T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
         let window = Window::new(start, end).unwrap();
-        let results = costs::fetch_all(&sources, window).await;
+        let results = cost::fetch_all(&sources, window).await;
 
         let openai = &results[0];
         assert_eq!(openai.provider, Provider::OpenAi);

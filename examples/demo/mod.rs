@@ -10,8 +10,8 @@ pub mod report;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use usage_bindings::costs::{NorthflankSource, PhalaSource, Sources, Window};
-use usage_bindings::{northflank, openai, phala};
+use usage_bindings::cost::{CostSource, Window};
+use usage_bindings::{northflank, openai, phala, Provider};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -713,10 +713,10 @@ impl DemoServer {
     ) -> Result<Sources, usage_bindings::Error> {
         let uri = self.uri();
         Ok(Sources {
-            openai: Some(openai::Client::from_config(
+            openai: Some(openai::Costs::new(openai::Client::from_config(
                 openai::Config::new("sk-admin-demo").base_url(&uri),
-            )?),
-            northflank: Some(NorthflankSource {
+            )?)),
+            northflank: Some(northflank::Costs {
                 client: northflank::Client::from_config(
                     northflank::Config::new("nf-demo-token")
                         .base_url(&uri)
@@ -724,11 +724,59 @@ impl DemoServer {
                 )?,
                 team: NORTHFLANK_TEAM.map(str::to_string),
             }),
-            phala: Some(PhalaSource {
-                client: phala::Client::from_config(phala::Config::new("phak_demo").base_url(&uri))?,
-                app_ids: PHALA_APPS.iter().map(|app| app.to_string()).collect(),
-            }),
+            phala: Some(phala::Costs::new(
+                phala::Client::from_config(phala::Config::new("phak_demo").base_url(&uri))?,
+                PHALA_APPS,
+            )),
         })
+    }
+}
+
+/// The demo's cost sources, one per provider; `None` skips one.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// OpenAI costs.
+    pub openai: Option<openai::Costs>,
+    /// Northflank hourly usage.
+    pub northflank: Option<northflank::Costs>,
+    /// Phala Cloud usage of the demo apps.
+    pub phala: Option<phala::Costs>,
+}
+
+impl Sources {
+    /// The sources present, in [`Provider`] order: what `cost::fetch_all` takes.
+    pub fn list(&self) -> Vec<&dyn CostSource> {
+        let mut list: Vec<&dyn CostSource> = Vec::new();
+        if let Some(source) = &self.openai {
+            list.push(source);
+        }
+        if let Some(source) = &self.northflank {
+            list.push(source);
+        }
+        if let Some(source) = &self.phala {
+            list.push(source);
+        }
+        list
+    }
+
+    /// The sources present, owned, in [`Provider`] order.
+    pub fn into_boxed(self) -> Vec<Box<dyn CostSource>> {
+        let mut list: Vec<Box<dyn CostSource>> = Vec::new();
+        if let Some(source) = self.openai {
+            list.push(Box::new(source));
+        }
+        if let Some(source) = self.northflank {
+            list.push(Box::new(source));
+        }
+        if let Some(source) = self.phala {
+            list.push(Box::new(source));
+        }
+        list
+    }
+
+    /// The providers present, in [`Provider`] order.
+    pub fn providers(&self) -> Vec<Provider> {
+        self.list().iter().map(|source| source.provider()).collect()
     }
 }
 

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, TimeDelta};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use usage_bindings::costs::{self, CostRecord, ProviderCosts, Scope, Window};
+use usage_bindings::cost::{self, CostKind, CostRecord, ProviderCosts, Scope, Window};
 use usage_bindings::Provider;
 
 /// What rows are.
@@ -54,16 +54,16 @@ pub enum Group {
     Day(NaiveDate),
     /// A provider.
     Provider(Provider),
-    /// A scope, which names its provider.
-    Scope(Scope),
+    /// A provider's scope.
+    Scope(Provider, Scope),
 }
 
 impl Group {
     fn of(group_by: GroupBy, record: &CostRecord) -> Group {
         match group_by {
-            GroupBy::Day => Group::Day(record.period_start.date_naive()),
+            GroupBy::Day => Group::Day(record.period.start.date_naive()),
             GroupBy::Provider => Group::Provider(record.provider),
-            GroupBy::Scope => Group::Scope(record.scope.clone()),
+            GroupBy::Scope => Group::Scope(record.provider, record.scope.clone()),
         }
     }
 }
@@ -73,7 +73,7 @@ impl fmt::Display for Group {
         match self {
             Group::Day(day) => write!(f, "{day}"),
             Group::Provider(provider) => write!(f, "{provider}"),
-            Group::Scope(scope) => write!(f, "{} {scope}", scope.provider()),
+            Group::Scope(provider, scope) => write!(f, "{provider} {scope}"),
         }
     }
 }
@@ -159,7 +159,7 @@ type Sums<K> = BTreeMap<K, (Option<Decimal>, usize)>;
 
 fn add<K: Ord>(sums: &mut Sums<K>, key: K, amount: Decimal) {
     let (sum, records) = sums.entry(key).or_insert((Some(Decimal::ZERO), 0));
-    *sum = sum.and_then(|sum| costs::exact_add(sum, amount).ok());
+    *sum = sum.and_then(|sum| cost::exact_add(sum, amount).ok());
     *records += 1;
 }
 
@@ -172,7 +172,19 @@ impl Report {
         let mut records: Vec<&CostRecord> = Vec::new();
         for result in results {
             let mut errors: Vec<String> = result.errors.iter().map(ToString::to_string).collect();
-            match costs::totals_by_currency(&result.records) {
+            let other_kind = result
+                .records
+                .iter()
+                .find(|record| record.kind != CostKind::Usage);
+            match cost::totals_by_currency(&result.records) {
+                // Only usage adds up across providers: another kind is another view of spend.
+                Ok(_) if other_kind.is_some() => errors.push(format!(
+                    "{}: its {} records include {:?} records, a view of the spend that usage \
+                     also covers; they are left out",
+                    result.provider,
+                    result.records.len(),
+                    other_kind.map(|record| record.kind).unwrap_or_default(),
+                )),
                 Ok(_) => records.extend(&result.records),
                 Err(error) => errors.push(format!(
                     "{}: the total of its {} records is not exact ({error}); they are left out",
@@ -219,12 +231,12 @@ impl Report {
                     && match &group {
                         Group::Day(_) => all_complete,
                         Group::Provider(provider) => complete_provider(*provider),
-                        Group::Scope(scope) => complete_provider(scope.provider()),
+                        Group::Scope(provider, _) => complete_provider(*provider),
                     };
                 Row {
                     group: group.to_string(),
                     scope: match group {
-                        Group::Scope(scope) => Some(scope),
+                        Group::Scope(_, scope) => Some(scope),
                         _ => None,
                     },
                     currency,

@@ -1,16 +1,26 @@
-//! Northflank usage and invoices as [`CostRecord`]s, and the one place where a Northflank amount
-//! becomes an amount in currency units: [`AmountUnit::to_currency`].
+//! Northflank usage and invoices as [`CostRecord`]s, and its [`CostSource`]s: [`Costs`] (hourly
+//! usage entries, [`CostKind::Usage`]) and [`InvoiceCosts`] (invoices, [`CostKind::Invoice`]: the
+//! billed view of the same spend, never added to usage). One hour's drill-down gives
+//! [`CostKind::Breakdown`] records, which break down that hour's total.
+//!
+//! The unit of amounts is disputed by Northflank's own documents: every per-operation page (usage
+//! and invoices) describes each price "in cents", while the newer Billing API overview says that
+//! all monetary values are decimal amounts in the response's `currency`, not minor units such as
+//! cents. Records are read in the client's [`AmountUnit`]: the default follows the newer,
+//! explicit statement ([`AmountUnit::Currency`]); [`Config::amount_unit`](super::Config::amount_unit)
+//! sets the other. The conversion is the shared [`AmountUnit::to_currency`], in one place here.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
 use super::{Client, InvoiceStreamExt, UsageEntryStreamExt};
-use crate::money::{checked_sum, CostRecord, InexactSum, NorthflankPart, Scope};
+use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::money::{checked_sum, AmountUnit, InexactSum};
 use crate::{Amount, Error, Provider};
 
 /// The currency of a record when the response names none (usage responses never do).
@@ -22,84 +32,32 @@ pub const BILLING_PERIOD: TimeDelta = TimeDelta::hours(1);
 /// The environment variable that the usage report reads the unit from: `currency` or `cents`.
 pub const AMOUNT_UNIT_ENV_VAR: &str = "NORTHFLANK_AMOUNT_UNIT";
 
-/// The unit Northflank amounts are read in.
-///
-/// Northflank's documents disagree: every per-operation page (usage and invoices) describes each
-/// price "in cents", while the newer Billing API overview says that all monetary values are
-/// decimal amounts in the response's `currency`, not minor units such as cents. The default
-/// follows the newer, explicit statement ([`Currency`](AmountUnit::Currency));
-/// [`Config::amount_unit`](super::Config::amount_unit) sets the other.
-///
-/// ```
-/// use usage_bindings::northflank::AmountUnit;
-///
-/// let amount = "1843.7712".parse()?;
-/// assert_eq!(AmountUnit::Currency.to_currency(amount).unwrap().to_string(), "1843.7712");
-/// assert_eq!(AmountUnit::Cents.to_currency(amount).unwrap().to_string(), "18.437712");
-/// assert_eq!("cents".parse::<AmountUnit>()?, AmountUnit::Cents);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum AmountUnit {
-    /// Units of the response's currency: `69.22` is 69.22 USD (the Billing API overview).
-    #[default]
-    Currency,
-    /// Cents: `69.22` is 0.6922 USD (the per-operation pages).
-    Cents,
+/// Which part of a Northflank bill an amount is: the value of [`Dimension::BillingPart`] in a
+/// Northflank record's scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BillingPart {
+    /// PaaS plus BYOC: the whole hour of a list usage entry (`paas+byoc`).
+    Total,
+    /// Northflank's managed cloud (PaaS): teams, projects, resources (`paas`).
+    Paas,
+    /// Bring your own cloud: always a customer-level total (`byoc`).
+    Byoc,
 }
 
-impl AmountUnit {
-    /// What one unit of a Northflank amount is worth in currency units: 1, or 0.01 for cents.
-    pub fn factor(self) -> Decimal {
+impl BillingPart {
+    /// `paas+byoc`, `paas` or `byoc`: the value in a scope.
+    pub fn as_str(self) -> &'static str {
         match self {
-            AmountUnit::Currency => Decimal::ONE,
-            AmountUnit::Cents => Decimal::from_parts(1, 0, 0, false, 2),
-        }
-    }
-
-    /// `amount` in currency units, exactly, or `None` when that is not exact (cents with more
-    /// than 26 decimal places: a `Decimal` has 28).
-    pub fn to_currency(self, amount: Decimal) -> Option<Decimal> {
-        let factor = self.factor();
-        let converted = amount.checked_mul(factor)?;
-        // Dividing back gives the amount again only when no place was rounded away.
-        (converted.checked_div(factor) == Some(amount)).then_some(converted)
-    }
-
-    /// `currency` or `cents`, as [`FromStr`] reads it.
-    pub fn name(self) -> &'static str {
-        match self {
-            AmountUnit::Currency => "currency",
-            AmountUnit::Cents => "cents",
+            BillingPart::Total => "paas+byoc",
+            BillingPart::Paas => "paas",
+            BillingPart::Byoc => "byoc",
         }
     }
 }
 
-impl fmt::Display for AmountUnit {
+impl fmt::Display for BillingPart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A text that is neither `currency` nor `cents`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a Northflank amount unit (`currency` or `cents`)")]
-pub struct ParseAmountUnitError {
-    text: String,
-}
-
-impl FromStr for AmountUnit {
-    type Err = ParseAmountUnitError;
-
-    /// `currency` or `cents`, in any case, surrounding blanks ignored.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "currency" => Ok(AmountUnit::Currency),
-            "cents" => Ok(AmountUnit::Cents),
-            _ => Err(ParseAmountUnitError {
-                text: text.chars().take(64).collect(),
-            }),
-        }
+        f.write_str(self.as_str())
     }
 }
 
@@ -137,8 +95,8 @@ fn total_or_parts(
 
 /// The record of one hourly usage entry (list usage, org or team route): the hour starting at
 /// `timestamp`, amount `paasUsage.price.total + byocUsage.price.total` read in `unit`, currency
-/// [`DEFAULT_CURRENCY`] (usage responses name none), scope [`NorthflankPart::Total`] (the team,
-/// when the entry came from a team route, is `team`).
+/// [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`], scope the billing
+/// part [`BillingPart::Total`] (and the team, when the entry came from a team route: `team`).
 ///
 /// ```
 /// use usage_bindings::northflank::{entry_record, types::UsageEntry, AmountUnit};
@@ -168,15 +126,16 @@ pub fn entry_record(
         .and_then(|paas| checked_sum([paas, byoc_total(byoc)?]))
         .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))?;
     let scope = northflank_scope(
-        NorthflankPart::Total,
+        BillingPart::Total,
         [team.map(str::to_string), None, None, None],
     );
     record(
-        Period::hour(period_start),
+        hour_window(period_start),
         amount,
         unit,
         None,
         scope,
+        CostKind::Usage,
         "list_usage",
         "data.usage[].paasUsage.price",
     )
@@ -197,8 +156,11 @@ pub fn entry_records(
 /// The records of one hour's drill-down (get usage, org or team route), read in `unit`, at the
 /// finest level the response has: a resource where resources are listed, else its resource type,
 /// else its project, else its team; an organization-level PaaS record when no team is listed;
-/// plus one [`NorthflankPart::Byoc`] record for the BYOC total, which is always customer-level.
+/// plus one [`BillingPart::Byoc`] record for the BYOC total, which is always customer-level.
 /// An hour without usage (no `data`) has no record.
+///
+/// The records are of kind [`CostKind::Breakdown`]: they break down the hour that
+/// [`entry_record`] reports whole, so no total adds them to it.
 ///
 /// The records cover what the response lists: under a filter, or when the breakdown is paged,
 /// their sum is the listed slice, not `paasUsage.price.total`.
@@ -212,7 +174,7 @@ pub fn drilldown_records(
     if data.paas_usage.is_none() && data.byoc_usage.is_none() {
         return Ok(Vec::new());
     }
-    let period = Period::hour(hour(data.timestamp, "get_usage", "data.timestamp")?);
+    let period = hour_window(hour(data.timestamp, "get_usage", "data.timestamp")?);
     let mut records = Vec::new();
     let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4]| {
         records.push(
@@ -224,7 +186,8 @@ pub fn drilldown_records(
                         amount,
                         unit,
                         None,
-                        northflank_scope(NorthflankPart::Paas, scope),
+                        northflank_scope(BillingPart::Paas, scope),
+                        CostKind::Breakdown,
                         "get_usage",
                         "data.paasUsage",
                     )
@@ -281,7 +244,8 @@ pub fn drilldown_records(
                         amount,
                         unit,
                         None,
-                        northflank_scope(NorthflankPart::Byoc, Default::default()),
+                        northflank_scope(BillingPart::Byoc, Default::default()),
+                        CostKind::Breakdown,
                         "get_usage",
                         "data.byocUsage.price",
                     )
@@ -291,15 +255,15 @@ pub fn drilldown_records(
     records.into_iter().collect()
 }
 
-/// Every hourly usage entry of `[start, end)` as a record, every page, read in the client's
+/// Every hourly usage entry of `window` as a record, every page, read in the client's
 /// [`AmountUnit`]: the org route, or the team route when `team` is given.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    window: Window,
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
     let unit = client.amount_unit();
+    let Window { start, end } = window;
     let entries = match team {
         Some(team) => client
             .list_team_usage()
@@ -322,7 +286,7 @@ pub fn fetch_cost_records<'a>(
 
 /// The record of one invoice (list invoices, org or team route): the invoice's `period`, amount
 /// `total` (including tax) read in `unit`, its `currency` upper-cased ([`DEFAULT_CURRENCY`] when
-/// absent), scope [`Scope::NorthflankInvoice`] (invoice id, and the team of a team route).
+/// absent), kind [`CostKind::Invoice`], scope the invoice id and the team of a team route.
 ///
 /// Invoices are a second, authoritative view of the same spend as usage: never add invoice
 /// records and usage records together.
@@ -361,14 +325,14 @@ pub fn invoice_record(
         )
     })?;
     record(
-        Period { start, end },
+        Window { start, end },
         total.value(),
         unit,
         invoice.currency.as_deref(),
-        Scope::NorthflankInvoice {
-            invoice: invoice.id.clone(),
-            team: team.map(str::to_string),
-        },
+        Scope::new()
+            .with_opt(Dimension::Invoice, invoice.id.clone())
+            .with_opt(Dimension::Team, team),
+        CostKind::Invoice,
         OPERATION,
         "data.invoices[].total",
     )
@@ -389,8 +353,8 @@ pub fn invoice_records(
 /// Every finalized invoice as a record, every page, read in the client's [`AmountUnit`]: the org
 /// route, or the team route when `team` is given. A source of its own, apart from
 /// [`fetch_cost_records`] (usage): the two views of the same spend must never be summed together.
-/// List invoices has no time filter; keep the records of a window with
-/// [`Window::holds`](crate::costs::Window::holds).
+/// List invoices has no time filter; keep the records of a window with [`Window::holds`] (as
+/// [`InvoiceCosts`] does).
 pub fn fetch_invoice_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
@@ -407,52 +371,115 @@ pub fn fetch_invoice_records<'a>(
     invoices.map(move |invoice| invoice.and_then(|invoice| invoice_record(&invoice, team, unit)))
 }
 
+/// The hourly usage entries of a Northflank account as a [`CostSource`] of
+/// [`CostKind::Usage`] records (see [`fetch_cost_records`]).
+#[derive(Clone, Debug)]
+pub struct Costs {
+    /// The client; its [`AmountUnit`] is the unit records are read in.
+    pub client: Client,
+    /// The team of the team route, for a team-scoped token; `None`: the org route.
+    pub team: Option<String>,
+}
+
+impl Costs {
+    /// The usage of `client`'s org route.
+    pub fn new(client: Client) -> Costs {
+        Costs { client, team: None }
+    }
+
+    /// The usage of the team route of `team`.
+    pub fn team(mut self, team: impl Into<String>) -> Costs {
+        self.team = Some(team.into());
+        self
+    }
+}
+
+impl CostSource for Costs {
+    fn provider(&self) -> Provider {
+        Provider::Northflank
+    }
+
+    fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+        fetch_cost_records(&self.client, self.team.as_deref(), window).boxed()
+    }
+}
+
+/// The invoices of a Northflank account as a [`CostSource`] of [`CostKind::Invoice`] records
+/// (see [`fetch_invoice_records`]): the billed view of the spend that [`Costs`] reads from
+/// usage, fetched apart and never added to it. List invoices has no time filter: every invoice
+/// is fetched, and [`fetch_all`](crate::cost::fetch_all) counts those outside the window apart.
+#[derive(Clone, Debug)]
+pub struct InvoiceCosts {
+    /// The client; its [`AmountUnit`] is the unit records are read in.
+    pub client: Client,
+    /// The team of the team route, for a team-scoped token; `None`: the org route.
+    pub team: Option<String>,
+}
+
+impl InvoiceCosts {
+    /// The invoices of `client`'s org route.
+    pub fn new(client: Client) -> InvoiceCosts {
+        InvoiceCosts { client, team: None }
+    }
+
+    /// The invoices of the team route of `team`.
+    pub fn team(mut self, team: impl Into<String>) -> InvoiceCosts {
+        self.team = Some(team.into());
+        self
+    }
+}
+
+impl CostSource for InvoiceCosts {
+    fn provider(&self) -> Provider {
+        Provider::Northflank
+    }
+
+    fn records(&self, _window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+        fetch_invoice_records(&self.client, self.team.as_deref()).boxed()
+    }
+}
+
 fn id_or_name(id: &Option<String>, name: &Option<String>) -> Option<String> {
     id.clone().or_else(|| name.clone())
 }
 
-#[derive(Clone, Copy)]
-struct Period {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-}
-
-impl Period {
-    fn hour(start: DateTime<Utc>) -> Period {
-        Period {
-            start,
-            end: start + BILLING_PERIOD,
-        }
+/// The billing hour starting at `start` (checked to fit by [`hour`]).
+fn hour_window(start: DateTime<Utc>) -> Window {
+    Window {
+        start,
+        end: start + BILLING_PERIOD,
     }
 }
 
+/// The scope of a usage amount: the billing part, then team, project, resource type, resource
+/// (those present).
 fn northflank_scope(
-    part: NorthflankPart,
+    part: BillingPart,
     [team, project, resource_type, resource]: [Option<String>; 4],
 ) -> Scope {
-    Scope::Northflank {
-        part,
-        team,
-        project,
-        resource_type,
-        resource,
-    }
+    Scope::new()
+        .with(Dimension::BillingPart, part.as_str())
+        .with_opt(Dimension::Team, team)
+        .with_opt(Dimension::Project, project)
+        .with_opt(Dimension::ResourceType, resource_type)
+        .with_opt(Dimension::Resource, resource)
 }
 
 /// A record of `amount` read in `unit`: the only place a Northflank amount is converted.
+#[allow(clippy::too_many_arguments)]
 fn record(
-    period: Period,
+    period: Window,
     amount: Decimal,
     unit: AmountUnit,
     currency: Option<&str>,
     scope: Scope,
+    kind: CostKind,
     operation: &'static str,
     path: &str,
 ) -> Result<CostRecord, Error> {
     Ok(CostRecord {
         provider: Provider::Northflank,
-        period_start: period.start,
-        period_end: period.end,
+        period,
         amount: unit
             .to_currency(amount)
             .ok_or_else(|| overflow(operation, path))?,
@@ -462,6 +489,7 @@ fn record(
             .unwrap_or(DEFAULT_CURRENCY)
             .to_ascii_uppercase(),
         scope,
+        kind,
     })
 }
 

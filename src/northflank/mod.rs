@@ -31,11 +31,12 @@ mod config;
 mod costs;
 mod paging;
 
+pub use crate::money::{AmountUnit, ParseAmountUnitError};
 pub use config::{ClientInner, Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
-    fetch_invoice_records, invoice_record, invoice_records, paas_total, AmountUnit,
-    ParseAmountUnitError, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
+    fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,
+    InvoiceCosts, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
 /// The client generated from `openapi/northflank.yaml`.

@@ -1,4 +1,6 @@
-//! OpenAI costs as [`CostRecord`]s: one record per costs result, its period the result's bucket.
+//! OpenAI costs as [`CostRecord`]s: one record per costs result, its period the result's bucket,
+//! its scope the project, line item and API key the result has (those the query grouped by).
+//! [`Costs`] is the [`CostSource`]: the caller chooses its grouping.
 //!
 //! A result of a type this crate does not know (`UnknownUsageResult`, kept as raw JSON) is a cost
 //! too when it carries an amount (`amount.value`, a number or a string, with an optional
@@ -8,6 +10,7 @@
 //! amount: its members cannot be trusted, and it is neither counted nor dropped.
 
 use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -17,7 +20,7 @@ use super::types::{
     CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
 };
 use super::{BucketResult, Client, UsageStreamExt};
-use crate::money::{CostRecord, Scope};
+use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::{Amount, Error, Provider};
 
 /// The currency of a costs result that does not say (`amount` or `amount.currency` missing):
@@ -74,31 +77,35 @@ pub fn cost_records(page: &UsageResponse) -> Result<Vec<CostRecord>, Error> {
     Ok(records)
 }
 
-/// The costs of `[start, end)` in daily buckets, grouped by project, line item and API key,
-/// every page: one record per costs result (and per unknown result with an amount). A
-/// malformed amount is an error item, and the stream goes on with the next result.
+/// The grouping of [`Costs::new`]: by project, line item and API key, the finest there is.
+pub const DEFAULT_GROUP_BY: [CostsGroupBy; 3] = [
+    CostsGroupBy::ProjectId,
+    CostsGroupBy::LineItem,
+    CostsGroupBy::ApiKeyId,
+];
+
+/// The costs of `window` in daily buckets, grouped by `group_by` (none: one amount per bucket,
+/// the whole organization), every page: one record per costs result (and per unknown result with
+/// an amount). A malformed amount is an error item, and the stream goes on with the next result.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    window: Window,
+    group_by: Vec<CostsGroupBy>,
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
-    client
+    let mut costs = client
         .usage_costs()
-        .start_time(start.timestamp())
-        .end_time(end.timestamp())
-        .bucket_width(CostsBucketWidth::X1d)
-        .group_by(vec![
-            CostsGroupBy::ProjectId,
-            CostsGroupBy::LineItem,
-            CostsGroupBy::ApiKeyId,
-        ])
-        .results()
-        .filter_map(|item| async move {
-            match item {
-                Ok(item) => bucket_result_record(&item).transpose(),
-                Err(error) => Some(Err(error)),
-            }
-        })
+        .start_time(window.start.timestamp())
+        .end_time(window.end.timestamp())
+        .bucket_width(CostsBucketWidth::X1d);
+    if !group_by.is_empty() {
+        costs = costs.group_by(group_by);
+    }
+    costs.results().filter_map(|item| async move {
+        match item {
+            Ok(item) => bucket_result_record(&item).transpose(),
+            Err(error) => Some(Err(error)),
+        }
+    })
 }
 
 /// Whether a result may be a cost: a costs result, or a result of an unknown type.
@@ -175,23 +182,17 @@ fn unknown_record(
             ))
         }
     };
-    let text = |name: &str| {
-        raw.extra
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let text = |name: &str| raw.extra.get(name).and_then(Value::as_str);
     Ok(Some(CostRecord {
         provider: Provider::OpenAi,
-        period_start,
-        period_end,
+        period: Window {
+            start: period_start,
+            end: period_end,
+        },
         amount: value.value(),
         currency,
-        scope: Scope::OpenAi {
-            project: text("project_id"),
-            line_item: Some(object.to_string()),
-            api_key: text("api_key_id"),
-        },
+        scope: scope(text("project_id"), Some(object), text("api_key_id")),
+        kind: CostKind::Usage,
     }))
 }
 
@@ -213,15 +214,72 @@ fn record(
         .to_ascii_uppercase();
     CostRecord {
         provider: Provider::OpenAi,
-        period_start,
-        period_end,
+        period: Window {
+            start: period_start,
+            end: period_end,
+        },
         amount,
         currency,
-        scope: Scope::OpenAi {
-            project: cost.project_id.clone(),
-            line_item: cost.line_item.clone(),
-            api_key: cost.api_key_id.clone(),
-        },
+        scope: scope(
+            cost.project_id.as_deref(),
+            cost.line_item.as_deref(),
+            cost.api_key_id.as_deref(),
+        ),
+        kind: CostKind::Usage,
+    }
+}
+
+/// Project, line item, API key: those present.
+fn scope(project: Option<&str>, line_item: Option<&str>, api_key: Option<&str>) -> Scope {
+    Scope::new()
+        .with_opt(Dimension::Project, project)
+        .with_opt(Dimension::LineItem, line_item)
+        .with_opt(Dimension::ApiKey, api_key)
+}
+
+/// An OpenAI organization's costs as a [`CostSource`]: daily buckets grouped by
+/// [`Costs::group_by`] ([`DEFAULT_GROUP_BY`] unless changed), see [`fetch_cost_records`].
+///
+/// ```
+/// use usage_bindings::openai::{types::CostsGroupBy, Client, Config, Costs};
+///
+/// let client = Client::from_config(Config::new("sk-admin-..."))?;
+/// // One record per project and day, not per line item and API key.
+/// let by_project = Costs::new(client).group_by(vec![CostsGroupBy::ProjectId]);
+/// assert_eq!(by_project.group_by, [CostsGroupBy::ProjectId]);
+/// # Ok::<(), usage_bindings::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Costs {
+    /// The client.
+    pub client: Client,
+    /// What each result is broken down by (empty: the whole organization per day).
+    pub group_by: Vec<CostsGroupBy>,
+}
+
+impl Costs {
+    /// The costs of `client`'s organization, grouped by [`DEFAULT_GROUP_BY`].
+    pub fn new(client: Client) -> Costs {
+        Costs {
+            client,
+            group_by: DEFAULT_GROUP_BY.to_vec(),
+        }
+    }
+
+    /// Groups by `group_by` instead (empty: no grouping).
+    pub fn group_by(mut self, group_by: Vec<CostsGroupBy>) -> Costs {
+        self.group_by = group_by;
+        self
+    }
+}
+
+impl CostSource for Costs {
+    fn provider(&self) -> Provider {
+        Provider::OpenAi
+    }
+
+    fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+        fetch_cost_records(&self.client, window, self.group_by.clone()).boxed()
     }
 }
 

@@ -35,7 +35,10 @@ mod paging;
 mod result;
 
 pub use config::{Config, Settings};
-pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
+pub use costs::{
+    bucket_result_record, cost_records, fetch_cost_records, Costs, DEFAULT_CURRENCY,
+    DEFAULT_GROUP_BY,
+};
 pub use paging::{BucketResult, UsageStreamExt};
 pub(crate) use result::strict_first;
 

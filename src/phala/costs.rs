@@ -1,11 +1,13 @@
-//! Phala Cloud usage as [`CostRecord`]s: one record per metered usage record.
+//! Phala Cloud usage as [`CostRecord`]s: one record per metered usage record, its scope the app,
+//! instance and usage type. [`Costs`] is the [`CostSource`]: a client and the apps to read.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
 use super::types::MeteredUsageResponse;
 use super::{AppUsageStreamExt, Client};
-use crate::money::{CostRecord, Scope};
+use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::{Error, Provider};
 
 /// The currency of Phala Cloud costs.
@@ -29,22 +31,20 @@ pub const CURRENCY: &str = "USD";
 ///   "billing_key": "k", "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}"#)?;
 /// let record = usage_record("9f3c2a", &usage)?;
 /// assert_eq!(record.amount.to_string(), "0.013888");
-/// assert_eq!(record.period_start.to_rfc3339(), "2026-11-03T15:00:00+00:00");
+/// assert_eq!(record.period.start.to_rfc3339(), "2026-11-03T15:00:00+00:00");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRecord, Error> {
-    let (period_start, period_end) = period(usage)?;
     Ok(CostRecord {
         provider: Provider::Phala,
-        period_start,
-        period_end,
+        period: period(usage)?,
         amount: usage.cost.value(),
         currency: CURRENCY.to_string(),
-        scope: Scope::Phala {
-            app: app_id.to_string(),
-            instance: Some(usage.instance_id.clone()),
-            usage_type: Some(usage.usage_type.clone()),
-        },
+        scope: Scope::new()
+            .with(Dimension::App, app_id)
+            .with(Dimension::Instance, usage.instance_id.as_str())
+            .with(Dimension::UsageType, usage.usage_type.as_str()),
+        kind: CostKind::Usage,
     })
 }
 
@@ -59,28 +59,60 @@ pub fn usage_records(
         .collect()
 }
 
-/// Every usage record of the app `app_id` in `[start, end)` (`start_date`, `end_date`) as a
-/// record, every page.
+/// Every usage record of the app `app_id` in `window` (`start_date`, `end_date`) as a record,
+/// every page.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
     app_id: &'a str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    window: Window,
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
     client
         .get_app_usage()
         .app_id(app_id)
-        .start_date(start)
-        .end_date(end)
+        .start_date(window.start)
+        .end_date(window.end)
         .stream()
         .map(move |usage| usage.and_then(|usage| usage_record(app_id, &usage)))
 }
 
-fn period(usage: &MeteredUsageResponse) -> Result<(DateTime<Utc>, DateTime<Utc>), Error> {
+/// The Phala Cloud usage of some apps as a [`CostSource`]: the apps one after the other (the
+/// API has usage per app), a failing app reported and the next one read.
+#[derive(Clone, Debug)]
+pub struct Costs {
+    /// The client.
+    pub client: Client,
+    /// The app ids.
+    pub app_ids: Vec<String>,
+}
+
+impl Costs {
+    /// The usage of the apps `app_ids` through `client`.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(client: Client, app_ids: I) -> Costs {
+        Costs {
+            client,
+            app_ids: app_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl CostSource for Costs {
+    fn provider(&self) -> Provider {
+        Provider::Phala
+    }
+
+    fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
+        let client = &self.client;
+        futures::stream::iter(&self.app_ids)
+            .flat_map(move |app_id| fetch_cost_records(client, app_id, window))
+            .boxed()
+    }
+}
+
+fn period(usage: &MeteredUsageResponse) -> Result<Window, Error> {
     let hour = TimeDelta::hours(1);
     if let Some(start) = parse_hour(&usage.billing_hour) {
         if let Some(end) = start.checked_add_signed(hour) {
-            return Ok((start, end));
+            return Ok(Window { start, end });
         }
     }
     let day = |text: &str| {
@@ -92,7 +124,7 @@ fn period(usage: &MeteredUsageResponse) -> Result<(DateTime<Utc>, DateTime<Utc>)
     match (day(&usage.billing_start), day(&usage.billing_end)) {
         (Some(start), Some(last_day)) if last_day >= start => {
             if let Some(end) = last_day.checked_add_signed(TimeDelta::days(1)) {
-                return Ok((start, end));
+                return Ok(Window { start, end });
             }
         }
         _ => {}

@@ -25,7 +25,7 @@ mod costs;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};
-pub use costs::{fetch_cost_records, usage_record, usage_records, CURRENCY};
+pub use costs::{fetch_cost_records, usage_record, usage_records, Costs, CURRENCY};
 
 /// The client generated from `openapi/phala.yaml`.
 #[allow(

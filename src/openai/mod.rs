@@ -37,11 +37,11 @@ mod result;
 pub use config::{Config, Settings};
 pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
 pub use paging::{BucketResult, UsageStreamExt};
-pub(crate) use result::strict_first;
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(
     missing_docs,
+    private_interfaces,
     unused_imports,
     clippy::all,
     rustdoc::bare_urls,
@@ -61,7 +61,8 @@ pub mod types {
 }
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
-/// or the API's error response (status, headers and decoded body).
+/// or the API's error response (status, headers and decoded body). It converts into
+/// [`crate::Error`] (`?` works on `.send()`).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);

@@ -2,7 +2,7 @@
 //!
 //! Costs are in USD and exact ([`crate::Amount`]). Auth is an API key in `X-API-Key`; every request
 //! also carries `X-Phala-Version` ([`DEFAULT_PHALA_VERSION`] unless
-//! [`Config::phala_version`] says otherwise).
+//! [`Config::with_phala_version`] says otherwise).
 //!
 //! ```no_run
 //! use usage_bindings::phala::{Client, Config};
@@ -30,6 +30,7 @@ pub use costs::{fetch_cost_records, usage_record, usage_records, CURRENCY};
 /// The client generated from `openapi/phala.yaml`.
 #[allow(
     missing_docs,
+    private_interfaces,
     unused_imports,
     clippy::all,
     rustdoc::bare_urls,
@@ -44,7 +45,8 @@ pub use generated::{builder, types, Client, ResponseValue};
 pub use paging::{AppUsagePages, AppUsageStreamExt, DEFAULT_PAGE_SIZE};
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
-/// or the API's error response (status, headers and decoded body).
+/// or the API's error response (status, headers and decoded body). It converts into
+/// [`crate::Error`] (`?` works on `.send()`).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);

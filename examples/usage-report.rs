@@ -84,7 +84,7 @@ fn sources_from_env(
             Some(_) => {
                 sources.northflank = Some(NorthflankSource {
                     client: northflank::Client::from_config(
-                        northflank::Config::from_env()?.amount_unit(unit),
+                        northflank::Config::from_env()?.with_amount_unit(unit),
                     )?,
                     team: var("NORTHFLANK_TEAM"),
                 })

@@ -347,8 +347,8 @@ mod tests {
     #[test]
     fn backoff_doubles_is_capped_and_jittered() {
         let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_millis(1000));
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(1000));
         assert_eq!(policy.backoff(1, 1.0), Duration::from_millis(100));
         assert_eq!(policy.backoff(2, 1.0), Duration::from_millis(200));
         assert_eq!(policy.backoff(3, 1.0), Duration::from_millis(400));
@@ -360,7 +360,7 @@ mod tests {
 
     #[test]
     fn decides_what_to_retry() {
-        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100));
+        let policy = RetryPolicy::default().with_initial_backoff(Duration::from_millis(100));
         let retry = |status: u16| {
             policy.decide(
                 1,
@@ -368,6 +368,7 @@ mod tests {
                 None,
                 Duration::ZERO,
                 1.0,
+                sample_reset,
             )
         };
         for status in [408, 425, 429, 500, 502, 503, 504, 529] {
@@ -394,7 +395,7 @@ mod tests {
 
     #[test]
     fn stops_after_max_attempts() {
-        let policy = RetryPolicy::default().max_attempts(3);
+        let policy = RetryPolicy::default().with_max_attempts(3);
         let outcome = Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR);
         assert!(matches!(
             policy.decide(2, outcome, None, Duration::ZERO, 0.0, sample_reset),
@@ -413,8 +414,8 @@ mod tests {
     #[test]
     fn rate_limit_resets_are_waits_on_a_429_only() {
         let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_elapsed(Duration::from_secs(10));
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_elapsed(Duration::from_secs(10));
         let status = |code: u16| Outcome::Status(StatusCode::from_u16(code).unwrap());
         for reset in [
             headers(&[("x-ratelimit-reset", "1834")]),
@@ -446,19 +447,20 @@ mod tests {
             requested_delay(
                 Some(StatusCode::SERVICE_UNAVAILABLE),
                 &headers(&[("retry-after", &in_five)]),
-                now
+                now,
+                sample_reset,
             ),
             Some(Duration::from_secs(5))
         );
         assert_eq!(
-            requested_delay(None, &headers(&[("x-ratelimit-reset", "5")]), now),
+            requested_delay(None, &headers(&[("x-ratelimit-reset", "5")]), now, sample_reset),
             None
         );
     }
 
     #[test]
     fn honours_the_server_delay_within_the_budget() {
-        let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
+        let policy = RetryPolicy::default().with_max_elapsed(Duration::from_secs(10));
         let too_many = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
         let wait = headers(&[("retry-after", "3")]);
         assert_eq!(

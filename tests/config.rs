@@ -29,10 +29,10 @@ fn assert_hidden(text: &str) {
 #[test]
 fn openai_defaults_and_debug() {
     let config = openai::Config::new(OPENAI_KEY)
-        .organization("org-1")
-        .project("proj-1");
-    assert_eq!(config.get_base_url(), "https://api.openai.com/v1");
-    assert_eq!(config.get_retry(), &RetryPolicy::default());
+        .with_organization("org-1")
+        .with_project("proj-1");
+    assert_eq!(config.base_url(), "https://api.openai.com/v1");
+    assert_eq!(config.retry(), &RetryPolicy::default());
     assert_hidden(&format!("{config:?}"));
     let client = openai::Client::from_config(config).unwrap();
     assert_eq!(client.base_url(), "https://api.openai.com/v1");
@@ -42,9 +42,9 @@ fn openai_defaults_and_debug() {
 #[cfg(feature = "northflank")]
 #[test]
 fn northflank_defaults_and_debug() {
-    let config = northflank::Config::new(NORTHFLANK_KEY).base_url("http://127.0.0.1:9/");
+    let config = northflank::Config::new(NORTHFLANK_KEY).with_base_url("http://127.0.0.1:9/");
     assert_eq!(
-        config.get_base_url(),
+        config.base_url(),
         "http://127.0.0.1:9",
         "a trailing slash is dropped"
     );
@@ -52,7 +52,7 @@ fn northflank_defaults_and_debug() {
     let client = northflank::Client::from_config(config).unwrap();
     assert_hidden(&format!("{client:?}"));
     assert_eq!(
-        northflank::Config::new("k").get_base_url(),
+        northflank::Config::new("k").base_url(),
         "https://api.northflank.com"
     );
 }
@@ -60,8 +60,8 @@ fn northflank_defaults_and_debug() {
 #[cfg(feature = "phala")]
 #[test]
 fn phala_defaults_and_debug() {
-    let config = phala::Config::new(PHALA_KEY).phala_version("2026-06-23");
-    assert_eq!(config.get_base_url(), "https://cloud-api.phala.com");
+    let config = phala::Config::new(PHALA_KEY).with_phala_version("2026-06-23");
+    assert_eq!(config.base_url(), "https://cloud-api.phala.com");
     let debug = format!("{config:?}");
     assert_hidden(&debug);
     assert!(debug.contains("2026-06-23"), "{debug}");
@@ -138,12 +138,12 @@ fn base_urls_must_be_absolute_http_urls() {
     fn build(url: &str) -> Vec<Result<(), Error>> {
         vec![
             #[cfg(feature = "openai")]
-            openai::Client::from_config(openai::Config::new(OPENAI_KEY).base_url(url)).map(drop),
+            openai::Client::from_config(openai::Config::new(OPENAI_KEY).with_base_url(url)).map(drop),
             #[cfg(feature = "northflank")]
-            northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).base_url(url))
+            northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).with_base_url(url))
                 .map(drop),
             #[cfg(feature = "phala")]
-            phala::Client::from_config(phala::Config::new(PHALA_KEY).base_url(url)).map(drop),
+            phala::Client::from_config(phala::Config::new(PHALA_KEY).with_base_url(url)).map(drop),
         ]
     }
     for refused in [

@@ -741,16 +741,16 @@ mod over_http {
             openai: Some(
                 openai::Client::from_config(
                     openai::Config::new("sk-admin-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
+                        .with_base_url(&uri)
+                        .with_retry(RetryPolicy::disabled()),
                 )
                 .unwrap(),
             ),
             northflank: Some(NorthflankSource {
                 client: northflank::Client::from_config(
                     northflank::Config::new("nf-test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
+                        .with_base_url(&uri)
+                        .with_retry(RetryPolicy::disabled()),
                 )
                 .unwrap(),
                 team: None,
@@ -758,8 +758,8 @@ mod over_http {
             phala: Some(PhalaSource {
                 client: phala::Client::from_config(
                     phala::Config::new("phak_test")
-                        .base_url(&uri)
-                        .retry(RetryPolicy::disabled()),
+                        .with_base_url(&uri)
+                        .with_retry(RetryPolicy::disabled()),
                 )
                 .unwrap(),
                 app_ids: vec!["app-1".to_string()],

@@ -93,9 +93,9 @@ async fn answer(mut stream: TcpStream, reply: Reply) {
 fn raw_client(uri: &str, retry: RetryPolicy, timeout: Duration) -> phala::Client {
     phala::Client::from_config(
         phala::Config::new(PHALA_KEY)
-            .base_url(uri)
-            .retry(retry)
-            .timeout(timeout),
+            .with_base_url(uri)
+            .with_retry(retry)
+            .with_timeout(timeout),
     )
     .unwrap()
 }
@@ -124,7 +124,7 @@ async fn a_body_cut_every_time_says_where_it_was_cut() {
     let server = RawServer::start(vec![Reply::Cut(200)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(3),
+        fast_retry().with_max_attempts(3),
         Duration::from_secs(5),
     );
     let error = fetch(&client).await.unwrap_err();
@@ -164,7 +164,7 @@ async fn a_body_stalled_past_the_timeout_is_retried() {
     let server = RawServer::start(vec![Reply::Stall(200)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(2),
+        fast_retry().with_max_attempts(2),
         Duration::from_millis(300),
     );
     let error = fetch(&client).await.unwrap_err();
@@ -201,7 +201,7 @@ async fn an_error_body_cut_short_is_retried() {
     let server = RawServer::start(vec![Reply::Cut(503)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(2),
+        fast_retry().with_max_attempts(2),
         Duration::from_secs(5),
     );
     let error = fetch(&client).await.unwrap_err();

@@ -714,18 +714,18 @@ impl DemoServer {
         let uri = self.uri();
         Ok(Sources {
             openai: Some(openai::Client::from_config(
-                openai::Config::new("sk-admin-demo").base_url(&uri),
+                openai::Config::new("sk-admin-demo").with_base_url(&uri),
             )?),
             northflank: Some(NorthflankSource {
                 client: northflank::Client::from_config(
                     northflank::Config::new("nf-demo-token")
-                        .base_url(&uri)
-                        .amount_unit(unit),
+                        .with_base_url(&uri)
+                        .with_amount_unit(unit),
                 )?,
                 team: NORTHFLANK_TEAM.map(str::to_string),
             }),
             phala: Some(PhalaSource {
-                client: phala::Client::from_config(phala::Config::new("phak_demo").base_url(&uri))?,
+                client: phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(&uri))?,
                 app_ids: PHALA_APPS.iter().map(|app| app.to_string()).collect(),
             }),
         })

@@ -79,7 +79,9 @@ macro_rules! provider_client {
         /// `?` on `.send()`: the same [`Error`]($crate::Error) as `.fetch()` gives, but for the
         /// operation's name where the error carries no response (see
         /// [`UNKNOWN_OPERATION`]($crate::error::UNKNOWN_OPERATION)).
-        impl ::std::convert::From<progenitor_client::Error<types::ErrorResponse>> for $crate::Error {
+        impl ::std::convert::From<progenitor_client::Error<types::ErrorResponse>>
+            for $crate::Error
+        {
             fn from(error: progenitor_client::Error<types::ErrorResponse>) -> Self {
                 $crate::Error::convert(&$crate::provider::Rules::of::<$settings>(), error)
             }
@@ -145,7 +147,7 @@ macro_rules! operations {
                     async move {
                         match self.send().await {
                             Ok(response) => Ok(response.into_inner()),
-                            Err(error) => Err($crate::Error::from_operation::<$settings, _, $output>(
+                            Err(error) => Err($crate::Error::from_operation::<$settings, _>(
                                 Self::OPERATION,
                                 error,
                             )

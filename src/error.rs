@@ -221,7 +221,7 @@ impl Error {
 
     /// Converts what a generated operation's `.send()` returned into this error, naming
     /// `operation` where the error itself does not carry it.
-    pub(crate) async fn from_operation<P, E, T>(
+    pub(crate) async fn from_operation<P, E>(
         operation: &'static str,
         error: progenitor_client::Error<E>,
     ) -> Error
@@ -254,7 +254,10 @@ impl Error {
     /// The conversion behind `From<progenitor_client::Error<_>>` and `.fetch()`. It runs
     /// synchronously: a response it reads has its body in memory already (the transport reads
     /// every body whole), and the operation name comes from the response when there is one.
-    pub(crate) fn convert<E: Serialize>(rules: &Rules, error: progenitor_client::Error<E>) -> Error {
+    pub(crate) fn convert<E: Serialize>(
+        rules: &Rules,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
         use progenitor_client::Error as Op;
         let provider = rules.provider;
         match error {

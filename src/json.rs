@@ -121,11 +121,9 @@ pub(crate) async fn response_value<T: DeserializeOwned, E>(
         }
         Err(error) => {
             let error = match decode_path::<T>(&body) {
-                Some((path, message)) => {
-                    <serde_json::Error as serde::de::Error>::custom(format!(
-                        "{PATH_START}{path}{PATH_END}{message}"
-                    ))
-                }
+                Some((path, message)) => <serde_json::Error as serde::de::Error>::custom(format!(
+                    "{PATH_START}{path}{PATH_END}{message}"
+                )),
                 None => error,
             };
             Err(progenitor_client::Error::InvalidResponsePayload(

@@ -101,12 +101,4 @@ pub mod __fuzz {
             Err(error) => convert::<P, ()>(error),
         }
     }
-
-    /// Message, code, kind and request id as `P` reads them from an error body.
-    pub fn error_details<P: ProviderSpec>(
-        body: &serde_json::Value,
-    ) -> [Option<String>; 4] {
-        let details = P::error_details(body);
-        [details.message, details.code, details.kind, details.request_id]
-    }
 }

@@ -261,7 +261,8 @@ mod tests {
     /// longer wins), else seconds in one.
     fn sample_reset(headers: &HeaderMap) -> Option<Duration> {
         let text = |name: &str| crate::provider::header_text(headers, name);
-        let requests = text("x-ratelimit-reset-requests").and_then(crate::provider::parse_go_duration);
+        let requests =
+            text("x-ratelimit-reset-requests").and_then(crate::provider::parse_go_duration);
         let tokens = text("x-ratelimit-reset-tokens").and_then(crate::provider::parse_go_duration);
         requests
             .max(tokens)
@@ -384,7 +385,14 @@ mod tests {
             assert_eq!(retry(status), Decision::Stop, "{status}");
         }
         assert_eq!(
-            policy.decide(1, Outcome::Transport, None, Duration::ZERO, 1.0, sample_reset),
+            policy.decide(
+                1,
+                Outcome::Transport,
+                None,
+                Duration::ZERO,
+                1.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_millis(100))
         );
         assert_eq!(
@@ -423,13 +431,27 @@ mod tests {
         ] {
             // On a 429 the reset is the wait, here past the budget.
             assert_eq!(
-                policy.decide(1, status(429), Some(&reset), Duration::ZERO, 1.0, sample_reset),
+                policy.decide(
+                    1,
+                    status(429),
+                    Some(&reset),
+                    Duration::ZERO,
+                    1.0,
+                    sample_reset
+                ),
                 Decision::Stop
             );
             // On a 5xx it is only the rate-limit window: the computed backoff applies.
             for code in [500, 502, 503, 504] {
                 assert_eq!(
-                    policy.decide(1, status(code), Some(&reset), Duration::ZERO, 1.0, sample_reset),
+                    policy.decide(
+                        1,
+                        status(code),
+                        Some(&reset),
+                        Duration::ZERO,
+                        1.0,
+                        sample_reset
+                    ),
                     Decision::RetryAfter(Duration::from_millis(100)),
                     "{code}"
                 );
@@ -438,7 +460,14 @@ mod tests {
         // Retry-After is honoured on a 503 too.
         let retry_after = headers(&[("retry-after", "2"), ("x-ratelimit-reset", "1834")]);
         assert_eq!(
-            policy.decide(1, status(503), Some(&retry_after), Duration::ZERO, 1.0, sample_reset),
+            policy.decide(
+                1,
+                status(503),
+                Some(&retry_after),
+                Duration::ZERO,
+                1.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_secs(2))
         );
         let now = SystemTime::UNIX_EPOCH + NOW;
@@ -453,7 +482,12 @@ mod tests {
             Some(Duration::from_secs(5))
         );
         assert_eq!(
-            requested_delay(None, &headers(&[("x-ratelimit-reset", "5")]), now, sample_reset),
+            requested_delay(
+                None,
+                &headers(&[("x-ratelimit-reset", "5")]),
+                now,
+                sample_reset
+            ),
             None
         );
     }
@@ -464,12 +498,26 @@ mod tests {
         let too_many = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
         let wait = headers(&[("retry-after", "3")]);
         assert_eq!(
-            policy.decide(1, too_many, Some(&wait), Duration::from_secs(1), 0.0, sample_reset),
+            policy.decide(
+                1,
+                too_many,
+                Some(&wait),
+                Duration::from_secs(1),
+                0.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_secs(3))
         );
         // A wait that would end past the budget returns the error at once.
         assert_eq!(
-            policy.decide(1, too_many, Some(&wait), Duration::from_secs(8), 0.0, sample_reset),
+            policy.decide(
+                1,
+                too_many,
+                Some(&wait),
+                Duration::from_secs(8),
+                0.0,
+                sample_reset
+            ),
             Decision::Stop
         );
         let long = headers(&[("x-ratelimit-reset-requests", "6m0s")]);

@@ -138,10 +138,13 @@ fn base_urls_must_be_absolute_http_urls() {
     fn build(url: &str) -> Vec<Result<(), Error>> {
         vec![
             #[cfg(feature = "openai")]
-            openai::Client::from_config(openai::Config::new(OPENAI_KEY).with_base_url(url)).map(drop),
-            #[cfg(feature = "northflank")]
-            northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).with_base_url(url))
+            openai::Client::from_config(openai::Config::new(OPENAI_KEY).with_base_url(url))
                 .map(drop),
+            #[cfg(feature = "northflank")]
+            northflank::Client::from_config(
+                northflank::Config::new(NORTHFLANK_KEY).with_base_url(url),
+            )
+            .map(drop),
             #[cfg(feature = "phala")]
             phala::Client::from_config(phala::Config::new(PHALA_KEY).with_base_url(url)).map(drop),
         ]

@@ -413,11 +413,7 @@ async fn huge_policy_values_do_not_panic() {
     )
     .await;
     let client = usage_bindings::phala::Client::from_config(
-        phala_config(
-            &server,
-            huge.clone().with_max_attempts(2),
-        )
-        .with_timeout(Duration::MAX),
+        phala_config(&server, huge.clone().with_max_attempts(2)).with_timeout(Duration::MAX),
     )
     .unwrap();
     let page = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())

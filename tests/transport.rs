@@ -372,7 +372,14 @@ async fn a_timeout_names_its_cause() {
 
 /// `.send()` with `?`: the generated call, its error converted by `From`.
 async fn send(client: &phala::Client) -> Result<phala::types::AppUsageResponse, Error> {
-    let call = async { Ok(client.get_app_usage().app_id(APP).send().await?.into_inner()) };
+    let call = async {
+        Ok(client
+            .get_app_usage()
+            .app_id(APP)
+            .send()
+            .await?
+            .into_inner())
+    };
     tokio::time::timeout(GUARD, call)
         .await
         .expect("the call ends")
@@ -398,7 +405,10 @@ async fn question_mark_on_send_gives_the_error_fetch_gives() {
         ("a redirect", Reply::Whole(302, String::new()), true),
         (
             "a body of the wrong shape",
-            Reply::Whole(200, r#"{"usage": "none", "total": 0, "total_cost": 0}"#.into()),
+            Reply::Whole(
+                200,
+                r#"{"usage": "none", "total": 0, "total_cost": 0}"#.into(),
+            ),
             false,
         ),
     ];
@@ -575,7 +585,10 @@ async fn a_shared_client_that_follows_redirects_keeps_a_bearer_key_home() {
         assert_eq!(at_b.len(), 1, "{provider}: the client follows the redirect");
         assert!(at_b[0].headers.get("authorization").is_none(), "{provider}");
         for (name, value) in &at_b[0].headers {
-            assert_no_key(&format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())));
+            assert_no_key(&format!(
+                "{name}: {}",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
         }
         assert_no_key(at_b[0].url.as_str());
     }
@@ -594,7 +607,10 @@ async fn a_shared_client_that_follows_redirects_is_refused_a_key_header() {
     .unwrap_err();
     assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
     let text = error.to_string();
-    assert!(text.contains("x-api-key") && text.contains("Policy::none()"), "{text}");
+    assert!(
+        text.contains("x-api-key") && text.contains("Policy::none()"),
+        "{text}"
+    );
     assert_error_keeps_keys(&error);
     // A client that says nothing of redirects follows them: refused too.
     let error = phala::Client::from_config_with_http(

@@ -725,7 +725,9 @@ impl DemoServer {
                 team: NORTHFLANK_TEAM.map(str::to_string),
             }),
             phala: Some(PhalaSource {
-                client: phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(&uri))?,
+                client: phala::Client::from_config(
+                    phala::Config::new("phak_demo").with_base_url(&uri),
+                )?,
                 app_ids: PHALA_APPS.iter().map(|app| app.to_string()).collect(),
             }),
         })

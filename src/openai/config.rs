@@ -62,7 +62,8 @@ impl ProviderSpec for Settings {
 
     /// Requests and tokens are limited separately: the request can go when both have reset.
     fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
-        let requests = header_text(headers, "x-ratelimit-reset-requests").and_then(parse_go_duration);
+        let requests =
+            header_text(headers, "x-ratelimit-reset-requests").and_then(parse_go_duration);
         let tokens = header_text(headers, "x-ratelimit-reset-tokens").and_then(parse_go_duration);
         requests.max(tokens)
     }

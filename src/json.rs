@@ -39,6 +39,9 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
 
 /// How the values that can read themselves two ways read themselves in the decode running on
 /// this thread.
+// Only the types that read themselves two ways call `fast_pass` and `refuse_fast_pass`; which of
+// them are built depends on the enabled providers.
+#[allow(dead_code)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
     /// Leniently: a part that does not fit is kept whole.
@@ -54,11 +57,13 @@ thread_local! {
 }
 
 /// Whether the decode running on this thread is the fast pass.
+#[allow(dead_code)]
 pub(crate) fn fast_pass() -> bool {
     PASS.get() != Pass::Lenient
 }
 
 /// Tells the fast pass that a part did not fit, so that the body is read again leniently.
+#[allow(dead_code)]
 pub(crate) fn refuse_fast_pass() {
     PASS.set(Pass::Refused);
 }

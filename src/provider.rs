@@ -194,6 +194,7 @@ pub(crate) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a 
 }
 
 /// A Go-style duration: a sequence of number+unit pairs, units `h`, `m`, `s`, `ms`, `us`, `ns`.
+#[allow(dead_code)] // Used by the providers that send Go durations; which are built depends on features.
 pub(crate) fn parse_go_duration(text: &str) -> Option<Duration> {
     let mut total = 0.0f64;
     let mut rest = text;

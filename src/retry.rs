@@ -1,7 +1,9 @@
 //! When and how long to wait before trying a request again.
 //!
 //! The policy is pure: it looks at an attempt's outcome and the response headers and answers
-//! "retry after this long" or "stop". [`crate::transport`] runs the loop.
+//! "retry after this long" or "stop". The transport runs the loop; the provider's
+//! [`ProviderSpec`](crate::ProviderSpec) says how its rate-limit headers read and which answers
+//! are final.
 
 use std::time::{Duration, SystemTime};
 
@@ -15,9 +17,10 @@ use crate::provider::parse_seconds;
 ///
 /// Retried: HTTP 408, 425, 429, 500, 502, 503, 504 and 529 (overloaded), connection errors,
 /// timeouts and bodies cut or stalled while being read, on requests that can be sent again (every
-/// operation of this crate is a `GET`). Not retried: other 4xx statuses, 501, and 3xx (redirects
-/// are not followed). A server-given delay is honoured: `Retry-After` on any retried status, and
-/// on a 429 the rate-limit resets (see [`server_delay`]). Otherwise the wait grows exponentially
+/// operation of this crate is a `GET`). Not retried: other 4xx statuses, 501, 3xx (redirects
+/// are not followed), and an answer the provider says is final (OpenAI's exhausted quota). A
+/// server-given delay is honoured: `Retry-After` on any retried status, and on a 429 the
+/// provider's rate-limit resets ([`ProviderSpec::rate_limit_reset`](crate::ProviderSpec::rate_limit_reset)). Otherwise the wait grows exponentially
 /// from [`initial_backoff`](Self::initial_backoff) with jitter, capped at
 /// [`max_backoff`](Self::max_backoff). No attempt starts after
 /// [`max_elapsed`](Self::max_elapsed): a wait that would end past it returns the last error at

@@ -187,7 +187,7 @@ impl Error {
         }
     }
 
-    /// The request id the provider gave (`x-request-id`, Northflank `error.id`, Phala
+    /// The request id the provider gave (its request-id header, else its error body: Northflank `error.id`, Phala
     /// `request_id`), if the server answered with an error status and one.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|api| api.request_id.as_deref())
@@ -199,7 +199,8 @@ impl Error {
     }
 
     /// Whether trying the same request again later may succeed: a status the retry policy
-    /// retries (unless the provider says the answer is final, as OpenAI's exhausted quota), a failed connection, a body cut or stalled.
+    /// retries (unless the provider says the answer is final, as OpenAI's exhausted quota), a
+    /// failed connection, a body cut or stalled.
     /// The client has already retried these as its [`RetryPolicy`](crate::RetryPolicy) allows.
     pub fn is_retryable(&self) -> bool {
         match self {

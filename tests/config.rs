@@ -33,6 +33,15 @@ fn openai_defaults_and_debug() {
         .with_project("proj-1");
     assert_eq!(config.base_url(), "https://api.openai.com/v1");
     assert_eq!(config.retry(), &RetryPolicy::default());
+    assert_eq!(config.timeout(), usage_bindings::config::DEFAULT_TIMEOUT);
+    assert_eq!(
+        config.user_agent(),
+        usage_bindings::config::DEFAULT_USER_AGENT
+    );
+    assert_eq!(
+        (config.organization(), config.project()),
+        (Some("org-1"), Some("proj-1"))
+    );
     assert_hidden(&format!("{config:?}"));
     let client = openai::Client::from_config(config).unwrap();
     assert_eq!(client.base_url(), "https://api.openai.com/v1");
@@ -187,5 +196,65 @@ fn base_urls_must_be_absolute_http_urls() {
         let error = result.unwrap_err();
         assert_hidden(&error.to_string());
         assert_hidden(&format!("{error:?}"));
+    }
+}
+
+/// `Provider`: every provider, its name in features and serde, its name for people, and back.
+#[test]
+fn providers_by_name() {
+    use usage_bindings::Provider;
+    let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+    assert_eq!(names, ["openai", "northflank", "phala"]);
+    let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["OpenAI", "Northflank", "Phala Cloud"]);
+    for provider in Provider::ALL {
+        assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
+        assert_eq!(
+            serde_json::to_value(provider).unwrap(),
+            serde_json::json!(provider.as_str())
+        );
+    }
+    let error = "anthropic".parse::<Provider>().unwrap_err();
+    assert!(
+        error.to_string().contains("openai, northflank, phala"),
+        "{error}"
+    );
+}
+
+/// The setters are `with_*`; the getters give back what was set.
+#[test]
+fn getters_give_back_what_was_set() {
+    let policy = RetryPolicy::default()
+        .with_max_attempts(0)
+        .with_initial_backoff(std::time::Duration::from_millis(1))
+        .with_max_backoff(std::time::Duration::from_millis(2))
+        .with_max_elapsed(std::time::Duration::from_millis(3));
+    assert_eq!(policy.max_attempts(), 1, "0 attempts count as 1");
+    assert_eq!(
+        (
+            policy.initial_backoff(),
+            policy.max_backoff(),
+            policy.max_elapsed()
+        ),
+        (
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+            std::time::Duration::from_millis(3)
+        )
+    );
+    assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+    #[cfg(feature = "phala")]
+    {
+        let config = phala::Config::new(PHALA_KEY)
+            .with_phala_version("2030-01-01")
+            .with_timeout(std::time::Duration::from_secs(5))
+            .with_user_agent("report/1")
+            .with_retry(policy.clone());
+        assert_eq!(config.phala_version(), "2030-01-01");
+        assert_eq!(config.timeout(), std::time::Duration::from_secs(5));
+        assert_eq!(config.user_agent(), "report/1");
+        assert_eq!(config.retry(), &policy);
+        let client = phala::Client::from_config(config).unwrap();
+        assert_eq!(client.retry_policy(), &policy);
     }
 }

@@ -101,3 +101,22 @@ impl Deref for ClientInner {
         &self.transport
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn the_reset_is_in_seconds() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(Settings::rate_limit_reset(&headers), None);
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1834"));
+        assert_eq!(
+            Settings::rate_limit_reset(&headers),
+            Some(Duration::from_secs(1834))
+        );
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("6m0s"));
+        assert_eq!(Settings::rate_limit_reset(&headers), None);
+    }
+}

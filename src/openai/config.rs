@@ -99,3 +99,56 @@ impl Config {
         self.settings.project.as_deref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_later_of_the_two_resets_is_the_wait() {
+        let reset = |pairs: &[(&'static str, &str)]| Settings::rate_limit_reset(&headers(pairs));
+        assert_eq!(
+            reset(&[("x-ratelimit-reset-requests", "6m0s")]),
+            Some(Duration::from_secs(360))
+        );
+        assert_eq!(
+            reset(&[
+                ("x-ratelimit-reset-requests", "20ms"),
+                ("x-ratelimit-reset-tokens", "1.5s")
+            ]),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(reset(&[("x-ratelimit-reset", "42")]), None);
+        assert_eq!(reset(&[("x-ratelimit-reset-tokens", "soon")]), None);
+    }
+
+    #[test]
+    fn only_an_exhausted_quota_is_final() {
+        let details = |code: Option<&str>, kind: Option<&str>| ErrorDetails {
+            code: code.map(str::to_owned),
+            kind: kind.map(str::to_owned),
+            ..ErrorDetails::default()
+        };
+        let quota = Some("insufficient_quota");
+        let limited = StatusCode::TOO_MANY_REQUESTS;
+        assert!(Settings::is_permanent(limited, &details(quota, None)));
+        assert!(Settings::is_permanent(limited, &details(None, quota)));
+        assert!(!Settings::is_permanent(
+            limited,
+            &details(Some("rate_limit_exceeded"), None)
+        ));
+        assert!(!Settings::is_permanent(
+            StatusCode::BAD_REQUEST,
+            &details(quota, None)
+        ));
+    }
+}

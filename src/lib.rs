@@ -12,8 +12,8 @@
 //! operation's `.send()`. One `reqwest::Client` can serve every provider
 //! (`Client::from_config_with_http`).
 //!
-//! Modules import one way: `provider` (and `secret`) ← `retry` ← `error` ← `config`, `json` ←
-//! `transport` ← the provider modules.
+//! Modules import one way, with no cycle: `secret` ← `provider` ← `retry`, `json` ← `error` ←
+//! `transport` ← `config` ← the provider modules.
 //!
 //! [`costs`] puts the three side by side: exact [`CostRecord`]s from every provider, fetched
 //! concurrently, and totals by day, provider or scope.

@@ -102,11 +102,11 @@ pub(crate) fn fast_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde
 /// that the error can name the status and the content type; a JSON body of the wrong shape is
 /// `InvalidResponsePayload`, its message starting with the path that failed.
 pub(crate) async fn response_value<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
     let headers = response.headers().clone();
-    let extensions = response.extensions().clone();
+    let extensions = std::mem::take(response.extensions_mut());
     let body = response
         .bytes()
         .await

@@ -7,16 +7,33 @@
 //! ```no_run
 //! use usage_bindings::phala::{Client, Config};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("phak_..."))?; // or Client::from_env()
 //! let page = client
 //!     .get_app_usage()
 //!     .app_id("9f3c2a")
 //!     .limit(std::num::NonZeroU64::new(100).unwrap())
-//!     .send()
+//!     .send() // the generated call; `?` converts its error into `usage_bindings::Error`
 //!     .await?
 //!     .into_inner();
 //! println!("{} records, {} USD", page.total, page.total_cost);
+//! # Ok(()) }
+//! ```
+//!
+//! One `reqwest::Client` can serve this and every other provider
+//! ([`Client::from_config_with_http`]). The key travels in `X-API-Key`, which reqwest would keep
+//! on a redirect to another origin, so the client must not follow redirects:
+//!
+//! ```no_run
+//! # fn run() -> Result<(), usage_bindings::Error> {
+//! let http = reqwest::Client::builder()
+//!     .redirect(reqwest::redirect::Policy::none())
+//!     .build()
+//!     .expect("an HTTP client");
+//! let phala = usage_bindings::phala::Client::from_config_with_http(
+//!     usage_bindings::phala::Config::new("phak_..."),
+//!     http.clone(),
+//! )?;
 //! # Ok(()) }
 //! ```
 

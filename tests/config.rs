@@ -224,7 +224,7 @@ fn providers_by_name() {
 /// The setters are `with_*`; the getters give back what was set.
 #[test]
 fn getters_give_back_what_was_set() {
-    let policy = RetryPolicy::default()
+    let policy = usage_bindings::RetryPolicy::default()
         .with_max_attempts(0)
         .with_initial_backoff(std::time::Duration::from_millis(1))
         .with_max_backoff(std::time::Duration::from_millis(2))
@@ -242,7 +242,7 @@ fn getters_give_back_what_was_set() {
             std::time::Duration::from_millis(3)
         )
     );
-    assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+    assert_eq!(usage_bindings::RetryPolicy::disabled().max_attempts(), 1);
     #[cfg(feature = "phala")]
     {
         let config = phala::Config::new(PHALA_KEY)

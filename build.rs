@@ -10,20 +10,51 @@ use std::{env, fs, process};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
+/// One provider's generation settings.
+struct Provider {
+    /// The name of its spec (`openapi/<name>.yaml`), cargo feature and module.
+    name: &'static str,
+    /// The client's inner value: the transport, or a provider type holding it with settings that
+    /// the hand-written layer reads after a request (Northflank: the unit of its amounts).
+    inner_type: &'static str,
+    /// Schemas whose generated type is replaced by a hand-written one: `(component, Rust path)`.
+    /// OpenAI's `UsageResult` dispatches on `object` instead of trying each variant.
+    replacements: &'static [(&'static str, &'static str)],
+}
+
+const TRANSPORT: &str = "crate::transport::Transport";
+
 /// The providers, each behind the cargo feature of the same name.
-const PROVIDERS: &[&str] = &["openai", "northflank", "phala"];
+const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "openai",
+        inner_type: TRANSPORT,
+        replacements: &[("UsageResult", "crate::openai::types::UsageResult")],
+    },
+    Provider {
+        name: "northflank",
+        inner_type: "crate::northflank::ClientInner",
+        replacements: &[],
+    },
+    Provider {
+        name: "phala",
+        inner_type: TRANSPORT,
+        replacements: &[],
+    },
+];
 
 fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for provider in PROVIDERS {
-        let spec = Path::new("openapi").join(format!("{provider}.yaml"));
+        let name = provider.name;
+        let spec = Path::new("openapi").join(format!("{name}.yaml"));
         // Rerun on a spec edit whether or not the feature is on, so that turning a feature on later
         // never sees stale code.
         println!("cargo:rerun-if-changed={}", spec.display());
-        if env::var_os(format!("CARGO_FEATURE_{}", provider.to_uppercase())).is_none() {
+        if env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_none() {
             continue;
         }
-        if let Err(problem) = generate(provider, &spec, &out_dir.join(format!("{provider}.rs"))) {
+        if let Err(problem) = generate(provider, &spec, &out_dir.join(format!("{name}.rs"))) {
             eprintln!("error: {}: {problem}", spec.display());
             process::exit(1);
         }
@@ -31,25 +62,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-/// Schemas whose generated type is replaced by a hand-written one, per provider: `(component,
-/// Rust path)`. OpenAI's `UsageResult` dispatches on `object` instead of trying each variant.
-fn replacements(provider: &str) -> &'static [(&'static str, &'static str)] {
-    match provider {
-        "openai" => &[("UsageResult", "crate::openai::types::UsageResult")],
-        _ => &[],
-    }
-}
-
-/// The client's inner value: the transport, or a provider type holding it with settings that
-/// the hand-written layer reads after a request (Northflank: the unit of its amounts).
-fn inner_type(provider: &str) -> &'static str {
-    match provider {
-        "northflank" => "crate::northflank::ClientInner",
-        _ => "crate::transport::Transport",
-    }
-}
-
-fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), String> {
+fn generate(provider: &Provider, spec_path: &Path, out_path: &Path) -> Result<(), String> {
     let started = std::time::Instant::now();
     let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
     let spec: openapiv3::OpenAPI =
@@ -65,7 +78,7 @@ fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), Str
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote_path(inner_type(provider)))
+        .with_inner_type(quote_path(provider.inner_type))
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
@@ -74,7 +87,7 @@ fn generate(provider: &str, spec_path: &Path, out_path: &Path) -> Result<(), Str
             "crate::money::Amount",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
-    for (component, rust_type) in replacements(provider) {
+    for (component, rust_type) in provider.replacements {
         settings.with_replacement(*component, *rust_type, std::iter::empty());
     }
     let mut generator = Generator::new(&settings);

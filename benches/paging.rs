@@ -105,7 +105,8 @@ fn paging(c: &mut Criterion) {
         })
     };
     let base = runtime.block_on(server::start(handler));
-    let client = Client::from_config(Config::new(TOKEN).base_url(base.clone())).expect("client");
+    let client =
+        Client::from_config(Config::new(TOKEN).with_base_url(base.clone())).expect("client");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

@@ -57,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (index < pages).then(|| Bytes::from(bodies::northflank_list_page(PER_PAGE, index, pages)))
     });
     let base = server::start(handler).await;
-    let client = Client::from_config(Config::new("nf-probe-token").base_url(base))?;
+    let client = Client::from_config(Config::new("nf-probe-token").with_base_url(base))?;
 
     let mut entries = client.list_usage().per_page(PER_PAGE as i64).stream();
     let (mut count, mut cents) = (0usize, rust_decimal::Decimal::ZERO);

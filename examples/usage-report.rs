@@ -83,7 +83,7 @@ fn sources_from_env(
         match var("NORTHFLANK_API_TOKEN") {
             Some(_) => sources.push(Box::new(northflank::Costs {
                 client: northflank::Client::from_config(
-                    northflank::Config::from_env()?.amount_unit(unit),
+                    northflank::Config::from_env()?.with_amount_unit(unit),
                 )?,
                 team: var("NORTHFLANK_TEAM"),
             })),

@@ -1,11 +1,12 @@
 //! The glue between a provider's generated `Client` and the shared hand-written layer, written
 //! once so that every provider module is the same few lines.
 
-/// Implements `from_config`, `from_env` and the transport hook for the generated `Client` of the
-/// module it is called in. `$settings` is the provider's [`crate::config::ProviderSettings`]; the
-/// module's `paging::page_size_bound` gives each operation's page-size bound. The client's inner
-/// value is the [`crate::transport::Transport`], or (second form) a provider type that derefs to
-/// it and also keeps what the settings say about reading responses, made by `$make_inner`.
+/// Implements `from_config`, `from_config_with_http`, `from_env`, the transport hooks and the
+/// conversion of `.send()`'s error into [`crate::Error`] for the generated `Client` of the module
+/// it is called in. `$settings` is the provider's [`crate::provider::ProviderSpec`]; the module's
+/// `paging::page_size_bound` gives each operation's page-size bound. The client's inner value is
+/// the transport, or (second form) a provider type that derefs to it and also keeps what the
+/// settings say about reading responses, made by `$make_inner`.
 macro_rules! provider_client {
     ($settings:ty) => {
         provider_client!(
@@ -16,15 +17,41 @@ macro_rules! provider_client {
     };
     ($settings:ty, $inner:ty, $make_inner:expr) => {
         impl Client {
-            /// A client built from `config`: its base URL, auth headers, timeout and retry policy.
+            /// A client built from `config`: its base URL, auth headers, timeout and retry policy,
+            /// with an HTTP client of its own that does not follow redirects.
             ///
             /// Fails when a header cannot carry the key or the HTTP client cannot be built; the
             /// error never shows the key.
             pub fn from_config(
                 config: $crate::config::Config<$settings>,
             ) -> ::std::result::Result<Self, $crate::Error> {
-                let settings = config.settings.clone();
-                let (base_url, http, transport) = config.into_parts()?;
+                Self::build(config, None)
+            }
+
+            /// A client built from `config` that sends its requests through `http`, so that one
+            /// `reqwest::Client` (its connection pool, TLS and proxy settings) serves every
+            /// provider. The auth headers, user agent and timeout are put on each request; the
+            /// client's own default headers and timeout apply where these do not.
+            ///
+            /// The key never leaves the configured origin: reqwest drops `Authorization` when it
+            /// follows a redirect to another origin, and a provider whose key is in another
+            /// header refuses (with [`Error::InvalidConfig`]($crate::Error::InvalidConfig)) a
+            /// client that follows redirects. Build `http` with
+            /// `.redirect(reqwest::redirect::Policy::none())` to get a redirect as
+            /// [`Error::Redirect`]($crate::Error::Redirect), as [`from_config`](Self::from_config)
+            /// does.
+            pub fn from_config_with_http(
+                config: $crate::config::Config<$settings>,
+                http: reqwest::Client,
+            ) -> ::std::result::Result<Self, $crate::Error> {
+                Self::build(config, Some(http))
+            }
+
+            fn build(
+                config: $crate::config::Config<$settings>,
+                http: Option<reqwest::Client>,
+            ) -> ::std::result::Result<Self, $crate::Error> {
+                let (base_url, http, transport, settings) = config.into_parts(http)?;
                 let make_inner: fn($crate::transport::Transport, $settings) -> $inner = $make_inner;
                 Ok(Self::new_with_client(
                     &base_url,
@@ -43,9 +70,20 @@ macro_rules! provider_client {
                 &self.baseurl
             }
 
-            /// The transport: provider and retry policy.
-            pub fn transport(&self) -> &$crate::transport::Transport {
-                &self.inner
+            /// The retry policy in force.
+            pub fn retry_policy(&self) -> &$crate::RetryPolicy {
+                self.inner.retry_policy()
+            }
+        }
+
+        /// `?` on `.send()`: the same [`Error`]($crate::Error) as `.fetch()` gives, but for the
+        /// operation's name where the error carries no response (see
+        /// [`UNKNOWN_OPERATION`]($crate::error::UNKNOWN_OPERATION)).
+        impl ::std::convert::From<progenitor_client::Error<types::ErrorResponse>>
+            for $crate::Error
+        {
+            fn from(error: progenitor_client::Error<types::ErrorResponse>) -> Self {
+                $crate::Error::convert(&$crate::provider::Rules::of::<$settings>(), error)
             }
         }
 
@@ -99,7 +137,7 @@ macro_rules! operations {
             impl<'a> $crate::paging::Operation for builder::$builder<'a> {
                 type Output = $output;
                 const PROVIDER: $crate::Provider =
-                    <$settings as $crate::config::ProviderSettings>::PROVIDER;
+                    <$settings as $crate::provider::ProviderSpec>::PROVIDER;
                 const OPERATION: &'static str = $operation;
 
                 fn fetch(
@@ -109,7 +147,7 @@ macro_rules! operations {
                     async move {
                         match self.send().await {
                             Ok(response) => Ok(response.into_inner()),
-                            Err(error) => Err($crate::Error::from_operation::<$settings, _, $output>(
+                            Err(error) => Err($crate::Error::from_operation::<$settings, _>(
                                 Self::OPERATION,
                                 error,
                             )

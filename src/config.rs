@@ -1,50 +1,34 @@
 //! Client configuration shared by every provider: key, base URL, timeout, retries, user agent.
 //!
-//! Each provider module names its own `Config` as `Config<ItsSettings>`, so that every provider is
-//! configured the same way and only what differs (auth headers, a version header) is written per
-//! provider.
+//! Each provider module names its own `Config` as `Config<ItsSettings>`, where its `Settings`
+//! implement [`ProviderSpec`], so that every provider is configured the same way and only what
+//! differs (auth headers, a version header, the unit of amounts) is written per provider.
 
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::error::{Error, ErrorDetails};
+use crate::error::Error;
+use crate::provider::{ProviderSpec, Rules};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::transport::Transport;
-use crate::Provider;
 
 /// The `User-Agent` sent by every client: the crate's name and version.
 pub const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// The request timeout unless [`Config::timeout`] says otherwise.
+/// The request timeout unless [`Config::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What a provider adds to the common configuration: its name, defaults and auth headers.
-pub trait ProviderSettings: Clone + fmt::Debug + Default {
-    /// Which provider this is.
-    const PROVIDER: Provider;
-    /// The API's base URL.
-    const DEFAULT_BASE_URL: &'static str;
-    /// The environment variable that [`Config::from_env`] reads the key from.
-    const KEY_ENV_VAR: &'static str;
-
-    /// Adds the provider's authentication (and any other fixed) headers; an `Err` says which
-    /// header could not be built, without its value.
-    fn headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String>;
-
-    /// Reads message, code, type and request id from the provider's JSON error envelope.
-    fn describe_error(body: &serde_json::Value) -> ErrorDetails;
-}
-
 /// Configuration of one provider's client. Build it with `Config::new(key)` (or `from_env`) and
-/// the setters, then pass it to that provider's `Client::from_config`.
+/// the `with_*` setters, then pass it to that provider's `Client::from_config` (or
+/// `Client::from_config_with_http`, to share one `reqwest::Client`).
 ///
 /// `Debug` never shows the key.
 #[derive(Clone)]
-pub struct Config<P: ProviderSettings> {
+pub struct Config<P: ProviderSpec> {
     pub(crate) key: Secret,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
@@ -53,7 +37,7 @@ pub struct Config<P: ProviderSettings> {
     pub(crate) settings: P,
 }
 
-impl<P: ProviderSettings> Config<P> {
+impl<P: ProviderSpec> Config<P> {
     /// A configuration with the given key and the provider's defaults.
     pub fn new(key: impl Into<Secret>) -> Self {
         Self {
@@ -66,7 +50,7 @@ impl<P: ProviderSettings> Config<P> {
         }
     }
 
-    /// Reads the key from the provider's environment variable ([`ProviderSettings::KEY_ENV_VAR`]).
+    /// Reads the key from the provider's environment variable ([`ProviderSpec::KEY_ENV_VAR`]).
     ///
     /// Fails with [`Error::MissingCredentials`] naming the variable when it is unset or empty.
     pub fn from_env() -> Result<Self, Error> {
@@ -81,45 +65,63 @@ impl<P: ProviderSettings> Config<P> {
 
     /// Sends requests to `url` instead of the provider's API (a proxy, a mock server). It must be
     /// an absolute `http` or `https` URL; `Client::from_config` refuses anything else.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into().trim_end_matches('/').to_string();
         self
     }
 
     /// The timeout of one request attempt (connect, send and read the whole body).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// How failed requests are retried; [`RetryPolicy::disabled`] turns retries off.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
     /// Replaces the `User-Agent` header.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
     }
 
     /// The base URL requests go to.
-    pub fn get_base_url(&self) -> &str {
+    pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// The timeout of one request attempt.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// The retry policy.
-    pub fn get_retry(&self) -> &RetryPolicy {
+    pub fn retry(&self) -> &RetryPolicy {
         &self.retry
     }
 
-    /// Builds what a generated client is made of: base URL, HTTP client and transport.
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Builds what a generated client is made of: base URL, HTTP client and transport, and the
+    /// provider settings.
     ///
-    /// Redirects are not followed: a 3xx is returned as [`Error::Redirect`], so that the key is
-    /// only ever sent to the configured base URL (reqwest drops `Authorization` on a redirect to
-    /// another host, but not a provider's own key header such as Phala's `X-API-Key`).
-    pub(crate) fn into_parts(self) -> Result<(String, reqwest::Client, Transport), Error> {
+    /// The headers (auth, user agent) and the timeout go on each request, not on the HTTP client.
+    /// With the crate's own HTTP client (`http` is `None`) redirects are not followed: a 3xx is
+    /// returned as [`Error::Redirect`], so that the key is only ever sent to the configured base
+    /// URL. A caller's client may follow redirects; reqwest then drops `Authorization` on a hop
+    /// to another origin (scheme, host or port), but keeps any other header. So a provider whose
+    /// key travels in another header (Phala's `X-API-Key`) is refused a client that follows
+    /// redirects.
+    pub(crate) fn into_parts(
+        self,
+        http: Option<reqwest::Client>,
+    ) -> Result<(String, reqwest::Client, Transport, P), Error> {
         let invalid = |message: String| Error::InvalidConfig {
             provider: P::PROVIDER,
             message,
@@ -127,27 +129,62 @@ impl<P: ProviderSettings> Config<P> {
         check_base_url(&self.base_url).map_err(invalid)?;
         let mut headers = HeaderMap::new();
         self.settings
-            .headers(&self.key, &mut headers)
+            .auth_headers(&self.key, &mut headers)
             .map_err(invalid)?;
         headers.insert(
             USER_AGENT,
             header_value(USER_AGENT.as_str(), &self.user_agent).map_err(invalid)?,
         );
-        // Both timeouts take any value, `Duration::MAX` included (tokio saturates deadlines).
-        // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()` unchecked.
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|source| invalid(format!("cannot build the HTTP client: {source}")))?;
-        let transport = Transport::new(P::PROVIDER, self.retry);
-        Ok((self.base_url, http, transport))
+        let http = match http {
+            Some(http) => {
+                if let Some(name) = secret_kept_on_redirect(&headers) {
+                    if !refuses_redirects(&http) {
+                        return Err(invalid(format!(
+                            "the HTTP client follows redirects, and reqwest keeps header `{name}` (which carries the key) on a redirect to another origin; build the client with `redirect(reqwest::redirect::Policy::none())`"
+                        )));
+                    }
+                }
+                http
+            }
+            // Both timeouts take any value, `Duration::MAX` included (tokio saturates deadlines).
+            // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()`
+            // unchecked.
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|source| invalid(format!("cannot build the HTTP client: {source}")))?,
+        };
+        let transport = Transport::new(Rules::of::<P>(), self.retry, headers, self.timeout);
+        Ok((self.base_url, http, transport, self.settings))
     }
 }
 
-impl<P: ProviderSettings> fmt::Debug for Config<P> {
+/// The headers reqwest removes from a request it redirects to another origin
+/// (`reqwest::redirect::remove_sensitive_headers`, 0.13).
+const STRIPPED_ON_REDIRECT: [HeaderName; 3] = [
+    reqwest::header::AUTHORIZATION,
+    reqwest::header::COOKIE,
+    reqwest::header::PROXY_AUTHORIZATION,
+];
+
+/// The first header marked sensitive (it carries the key) that reqwest would keep on a redirect
+/// to another origin.
+fn secret_kept_on_redirect(headers: &HeaderMap) -> Option<&HeaderName> {
+    headers
+        .iter()
+        .find(|(name, value)| value.is_sensitive() && !STRIPPED_ON_REDIRECT.contains(name))
+        .map(|(name, _)| name)
+}
+
+/// Whether `http` was built with `redirect::Policy::none()`. reqwest does not expose the policy
+/// but prints it in `Debug` when it is not the default; any other output (a policy that follows,
+/// a changed format) counts as following, so that a doubt refuses instead of leaking.
+fn refuses_redirects(http: &reqwest::Client) -> bool {
+    format!("{http:?}").contains(r#"redirect_policy: "Policy(None)""#)
+}
+
+impl<P: ProviderSpec> fmt::Debug for Config<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("provider", &P::PROVIDER)
@@ -183,8 +220,8 @@ fn check_base_url(base_url: &str) -> Result<(), String> {
 }
 
 /// `Authorization: Bearer <key>`, marked sensitive so that reqwest never prints it.
-#[cfg(any(feature = "openai", feature = "northflank"))]
-pub(crate) fn bearer(key: &Secret) -> Result<(reqwest::header::HeaderName, HeaderValue), String> {
+#[allow(dead_code)] // Used by the providers with a bearer key; which are built depends on features.
+pub(crate) fn bearer(key: &Secret) -> Result<(HeaderName, HeaderValue), String> {
     use reqwest::header::AUTHORIZATION;
     let value = secret_header(AUTHORIZATION.as_str(), &format!("Bearer {}", key.expose()))?;
     Ok((AUTHORIZATION, value))

@@ -1,19 +1,34 @@
-//! The one error type of the hand-written layer, and the conversion from what a generated
-//! operation returns.
+//! The one error type of the crate, and the conversion from what a generated operation's
+//! `.send()` returns.
+//!
+//! Every provider's `progenitor_client::Error` converts into [`Error`] with `From` (so `?` works on
+//! `.send()`); `.fetch()`, the page walks and the cost fetchers use the same conversion. The
+//! provider's rules (error envelope, request-id headers, rate-limit headers, final answers) come
+//! from its [`ProviderSpec`].
 
 use std::fmt;
 use std::time::Duration;
 
+use futures::FutureExt;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::config::ProviderSettings;
-use crate::transport::BodyFailure;
-use crate::Provider;
+use crate::provider::{header_text, ErrorDetails, Provider, ProviderSpec, Rules};
+
+/// The operation name of an error converted from `.send()`'s error when the error carries no
+/// response to read it from (see [`Error`]).
+pub const UNKNOWN_OPERATION: &str = "(unknown operation)";
 
 /// Everything that can go wrong in this crate's clients. `Display` is one sentence; neither it
 /// nor `Debug` ever contains a key.
+///
+/// Every provider's `progenitor_client::Error` converts into it (`?` on `.send()`). `.fetch()`,
+/// the page walks and the cost fetchers give the same error, with the operation's name. The
+/// `?` conversion takes the name from the response when the error holds one (a body that could
+/// not be read whole, a redirect, a body that is not JSON, an error body that is not the
+/// provider's error schema); an error that holds no response (an error body of the provider's
+/// schema, a body of the wrong shape, a failed connection, a refused parameter) names the
+/// operation [`UNKNOWN_OPERATION`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -172,7 +187,7 @@ impl Error {
         }
     }
 
-    /// The request id the provider gave (`x-request-id`, Northflank `error.id`, Phala
+    /// The request id the provider gave (its request-id header, else its error body: Northflank `error.id`, Phala
     /// `request_id`), if the server answered with an error status and one.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|api| api.request_id.as_deref())
@@ -184,18 +199,12 @@ impl Error {
     }
 
     /// Whether trying the same request again later may succeed: a status the retry policy
-    /// retries (but not OpenAI's exhausted quota), a failed connection, a body cut or stalled.
+    /// retries (unless the provider says the answer is final, as OpenAI's exhausted quota), a
+    /// failed connection, a body cut or stalled.
     /// The client has already retried these as its [`RetryPolicy`](crate::RetryPolicy) allows.
     pub fn is_retryable(&self) -> bool {
-        use crate::retry::{Outcome, RetryPolicy};
         match self {
-            Error::Api(api) => {
-                let out_of_quota = api.code.as_deref() == Some("insufficient_quota")
-                    || api.kind.as_deref() == Some("insufficient_quota");
-                !out_of_quota
-                    && reqwest::StatusCode::from_u16(api.status)
-                        .is_ok_and(|status| RetryPolicy::is_retryable(Outcome::Status(status)))
-            }
+            Error::Api(api) => !api.permanent && crate::retry::is_retryable_status(api.status),
             Error::Transport { .. } | Error::Body { .. } => true,
             Error::Page { source, .. } => source.is_retryable(),
             _ => false,
@@ -211,32 +220,67 @@ impl Error {
         }
     }
 
-    /// Converts what a generated operation's `.send()` returned into this error. `T` is the
-    /// operation's success type: a body that fails to decode is decoded again into `T` to find the
-    /// JSON path that failed.
-    pub async fn from_operation<P, E, T>(
+    /// Converts what a generated operation's `.send()` returned into this error, naming
+    /// `operation` where the error itself does not carry it.
+    pub(crate) async fn from_operation<P, E>(
         operation: &'static str,
         error: progenitor_client::Error<E>,
     ) -> Error
     where
-        P: ProviderSettings,
+        P: ProviderSpec,
         E: Serialize,
-        T: DeserializeOwned,
     {
+        Error::convert(&Rules::of::<P>(), error).named(operation)
+    }
+
+    /// Puts `operation` where the conversion could only put [`UNKNOWN_OPERATION`].
+    pub(crate) fn named(mut self, name: &'static str) -> Error {
+        match &mut self {
+            Error::Api(api) if api.operation == UNKNOWN_OPERATION => api.operation = name,
+            Error::Transport { operation, .. }
+            | Error::Body { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::NotJson { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+                if *operation == UNKNOWN_OPERATION =>
+            {
+                *operation = name
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// The conversion behind `From<progenitor_client::Error<_>>` and `.fetch()`. It runs
+    /// synchronously: a response it reads has its body in memory already (the transport reads
+    /// every body whole), and the operation name comes from the response when there is one.
+    pub(crate) fn convert<E: Serialize>(
+        rules: &Rules,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
         use progenitor_client::Error as Op;
-        let provider = P::PROVIDER;
+        let provider = rules.provider;
         match error {
             Op::ErrorResponse(response) => {
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
-                Error::Api(Box::new(ApiError::from_json::<P>(
-                    operation, status, &headers, body,
+                Error::Api(Box::new(ApiError::from_json(
+                    rules,
+                    UNKNOWN_OPERATION,
+                    status,
+                    &headers,
+                    body,
                 )))
             }
             Op::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
+                let received = response.extensions().get::<Received>().cloned();
+                let operation = received
+                    .as_ref()
+                    .map_or(UNKNOWN_OPERATION, |received| received.operation);
                 if let Some(failure) = response.extensions().get::<BodyFailure>() {
                     return Error::Body {
                         provider,
@@ -257,9 +301,21 @@ impl Error {
                             .map(|location| shorten(location, 200)),
                     };
                 }
-                let bytes = match response.bytes().await {
-                    Ok(bytes) => bytes,
-                    Err(source) => return Error::transport(provider, operation, source),
+                // The body is in memory (read by the transport, or built from bytes), so the
+                // read completes at once; one that would not is reported as such.
+                let bytes = match received {
+                    Some(received) => received.body,
+                    None => match response.bytes().now_or_never() {
+                        Some(Ok(bytes)) => bytes,
+                        Some(Err(source)) => return Error::transport(provider, operation, source),
+                        None => {
+                            return Error::InvalidRequest {
+                                provider,
+                                operation,
+                                message: "the response body is not in memory".into(),
+                            }
+                        }
+                    },
                 };
                 if status.is_success() {
                     if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
@@ -277,31 +333,29 @@ impl Error {
                         };
                     }
                 }
-                Error::Api(Box::new(ApiError::from_bytes::<P>(
+                Error::Api(Box::new(ApiError::from_bytes(
+                    rules,
                     operation,
                     status.as_u16(),
                     &headers,
                     &bytes,
                 )))
             }
-            Op::InvalidResponsePayload(bytes, error) => {
-                let (path, message) = match decode_path::<T>(&bytes) {
-                    Some(found) => found,
-                    None => (String::from("."), error.to_string()),
-                };
+            Op::InvalidResponsePayload(_, error) => {
+                let (path, message) = crate::json::split_decode_error(&error);
                 Error::Decode {
                     provider,
-                    operation,
+                    operation: UNKNOWN_OPERATION,
                     path,
                     message,
                 }
             }
             Op::CommunicationError(source)
             | Op::ResponseBodyError(source)
-            | Op::InvalidUpgrade(source) => Error::transport(provider, operation, source),
+            | Op::InvalidUpgrade(source) => Error::transport(provider, UNKNOWN_OPERATION, source),
             Op::InvalidRequest(message) | Op::Custom(message) => Error::InvalidRequest {
                 provider,
-                operation,
+                operation: UNKNOWN_OPERATION,
                 message,
             },
         }
@@ -378,11 +432,6 @@ fn body_failure(timeout: bool, received: u64, expected: Option<u64>, cause: &str
     }
 }
 
-/// A header's value as text, if it is visible ASCII.
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
 /// At most `max` characters of `text`, with an ellipsis when cut.
 fn shorten(text: &str, max: usize) -> String {
     let mut short: String = text.chars().take(max).collect();
@@ -390,15 +439,6 @@ fn shorten(text: &str, max: usize) -> String {
         short.push('…');
     }
     short
-}
-
-/// The JSON path and message of the first value in `bytes` that does not decode as `T`.
-fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => None,
-        Err(error) => Some((error.path().to_string(), error.inner().to_string())),
-    }
 }
 
 /// An error status from a provider, with what its error envelope says.
@@ -417,7 +457,8 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The provider's error type or category (`invalid_request_error`), when given.
     pub kind: Option<String>,
-    /// The request id (`x-request-id` header, Northflank `error.id`, Phala `request_id`).
+    /// The request id (the provider's request-id header, else its error body: Northflank
+    /// `error.id`, Phala `request_id`).
     pub request_id: Option<String>,
     /// The wait the server asked for, if any: `Retry-After`, and on a 429 the rate-limit resets.
     pub retry_after: Option<Duration>,
@@ -425,71 +466,64 @@ pub struct ApiError {
     pub body: Option<serde_json::Value>,
     /// The start of a body that is not JSON (an HTML page from a proxy), at most 200 characters.
     pub excerpt: Option<String>,
-}
-
-/// What a provider's error envelope says, as read by [`ProviderSettings::describe_error`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ErrorDetails {
-    /// The human-readable message.
-    pub message: Option<String>,
-    /// A machine-readable code.
-    pub code: Option<String>,
-    /// A type or category.
-    pub kind: Option<String>,
-    /// A request id carried in the body.
-    pub request_id: Option<String>,
+    /// The provider says this answer is final: retrying cannot help (OpenAI's exhausted quota).
+    pub(crate) permanent: bool,
 }
 
 impl ApiError {
-    fn from_json<P: ProviderSettings>(
+    fn from_json(
+        rules: &Rules,
         operation: &'static str,
         status: u16,
         headers: &HeaderMap,
         body: serde_json::Value,
     ) -> Self {
-        let details = P::describe_error(&body);
+        let details: ErrorDetails = (rules.error_details)(&body);
+        let status_code = reqwest::StatusCode::from_u16(status).ok();
+        let permanent = status_code.is_some_and(|code| (rules.is_permanent)(code, &details));
+        let header_id = rules
+            .request_id_headers
+            .iter()
+            .find_map(|name| header_text(headers, name))
+            .map(str::to_owned);
         Self {
-            provider: P::PROVIDER,
+            provider: rules.provider,
             operation,
             status,
             message: details.message,
             code: details.code,
             kind: details.kind,
-            request_id: header_request_id(headers).or(details.request_id),
+            request_id: header_id.or(details.request_id),
             retry_after: crate::retry::requested_delay(
-                reqwest::StatusCode::from_u16(status).ok(),
+                status_code,
                 headers,
                 std::time::SystemTime::now(),
+                rules.rate_limit_reset,
             ),
             body: Some(body),
             excerpt: None,
+            permanent,
         }
     }
 
-    fn from_bytes<P: ProviderSettings>(
+    fn from_bytes(
+        rules: &Rules,
         operation: &'static str,
         status: u16,
         headers: &HeaderMap,
         bytes: &[u8],
     ) -> Self {
         match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(body) => Self::from_json::<P>(operation, status, headers, body),
+            Ok(body) => Self::from_json(rules, operation, status, headers, body),
             Err(_) => {
                 let mut error =
-                    Self::from_json::<P>(operation, status, headers, serde_json::Value::Null);
+                    Self::from_json(rules, operation, status, headers, serde_json::Value::Null);
                 error.body = None;
                 error.excerpt = Some(excerpt(bytes));
                 error
             }
         }
     }
-}
-
-fn header_request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// The first 200 characters of a body, on one line.
@@ -534,15 +568,23 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The string at `path` in `value`, if any.
-pub(crate) fn string_at(value: &serde_json::Value, path: &[&str]) -> Option<String> {
-    let mut current = value;
-    for key in path {
-        current = current.get(key)?;
-    }
-    match current {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+/// What the transport read of a response, carried on it: the whole body (or what arrived) and
+/// the operation that asked for it.
+#[derive(Clone, Debug)]
+pub(crate) struct Received {
+    pub(crate) body: bytes::Bytes,
+    pub(crate) operation: &'static str,
+}
+
+/// Why a response body could not be read whole, carried on the response in place of the body.
+#[derive(Clone, Debug)]
+pub(crate) struct BodyFailure {
+    /// Whether the read outlasted the timeout (otherwise the connection was cut).
+    pub(crate) timeout: bool,
+    /// The bytes received before the failure.
+    pub(crate) received: u64,
+    /// The length the server announced, if it did.
+    pub(crate) expected: Option<u64>,
+    /// The innermost cause of the failure.
+    pub(crate) cause: String,
 }

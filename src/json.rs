@@ -7,8 +7,15 @@
 //! time on an OpenAI usage page (`BENCHMARKS.md`). A body that is not UTF-8 is read by
 //! `serde_json::from_slice` as before, so it gives the same value or the same error.
 //!
+//! A type can read itself two ways: fast, straight from the input, failing when a part does not
+//! fit; and leniently, keeping such a part whole (OpenAI's usage results do). [`from_slice`] runs
+//! the fast pass first and the lenient pass only for a body the fast pass refused; a type without
+//! the two ways is read once.
+//!
 //! The generated clients decode every response body with it (build.rs points progenitor's
-//! `ResponseValue::from_response` here).
+//! `ResponseValue::from_response` here). A body of the wrong shape gives `.send()` an
+//! `InvalidResponsePayload` whose message starts with the JSON path that failed
+//! (``at `data[0].results[1].amount`: invalid type…``).
 
 use serde::de::DeserializeOwned;
 
@@ -27,26 +34,79 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
     };
-    // OpenAI results are read the fast way first, and a body is read again only when one of its
-    // results does not fit its type.
-    #[cfg(feature = "openai")]
-    return crate::openai::strict_first(decode);
-    #[cfg(not(feature = "openai"))]
+    fast_first(decode)
+}
+
+/// How the values that can read themselves two ways read themselves in the decode running on
+/// this thread.
+// Only the types that read themselves two ways call `fast_pass` and `refuse_fast_pass`; which of
+// them are built depends on the enabled providers.
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Leniently: a part that does not fit is kept whole.
+    Lenient,
+    /// Straight from the input, failing when a part does not fit.
+    Fast,
+    /// As `Fast`, and a part did not fit.
+    Refused,
+}
+
+thread_local! {
+    static PASS: std::cell::Cell<Pass> = const { std::cell::Cell::new(Pass::Lenient) };
+}
+
+/// Whether the decode running on this thread is the fast pass.
+#[allow(dead_code)]
+pub(crate) fn fast_pass() -> bool {
+    PASS.get() != Pass::Lenient
+}
+
+/// Tells the fast pass that a part did not fit, so that the body is read again leniently.
+#[allow(dead_code)]
+pub(crate) fn refuse_fast_pass() {
+    PASS.set(Pass::Refused);
+}
+
+/// Runs `decode` as the fast pass; if a part refused it, runs it again leniently. Taking each
+/// part's text first costs a second pass over it: paid only for a body that needs it.
+pub(crate) fn fast_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde_json::Result<T> {
+    /// Back to the lenient pass however `decode` ends, a panic included.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            PASS.set(Pass::Lenient);
+        }
+    }
+    if PASS.get() != Pass::Lenient {
+        return decode();
+    }
+    {
+        let _reset = Reset;
+        PASS.set(Pass::Fast);
+        match decode() {
+            Ok(value) => return Ok(value),
+            // Nothing refused the fast pass: reading again would fail the same way.
+            Err(error) if PASS.get() == Pass::Fast => return Err(error),
+            Err(_) => {}
+        }
+    }
     decode()
 }
 
-/// progenitor's `ResponseValue::from_response`, decoding with [`from_slice`]. The generated
-/// clients call it; it is public only for them.
+/// progenitor's `ResponseValue::from_response`, decoding with [`from_slice`]; the generated
+/// clients call it.
 ///
 /// A body that is not JSON at all (an HTML page, an empty body) comes back as
-/// `UnexpectedResponse`, which keeps the status and the headers, so that the error can name the
-/// status and the content type; a JSON body of the wrong shape is `InvalidResponsePayload`.
-#[doc(hidden)]
-pub async fn response_value<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+/// `UnexpectedResponse`, which keeps the status, the headers and what the transport recorded, so
+/// that the error can name the status and the content type; a JSON body of the wrong shape is
+/// `InvalidResponsePayload`, its message starting with the path that failed.
+pub(crate) async fn response_value<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
     let headers = response.headers().clone();
+    let extensions = std::mem::take(response.extensions_mut());
     let body = response
         .bytes()
         .await
@@ -59,14 +119,49 @@ pub async fn response_value<T: DeserializeOwned, E>(
             let mut copy = http::Response::new(body);
             *copy.status_mut() = status;
             *copy.headers_mut() = headers;
+            *copy.extensions_mut() = extensions;
             Err(progenitor_client::Error::UnexpectedResponse(
                 reqwest::Response::from(copy),
             ))
         }
-        Err(error) => Err(progenitor_client::Error::InvalidResponsePayload(
-            body, error,
+        Err(error) => {
+            let error = match decode_path::<T>(&body) {
+                Some((path, message)) => <serde_json::Error as serde::de::Error>::custom(format!(
+                    "{PATH_START}{path}{PATH_END}{message}"
+                )),
+                None => error,
+            };
+            Err(progenitor_client::Error::InvalidResponsePayload(
+                body, error,
+            ))
+        }
+    }
+}
+
+const PATH_START: &str = "at `";
+const PATH_END: &str = "`: ";
+
+/// The JSON path and message of the first value in `bytes` that does not decode as `T`. The
+/// path holds no backquote, so that [`split_decode_error`] reads it back.
+fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => None,
+        Err(error) => Some((
+            error.path().to_string().replace('`', "'"),
+            error.inner().to_string(),
         )),
     }
+}
+
+/// The path and message of a decode error from [`response_value`]: `.` and the whole message
+/// when it names no path.
+pub(crate) fn split_decode_error(error: &serde_json::Error) -> (String, String) {
+    let text = error.to_string();
+    text.strip_prefix(PATH_START)
+        .and_then(|rest| rest.split_once(PATH_END))
+        .map(|(path, message)| (path.to_string(), message.to_string()))
+        .unwrap_or_else(|| (String::from("."), text))
 }
 
 #[cfg(test)]

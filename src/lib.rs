@@ -4,8 +4,16 @@
 //! [`openai`] (organization usage and costs, Admin API), [`northflank`] (billing usage, invoices) and
 //! [`phala`] (app metered usage). Every module has the same shape: a `Client` generated from the
 //! crate's OpenAPI spec of that provider (`openapi/<provider>.yaml`), its `types`, a `Config` and
-//! the auth that goes with it. Shared mechanisms live once: [`retry`], [`money`], [`secret`],
-//! [`json`].
+//! the auth that goes with it. What differs between providers is one [`ProviderSpec`] per provider
+//! ([`provider`]); the shared mechanisms live once and name no provider: [`config`], [`error`],
+//! [`retry`], [`json`], [`money`], [`secret`], and the transport that runs every request.
+//!
+//! Every path gives one error type, [`Error`]: `.fetch()`, the page walks, and `?` on a generated
+//! operation's `.send()`. One `reqwest::Client` can serve every provider
+//! (`Client::from_config_with_http`).
+//!
+//! Modules import one way, with no cycle: `secret` ← `provider` ← `retry`, `json` ← `error` ←
+//! `transport` ← `config` ← the provider modules.
 //!
 //! [`cost`] puts the three side by side: exact [`cost::CostRecord`]s from any set of
 //! [`cost::CostSource`]s, fetched concurrently, and totals by dimension, day, provider or scope.
@@ -21,15 +29,19 @@ pub mod error;
 pub mod json;
 pub mod money;
 pub mod paging;
+pub mod provider;
 pub mod retry;
 pub mod secret;
-pub mod transport;
+pub(crate) mod transport;
 
 #[cfg(feature = "northflank")]
+#[cfg_attr(docsrs, doc(cfg(feature = "northflank")))]
 pub mod northflank;
 #[cfg(feature = "openai")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openai")))]
 pub mod openai;
 #[cfg(feature = "phala")]
+#[cfg_attr(docsrs, doc(cfg(feature = "phala")))]
 pub mod phala;
 
 /// The traits that add `.fetch()`, `.pages()` and the streams to the generated builders.
@@ -45,42 +57,48 @@ pub mod prelude {
 
 pub use error::{ApiError, Error};
 pub use money::Amount;
+pub use provider::{ParseProviderError, Provider, ProviderSpec};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
-use std::fmt;
+/// What the fuzz targets (`fuzz/`) reach inside the crate. Not part of the API: present only
+/// with the `fuzzing` feature, and may change at any time.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::provider::{ProviderSpec, Rules};
+    use crate::Error;
 
-/// The providers this crate has clients for.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// OpenAI organization usage and costs.
-    OpenAi,
-    /// Northflank billing usage.
-    Northflank,
-    /// Phala Cloud app usage.
-    Phala,
-}
-
-impl Provider {
-    /// The provider's name as used in feature names and the CLI (`openai`, `northflank`, `phala`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "openai",
-            Provider::Northflank => "northflank",
-            Provider::Phala => "phala",
-        }
+    /// The error a client gives for `error` (what a generated operation returned).
+    pub fn convert<P: ProviderSpec, E: serde::Serialize>(
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        Error::convert(&Rules::of::<P>(), error)
     }
-}
 
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Provider::OpenAi => "OpenAI",
-            Provider::Northflank => "Northflank",
-            Provider::Phala => "Phala Cloud",
-        })
+    /// The error a client gives for a success body that does not decode as `T`.
+    pub fn decode_error<P: ProviderSpec, T: serde::de::DeserializeOwned>(body: &[u8]) -> Error {
+        let response = http::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        let Ok(response) = response else {
+            return Error::InvalidRequest {
+                provider: P::PROVIDER,
+                operation: "fuzz",
+                message: "cannot build a response".into(),
+            };
+        };
+        let decoded = futures::executor::block_on(crate::json::response_value::<T, ()>(
+            reqwest::Response::from(response),
+        ));
+        match decoded {
+            Ok(_) => Error::InvalidRequest {
+                provider: P::PROVIDER,
+                operation: "fuzz",
+                message: "the body decodes".into(),
+            },
+            Err(error) => convert::<P, ()>(error),
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! When and how long to wait before trying a request again.
 //!
 //! The policy is pure: it looks at an attempt's outcome and the response headers and answers
-//! "retry after this long" or "stop". [`crate::transport`] runs the loop.
+//! "retry after this long" or "stop". The transport runs the loop; the provider's
+//! [`ProviderSpec`](crate::ProviderSpec) says how its rate-limit headers read and which answers
+//! are final.
 
 use std::time::{Duration, SystemTime};
 
@@ -9,13 +11,16 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
+use crate::provider::parse_seconds;
+
 /// How failed requests are retried.
 ///
 /// Retried: HTTP 408, 425, 429, 500, 502, 503, 504 and 529 (overloaded), connection errors,
 /// timeouts and bodies cut or stalled while being read, on requests that can be sent again (every
-/// operation of this crate is a `GET`). Not retried: other 4xx statuses, 501, and 3xx (redirects
-/// are not followed). A server-given delay is honoured: `Retry-After` on any retried status, and
-/// on a 429 the rate-limit resets (see [`server_delay`]). Otherwise the wait grows exponentially
+/// operation of this crate is a `GET`). Not retried: other 4xx statuses, 501, 3xx (redirects
+/// are not followed), and an answer the provider says is final (OpenAI's exhausted quota). A
+/// server-given delay is honoured: `Retry-After` on any retried status, and on a 429 the
+/// provider's rate-limit resets ([`ProviderSpec::rate_limit_reset`](crate::ProviderSpec::rate_limit_reset)). Otherwise the wait grows exponentially
 /// from [`initial_backoff`](Self::initial_backoff) with jitter, capped at
 /// [`max_backoff`](Self::max_backoff). No attempt starts after
 /// [`max_elapsed`](Self::max_elapsed): a wait that would end past it returns the last error at
@@ -27,14 +32,10 @@ use reqwest::StatusCode;
 /// Defaults: 4 attempts, 500 ms initial backoff, 30 s max backoff, 120 s total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included; 1 means no retry.
-    pub max_attempts: u32,
-    /// The wait before the second attempt when the server gives none.
-    pub initial_backoff: Duration,
-    /// The longest computed wait between two attempts.
-    pub max_backoff: Duration,
-    /// The time budget of all attempts and waits of one request.
-    pub max_elapsed: Duration,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_elapsed: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -50,18 +51,18 @@ impl Default for RetryPolicy {
 
 /// What an attempt ended with, as far as retrying is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// The server answered with this status.
     Status(StatusCode),
     /// The connection failed, the attempt timed out, or the body was cut or stalled.
     Transport,
-    /// An answer that must not be retried whatever its status (OpenAI's `insufficient_quota`).
+    /// An answer that must not be retried whatever its status (the provider says it is final).
     Final,
 }
 
 /// The policy's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Try again after this wait.
     RetryAfter(Duration),
     /// Return this outcome to the caller.
@@ -77,52 +78,70 @@ impl RetryPolicy {
         }
     }
 
-    /// Sets the number of attempts (the first included).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    /// Sets the number of attempts (the first included); 0 counts as 1.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
-    /// Sets the first computed wait.
-    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+    /// Sets the wait before the second attempt when the server gives none.
+    pub fn with_initial_backoff(mut self, wait: Duration) -> Self {
         self.initial_backoff = wait;
         self
     }
 
     /// Sets the cap on a computed wait.
-    pub fn max_backoff(mut self, wait: Duration) -> Self {
+    pub fn with_max_backoff(mut self, wait: Duration) -> Self {
         self.max_backoff = wait;
         self
     }
 
-    /// Sets the time budget of one request, waits included.
-    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+    /// Sets the time budget of one request: all its attempts and waits.
+    pub fn with_max_elapsed(mut self, budget: Duration) -> Self {
         self.max_elapsed = budget;
         self
     }
 
+    /// Attempts in all, the first included; 1 means no retry.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The wait before the second attempt when the server gives none.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest computed wait between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The time budget of all attempts and waits of one request.
+    pub fn max_elapsed(&self) -> Duration {
+        self.max_elapsed
+    }
+
     /// Whether an outcome is worth another attempt at all.
-    pub fn is_retryable(outcome: Outcome) -> bool {
+    pub(crate) fn is_retryable(outcome: Outcome) -> bool {
         match outcome {
             Outcome::Transport => true,
             Outcome::Final => false,
-            Outcome::Status(status) => matches!(
-                status.as_u16(),
-                408 | 425 | 429 | 500 | 502 | 503 | 504 | 529
-            ),
+            Outcome::Status(status) => is_retryable_status(status.as_u16()),
         }
     }
 
     /// Decides what follows attempt number `attempt` (1-based) that ended with `outcome`, `elapsed`
     /// after the request started. `headers` are the response's, if any; `jitter` is a number in
     /// `[0, 1)` (random in production, fixed in tests).
-    pub fn decide(
+    pub(crate) fn decide(
         &self,
         attempt: u32,
         outcome: Outcome,
         headers: Option<&HeaderMap>,
         elapsed: Duration,
         jitter: f64,
+        rate_limit_reset: RateLimitReset,
     ) -> Decision {
         if !Self::is_retryable(outcome) || attempt >= self.max_attempts {
             return Decision::Stop;
@@ -131,7 +150,8 @@ impl RetryPolicy {
             Outcome::Status(status) => Some(status),
             Outcome::Transport | Outcome::Final => None,
         };
-        let asked = headers.and_then(|h| requested_delay(status, h, SystemTime::now()));
+        let asked =
+            headers.and_then(|h| requested_delay(status, h, SystemTime::now(), rate_limit_reset));
         let wait = match asked {
             Some(server) => server,
             None => self.backoff(attempt, jitter),
@@ -179,46 +199,27 @@ fn from_nanos_saturating(nanos: u128) -> Duration {
     }
 }
 
-/// The wait a server asks for, from the first header present of: `Retry-After` (seconds or an
-/// HTTP date), OpenAI's `x-ratelimit-reset-requests` and `x-ratelimit-reset-tokens` (durations
-/// such as `1s`, `6m0s`, `20ms`; the longer of the two when both are given), `x-ratelimit-reset`
-/// (Northflank, seconds).
-pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(value) = text(RETRY_AFTER.as_str()) {
-        if let Some(wait) = parse_seconds(value) {
-            return Some(wait);
-        }
-        if let Ok(date) = httpdate::parse_http_date(value) {
-            return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
-        }
-    }
-    // OpenAI limits requests and tokens separately; the request can go when both have reset.
-    let requests = text("x-ratelimit-reset-requests").and_then(parse_go_duration);
-    let tokens = text("x-ratelimit-reset-tokens").and_then(parse_go_duration);
-    if let Some(wait) = requests.max(tokens) {
-        return Some(wait);
-    }
-    text("x-ratelimit-reset").and_then(parse_seconds)
+/// How a provider reads the wait a 429 asks for from its own rate-limit headers
+/// ([`crate::provider::ProviderSpec::rate_limit_reset`]).
+pub(crate) type RateLimitReset = fn(&HeaderMap) -> Option<Duration>;
+
+/// Whether an HTTP status is worth another attempt.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 425 | 429 | 500 | 502 | 503 | 504 | 529)
 }
 
-/// The wait a response with `status` asks for: `Retry-After` on any status, the rate-limit
-/// resets (see [`server_delay`]) on a 429 only. Northflank sends `x-ratelimit-reset` (when the
-/// hourly window resets) on every response: on a 5xx it is not a wait asked for, and honouring it
-/// would give up on a retryable error whenever the window resets later than the budget.
-pub fn requested_delay(
-    status: Option<StatusCode>,
+/// The wait a server asks for: `Retry-After` (seconds or an HTTP date) when present and
+/// readable, else the provider's own rate-limit reset headers.
+pub(crate) fn server_delay(
     headers: &HeaderMap,
     now: SystemTime,
+    rate_limit_reset: RateLimitReset,
 ) -> Option<Duration> {
-    if status == Some(StatusCode::TOO_MANY_REQUESTS) {
-        return server_delay(headers, now);
-    }
+    retry_after(headers, now).or_else(|| rate_limit_reset(headers))
+}
+
+/// `Retry-After`, in seconds or as an HTTP date (a date past gives no wait).
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     parse_seconds(value).or_else(|| {
         httpdate::parse_http_date(value)
@@ -227,46 +228,21 @@ pub fn requested_delay(
     })
 }
 
-/// Non-negative seconds, integer or fractional.
-fn parse_seconds(text: &str) -> Option<Duration> {
-    let seconds: f64 = text.parse().ok()?;
-    (0.0..1e9)
-        .contains(&seconds)
-        .then(|| Duration::from_secs_f64(seconds))
-}
-
-/// A Go-style duration: a sequence of number+unit pairs, units `h`, `m`, `s`, `ms`, `us`, `ns`.
-fn parse_go_duration(text: &str) -> Option<Duration> {
-    let mut total = 0.0f64;
-    let mut rest = text;
-    if rest.is_empty() {
-        return None;
+/// The wait a response with `status` asks for: `Retry-After` on any status, the provider's
+/// rate-limit resets (see [`server_delay`]) on a 429 only. A provider may send its reset headers
+/// on every response (Northflank's `x-ratelimit-reset`, when the hourly window resets): on a 5xx
+/// that is not a wait asked for, and honouring it would give up on a retryable error whenever the
+/// window resets later than the budget.
+pub(crate) fn requested_delay(
+    status: Option<StatusCode>,
+    headers: &HeaderMap,
+    now: SystemTime,
+    rate_limit_reset: RateLimitReset,
+) -> Option<Duration> {
+    if status == Some(StatusCode::TOO_MANY_REQUESTS) {
+        return server_delay(headers, now, rate_limit_reset);
     }
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if number_len == 0 {
-            return None;
-        }
-        let number: f64 = rest[..number_len].parse().ok()?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "h" => 3600.0,
-            "m" => 60.0,
-            "s" => 1.0,
-            "ms" => 1e-3,
-            "us" | "µs" => 1e-6,
-            "ns" => 1e-9,
-            _ => return None,
-        };
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    parse_seconds(&total.to_string())
+    retry_after(headers, now)
 }
 
 #[cfg(test)]
@@ -284,10 +260,22 @@ mod tests {
 
     const NOW: Duration = Duration::from_secs(1_700_000_000);
 
+    /// A provider rule of the two kinds the providers use: Go durations in two headers (the
+    /// longer wins), else seconds in one.
+    fn sample_reset(headers: &HeaderMap) -> Option<Duration> {
+        let text = |name: &str| crate::provider::header_text(headers, name);
+        let requests =
+            text("x-ratelimit-reset-requests").and_then(crate::provider::parse_go_duration);
+        let tokens = text("x-ratelimit-reset-tokens").and_then(crate::provider::parse_go_duration);
+        requests
+            .max(tokens)
+            .or_else(|| text("x-ratelimit-reset").and_then(parse_seconds))
+    }
+
     #[test]
     fn reads_every_server_delay_form() {
         let now = SystemTime::UNIX_EPOCH + NOW;
-        let at = |h: &[(&'static str, &str)]| server_delay(&headers(h), now);
+        let at = |h: &[(&'static str, &str)]| server_delay(&headers(h), now, sample_reset);
         assert_eq!(at(&[("retry-after", "1")]), Some(Duration::from_secs(1)));
         assert_eq!(
             at(&[("retry-after", "0.5")]),
@@ -363,8 +351,8 @@ mod tests {
     #[test]
     fn backoff_doubles_is_capped_and_jittered() {
         let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_millis(1000));
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(1000));
         assert_eq!(policy.backoff(1, 1.0), Duration::from_millis(100));
         assert_eq!(policy.backoff(2, 1.0), Duration::from_millis(200));
         assert_eq!(policy.backoff(3, 1.0), Duration::from_millis(400));
@@ -376,7 +364,7 @@ mod tests {
 
     #[test]
     fn decides_what_to_retry() {
-        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100));
+        let policy = RetryPolicy::default().with_initial_backoff(Duration::from_millis(100));
         let retry = |status: u16| {
             policy.decide(
                 1,
@@ -384,6 +372,7 @@ mod tests {
                 None,
                 Duration::ZERO,
                 1.0,
+                sample_reset,
             )
         };
         for status in [408, 425, 429, 500, 502, 503, 504, 529] {
@@ -399,29 +388,36 @@ mod tests {
             assert_eq!(retry(status), Decision::Stop, "{status}");
         }
         assert_eq!(
-            policy.decide(1, Outcome::Transport, None, Duration::ZERO, 1.0),
+            policy.decide(
+                1,
+                Outcome::Transport,
+                None,
+                Duration::ZERO,
+                1.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_millis(100))
         );
         assert_eq!(
-            policy.decide(1, Outcome::Final, None, Duration::ZERO, 1.0),
+            policy.decide(1, Outcome::Final, None, Duration::ZERO, 1.0, sample_reset),
             Decision::Stop
         );
     }
 
     #[test]
     fn stops_after_max_attempts() {
-        let policy = RetryPolicy::default().max_attempts(3);
+        let policy = RetryPolicy::default().with_max_attempts(3);
         let outcome = Outcome::Status(StatusCode::INTERNAL_SERVER_ERROR);
         assert!(matches!(
-            policy.decide(2, outcome, None, Duration::ZERO, 0.0),
+            policy.decide(2, outcome, None, Duration::ZERO, 0.0, sample_reset),
             Decision::RetryAfter(_)
         ));
         assert_eq!(
-            policy.decide(3, outcome, None, Duration::ZERO, 0.0),
+            policy.decide(3, outcome, None, Duration::ZERO, 0.0, sample_reset),
             Decision::Stop
         );
         assert_eq!(
-            RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0),
+            RetryPolicy::disabled().decide(1, outcome, None, Duration::ZERO, 0.0, sample_reset),
             Decision::Stop
         );
     }
@@ -429,8 +425,8 @@ mod tests {
     #[test]
     fn rate_limit_resets_are_waits_on_a_429_only() {
         let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_elapsed(Duration::from_secs(10));
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_elapsed(Duration::from_secs(10));
         let status = |code: u16| Outcome::Status(StatusCode::from_u16(code).unwrap());
         for reset in [
             headers(&[("x-ratelimit-reset", "1834")]),
@@ -438,13 +434,27 @@ mod tests {
         ] {
             // On a 429 the reset is the wait, here past the budget.
             assert_eq!(
-                policy.decide(1, status(429), Some(&reset), Duration::ZERO, 1.0),
+                policy.decide(
+                    1,
+                    status(429),
+                    Some(&reset),
+                    Duration::ZERO,
+                    1.0,
+                    sample_reset
+                ),
                 Decision::Stop
             );
             // On a 5xx it is only the rate-limit window: the computed backoff applies.
             for code in [500, 502, 503, 504] {
                 assert_eq!(
-                    policy.decide(1, status(code), Some(&reset), Duration::ZERO, 1.0),
+                    policy.decide(
+                        1,
+                        status(code),
+                        Some(&reset),
+                        Duration::ZERO,
+                        1.0,
+                        sample_reset
+                    ),
                     Decision::RetryAfter(Duration::from_millis(100)),
                     "{code}"
                 );
@@ -453,7 +463,14 @@ mod tests {
         // Retry-After is honoured on a 503 too.
         let retry_after = headers(&[("retry-after", "2"), ("x-ratelimit-reset", "1834")]);
         assert_eq!(
-            policy.decide(1, status(503), Some(&retry_after), Duration::ZERO, 1.0),
+            policy.decide(
+                1,
+                status(503),
+                Some(&retry_after),
+                Duration::ZERO,
+                1.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_secs(2))
         );
         let now = SystemTime::UNIX_EPOCH + NOW;
@@ -462,33 +479,53 @@ mod tests {
             requested_delay(
                 Some(StatusCode::SERVICE_UNAVAILABLE),
                 &headers(&[("retry-after", &in_five)]),
-                now
+                now,
+                sample_reset,
             ),
             Some(Duration::from_secs(5))
         );
         assert_eq!(
-            requested_delay(None, &headers(&[("x-ratelimit-reset", "5")]), now),
+            requested_delay(
+                None,
+                &headers(&[("x-ratelimit-reset", "5")]),
+                now,
+                sample_reset
+            ),
             None
         );
     }
 
     #[test]
     fn honours_the_server_delay_within_the_budget() {
-        let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
+        let policy = RetryPolicy::default().with_max_elapsed(Duration::from_secs(10));
         let too_many = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
         let wait = headers(&[("retry-after", "3")]);
         assert_eq!(
-            policy.decide(1, too_many, Some(&wait), Duration::from_secs(1), 0.0),
+            policy.decide(
+                1,
+                too_many,
+                Some(&wait),
+                Duration::from_secs(1),
+                0.0,
+                sample_reset
+            ),
             Decision::RetryAfter(Duration::from_secs(3))
         );
         // A wait that would end past the budget returns the error at once.
         assert_eq!(
-            policy.decide(1, too_many, Some(&wait), Duration::from_secs(8), 0.0),
+            policy.decide(
+                1,
+                too_many,
+                Some(&wait),
+                Duration::from_secs(8),
+                0.0,
+                sample_reset
+            ),
             Decision::Stop
         );
         let long = headers(&[("x-ratelimit-reset-requests", "6m0s")]);
         assert_eq!(
-            policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0),
+            policy.decide(1, too_many, Some(&long), Duration::ZERO, 0.0, sample_reset),
             Decision::Stop
         );
     }
@@ -510,11 +547,11 @@ mod tests {
         assert_eq!(huge.backoff(1, f64::NAN), huge.backoff(1, 0.0));
         let outcome = Outcome::Status(StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
-            huge.decide(1, outcome, None, Duration::ZERO, 1.0),
+            huge.decide(1, outcome, None, Duration::ZERO, 1.0, sample_reset),
             Decision::RetryAfter(Duration::MAX)
         );
         assert_eq!(
-            huge.decide(u32::MAX, outcome, None, Duration::MAX, 1.0),
+            huge.decide(u32::MAX, outcome, None, Duration::MAX, 1.0, sample_reset),
             Decision::Stop
         );
         let zero = RetryPolicy {
@@ -524,7 +561,7 @@ mod tests {
             max_elapsed: Duration::ZERO,
         };
         assert_eq!(
-            zero.decide(1, outcome, None, Duration::ZERO, 1.0),
+            zero.decide(1, outcome, None, Duration::ZERO, 1.0, sample_reset),
             Decision::Stop
         );
         assert_eq!(zero.backoff(u32::MAX, 1.0), Duration::ZERO);
@@ -569,7 +606,7 @@ mod tests {
             let headers = headers(&pairs);
             let Ok(status) = StatusCode::from_u16(status) else { return Ok(()); };
             for outcome in [Outcome::Status(status), Outcome::Transport, Outcome::Final] {
-                match policy.decide(attempt, outcome, Some(&headers), elapsed, jitter) {
+                match policy.decide(attempt, outcome, Some(&headers), elapsed, jitter, sample_reset) {
                     Decision::Stop => {}
                     Decision::RetryAfter(wait) => {
                         proptest::prop_assert!(attempt < max_attempts);

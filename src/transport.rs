@@ -1,42 +1,77 @@
-//! What every generated client runs a request through: retries and tracing.
+//! What every generated client runs a request through: auth, retries and tracing.
 //!
-//! A generated client holds a [`Transport`] as its inner value; the provider module implements
-//! progenitor's `ClientHooks::exec` with `Transport::execute`, so every operation, called
-//! through `.send()` or through a page stream, gets the same retry policy and the same spans.
+//! A generated client holds a [`Transport`] as its inner value; the `provider_client!` macro
+//! implements progenitor's `ClientHooks::exec` with `Transport::execute`, so every operation,
+//! called through `.send()` or through a page walk, gets the same headers, retry policy and
+//! spans. The auth headers (marked sensitive), the user agent and the timeout are put on each
+//! request, not on the HTTP client, so that one `reqwest::Client` can serve every provider.
 //!
 //! An attempt ends when the whole body has been read: a body cut short or stalled past the
-//! timeout is retried like a failed connection. The response handed on holds the body in memory;
-//! one that could not be read whole carries what went wrong, which the `post` hook turns into
-//! [`crate::Error::Body`] (through `Error::from_operation`).
+//! timeout is retried like a failed connection. The response handed on holds the body in memory
+//! and carries a [`Received`] (the body and the operation's name); one that could not be read
+//! whole also carries a [`BodyFailure`], which the `post` hook turns into
+//! [`crate::Error::Body`].
 
-use std::time::Instant;
+use std::fmt;
+use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
+use crate::error::{BodyFailure, Received};
+use crate::provider::Rules;
 use crate::retry::{Decision, Outcome, RetryPolicy};
-use crate::Provider;
 
-/// The part of a client that runs requests: which provider it talks to and how it retries.
-#[derive(Clone, Debug)]
-pub struct Transport {
-    provider: Provider,
+/// The part of a client that runs requests: the provider's rules, the headers every request
+/// carries, the timeout of an attempt and the retry policy.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    rules: Rules,
     retry: RetryPolicy,
+    headers: HeaderMap,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The headers are left out: they hold the key.
+        f.debug_struct("Transport")
+            .field("provider", &self.rules.provider)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Transport {
-    pub(crate) fn new(provider: Provider, retry: RetryPolicy) -> Self {
-        Self { provider, retry }
-    }
-
-    /// The provider this transport talks to.
-    pub fn provider(&self) -> Provider {
-        self.provider
+    pub(crate) fn new(
+        rules: Rules,
+        retry: RetryPolicy,
+        headers: HeaderMap,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            rules,
+            retry,
+            headers,
+            timeout,
+        }
     }
 
     /// The retry policy in force.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// Puts the configured headers and timeout on `request`. The configured headers replace
+    /// any of the same name; a timeout already set on the request is kept.
+    fn prepare(&self, request: &mut reqwest::Request) {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = Some(self.timeout);
+        }
     }
 
     /// Sends `request`, retrying as the policy says, and returns the last response (its whole
@@ -49,6 +84,7 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let mut request = request;
+        self.prepare(&mut request);
         let mut attempt: u32 = 1;
         loop {
             // Every operation is a GET without a body, so the copy always succeeds; a request
@@ -56,7 +92,7 @@ impl Transport {
             let next = request.try_clone();
             let span = tracing::debug_span!(
                 "usage_request",
-                provider = %self.provider,
+                provider = %self.rules.provider,
                 operation,
                 attempt,
                 status = tracing::field::Empty,
@@ -64,10 +100,13 @@ impl Transport {
             );
             let sent = Instant::now();
             // The body is read here, inside the attempt, so that a cut or a stall is retried;
-            // the quota check below and `check_error_body` look at error bodies.
-            let result = read_whole(http.execute(request).instrument(span.clone()).await)
-                .instrument(span.clone())
-                .await;
+            // the final-answer check below and `check_error_body` look at error bodies.
+            let result = read_whole(
+                http.execute(request).instrument(span.clone()).await,
+                operation,
+            )
+            .instrument(span.clone())
+            .await;
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
             let outcome = match &result {
                 Ok(response) if response.extensions().get::<BodyFailure>().is_some() => {
@@ -76,7 +115,7 @@ impl Transport {
                 }
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if self.provider == Provider::OpenAi && is_out_of_quota(response) {
+                    if self.is_permanent(response) {
                         Outcome::Final
                     } else {
                         Outcome::Status(response.status())
@@ -100,6 +139,7 @@ impl Transport {
                 headers,
                 started.elapsed(),
                 RetryPolicy::jitter(),
+                self.rules.rate_limit_reset,
             ) {
                 Decision::Stop => return result,
                 Decision::RetryAfter(wait) => {
@@ -115,6 +155,22 @@ impl Transport {
             }
         }
     }
+
+    /// Whether the provider says a buffered error answer is final (OpenAI's exhausted quota):
+    /// waiting does not help then, so it is not retried.
+    fn is_permanent(&self, response: &reqwest::Response) -> bool {
+        let status = response.status();
+        if !(status.is_client_error() || status.is_server_error()) {
+            return false;
+        }
+        let Some(received) = response.extensions().get::<Received>() else {
+            return false;
+        };
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&received.body) else {
+            return false;
+        };
+        (self.rules.is_permanent)(status, &(self.rules.error_details)(&body))
+    }
 }
 
 /// Removes what progenitor adds to every request but no provider documents (`api-version`).
@@ -123,7 +179,7 @@ pub(crate) fn clean_request(request: &mut reqwest::Request) {
 }
 
 /// Turns what the generated code cannot report well into `UnexpectedResponse`, which keeps
-/// status, headers and body, for [`crate::Error::from_operation`]:
+/// status, headers and body, for the conversion into [`crate::Error`]:
 ///
 /// - a body that could not be read whole (it carries a [`BodyFailure`]);
 /// - an error status whose body is not the provider's error schema (an HTML page from a proxy,
@@ -136,18 +192,22 @@ pub(crate) fn check_error_body<Expected: serde::de::DeserializeOwned, E>(
 ) -> Result<(), progenitor_client::Error<E>> {
     let Ok(response) = result else { return Ok(()) };
     let extensions = response.extensions();
+    let status = response.status();
     let body = match (
         extensions.get::<BodyFailure>(),
-        extensions.get::<ErrorBody>(),
+        extensions.get::<Received>(),
     ) {
-        (Some(failure), _) => failure.partial.clone(),
-        (None, Some(ErrorBody(body))) if crate::json::from_slice::<Expected>(body).is_err() => {
-            body.clone()
+        (Some(_), Some(received)) => received.body.clone(),
+        (None, Some(received))
+            if (status.is_client_error() || status.is_server_error())
+                && crate::json::from_slice::<Expected>(&received.body).is_err() =>
+        {
+            received.body.clone()
         }
         _ => return Ok(()),
     };
     let mut copy = http::Response::new(body);
-    *copy.status_mut() = response.status();
+    *copy.status_mut() = status;
     *copy.headers_mut() = response.headers().clone();
     *copy.extensions_mut() = extensions.clone();
     Err(progenitor_client::Error::UnexpectedResponse(
@@ -155,31 +215,13 @@ pub(crate) fn check_error_body<Expected: serde::de::DeserializeOwned, E>(
     ))
 }
 
-/// The buffered body of an error response.
-#[derive(Clone)]
-struct ErrorBody(bytes::Bytes);
-
-/// Why a response body could not be read whole, carried on the response in place of the body.
-#[derive(Clone, Debug)]
-pub(crate) struct BodyFailure {
-    /// Whether the read outlasted the timeout (otherwise the connection was cut).
-    pub(crate) timeout: bool,
-    /// The bytes received before the failure.
-    pub(crate) received: u64,
-    /// The length the server announced, if it did.
-    pub(crate) expected: Option<u64>,
-    /// The innermost cause of the failure.
-    pub(crate) cause: String,
-    /// What was received.
-    partial: bytes::Bytes,
-}
-
 /// Reads the whole body of a response into memory and hands on a response that holds it, with
-/// the same status, version, headers and extensions. A body that fails part way gives a response
-/// with what was received and a [`BodyFailure`]; an error status's body is also kept as an
-/// [`ErrorBody`] for [`check_error_body`] and the quota check.
+/// the same status, version, headers and extensions, plus a [`Received`] (the body and
+/// `operation`). A body that fails part way gives a response with what was received and a
+/// [`BodyFailure`].
 async fn read_whole(
     result: reqwest::Result<reqwest::Response>,
+    operation: &'static str,
 ) -> reqwest::Result<reqwest::Response> {
     let mut response = result?;
     let expected = response.content_length();
@@ -204,46 +246,21 @@ async fn read_whole(
         0 | 1 => chunks.pop().unwrap_or_default(),
         _ => bytes::Bytes::from(chunks.concat()),
     };
-    let status = response.status();
     let mut rebuilt = http::Response::new(body.clone());
-    *rebuilt.status_mut() = status;
+    *rebuilt.status_mut() = response.status();
     *rebuilt.version_mut() = response.version();
     *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
-    match failure {
-        Some((timeout, cause)) => {
-            rebuilt.extensions_mut().insert(BodyFailure {
-                timeout,
-                received,
-                expected,
-                cause,
-                partial: body,
-            });
-        }
-        None if status.is_client_error() || status.is_server_error() => {
-            rebuilt.extensions_mut().insert(ErrorBody(body));
-        }
-        None => {}
+    rebuilt
+        .extensions_mut()
+        .insert(Received { body, operation });
+    if let Some((timeout, cause)) = failure {
+        rebuilt.extensions_mut().insert(BodyFailure {
+            timeout,
+            received,
+            expected,
+            cause,
+        });
     }
     Ok(reqwest::Response::from(rebuilt))
-}
-
-/// Whether a buffered OpenAI 429 says the quota is exhausted (`insufficient_quota`): waiting
-/// does not help then, so it is not retried.
-fn is_out_of_quota(response: &reqwest::Response) -> bool {
-    if response.status() != StatusCode::TOO_MANY_REQUESTS {
-        return false;
-    }
-    let Some(ErrorBody(body)) = response.extensions().get::<ErrorBody>() else {
-        return false;
-    };
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|value| {
-            let error = value.get("error")?;
-            let is =
-                |key: &str| error.get(key).and_then(|v| v.as_str()) == Some("insufficient_quota");
-            Some(is("code") || is("type"))
-        })
-        .unwrap_or(false)
 }

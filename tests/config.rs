@@ -29,10 +29,19 @@ fn assert_hidden(text: &str) {
 #[test]
 fn openai_defaults_and_debug() {
     let config = openai::Config::new(OPENAI_KEY)
-        .organization("org-1")
-        .project("proj-1");
-    assert_eq!(config.get_base_url(), "https://api.openai.com/v1");
-    assert_eq!(config.get_retry(), &RetryPolicy::default());
+        .with_organization("org-1")
+        .with_project("proj-1");
+    assert_eq!(config.base_url(), "https://api.openai.com/v1");
+    assert_eq!(config.retry(), &RetryPolicy::default());
+    assert_eq!(config.timeout(), usage_bindings::config::DEFAULT_TIMEOUT);
+    assert_eq!(
+        config.user_agent(),
+        usage_bindings::config::DEFAULT_USER_AGENT
+    );
+    assert_eq!(
+        (config.organization(), config.project()),
+        (Some("org-1"), Some("proj-1"))
+    );
     assert_hidden(&format!("{config:?}"));
     let client = openai::Client::from_config(config).unwrap();
     assert_eq!(client.base_url(), "https://api.openai.com/v1");
@@ -42,9 +51,9 @@ fn openai_defaults_and_debug() {
 #[cfg(feature = "northflank")]
 #[test]
 fn northflank_defaults_and_debug() {
-    let config = northflank::Config::new(NORTHFLANK_KEY).base_url("http://127.0.0.1:9/");
+    let config = northflank::Config::new(NORTHFLANK_KEY).with_base_url("http://127.0.0.1:9/");
     assert_eq!(
-        config.get_base_url(),
+        config.base_url(),
         "http://127.0.0.1:9",
         "a trailing slash is dropped"
     );
@@ -52,7 +61,7 @@ fn northflank_defaults_and_debug() {
     let client = northflank::Client::from_config(config).unwrap();
     assert_hidden(&format!("{client:?}"));
     assert_eq!(
-        northflank::Config::new("k").get_base_url(),
+        northflank::Config::new("k").base_url(),
         "https://api.northflank.com"
     );
 }
@@ -60,8 +69,8 @@ fn northflank_defaults_and_debug() {
 #[cfg(feature = "phala")]
 #[test]
 fn phala_defaults_and_debug() {
-    let config = phala::Config::new(PHALA_KEY).phala_version("2026-06-23");
-    assert_eq!(config.get_base_url(), "https://cloud-api.phala.com");
+    let config = phala::Config::new(PHALA_KEY).with_phala_version("2026-06-23");
+    assert_eq!(config.base_url(), "https://cloud-api.phala.com");
     let debug = format!("{config:?}");
     assert_hidden(&debug);
     assert!(debug.contains("2026-06-23"), "{debug}");
@@ -138,12 +147,15 @@ fn base_urls_must_be_absolute_http_urls() {
     fn build(url: &str) -> Vec<Result<(), Error>> {
         vec![
             #[cfg(feature = "openai")]
-            openai::Client::from_config(openai::Config::new(OPENAI_KEY).base_url(url)).map(drop),
-            #[cfg(feature = "northflank")]
-            northflank::Client::from_config(northflank::Config::new(NORTHFLANK_KEY).base_url(url))
+            openai::Client::from_config(openai::Config::new(OPENAI_KEY).with_base_url(url))
                 .map(drop),
+            #[cfg(feature = "northflank")]
+            northflank::Client::from_config(
+                northflank::Config::new(NORTHFLANK_KEY).with_base_url(url),
+            )
+            .map(drop),
             #[cfg(feature = "phala")]
-            phala::Client::from_config(phala::Config::new(PHALA_KEY).base_url(url)).map(drop),
+            phala::Client::from_config(phala::Config::new(PHALA_KEY).with_base_url(url)).map(drop),
         ]
     }
     for refused in [
@@ -184,5 +196,65 @@ fn base_urls_must_be_absolute_http_urls() {
         let error = result.unwrap_err();
         assert_hidden(&error.to_string());
         assert_hidden(&format!("{error:?}"));
+    }
+}
+
+/// `Provider`: every provider, its name in features and serde, its name for people, and back.
+#[test]
+fn providers_by_name() {
+    use usage_bindings::Provider;
+    let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+    assert_eq!(names, ["openai", "northflank", "phala"]);
+    let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["OpenAI", "Northflank", "Phala Cloud"]);
+    for provider in Provider::ALL {
+        assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
+        assert_eq!(
+            serde_json::to_value(provider).unwrap(),
+            serde_json::json!(provider.as_str())
+        );
+    }
+    let error = "anthropic".parse::<Provider>().unwrap_err();
+    assert!(
+        error.to_string().contains("openai, northflank, phala"),
+        "{error}"
+    );
+}
+
+/// The setters are `with_*`; the getters give back what was set.
+#[test]
+fn getters_give_back_what_was_set() {
+    let policy = usage_bindings::RetryPolicy::default()
+        .with_max_attempts(0)
+        .with_initial_backoff(std::time::Duration::from_millis(1))
+        .with_max_backoff(std::time::Duration::from_millis(2))
+        .with_max_elapsed(std::time::Duration::from_millis(3));
+    assert_eq!(policy.max_attempts(), 1, "0 attempts count as 1");
+    assert_eq!(
+        (
+            policy.initial_backoff(),
+            policy.max_backoff(),
+            policy.max_elapsed()
+        ),
+        (
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+            std::time::Duration::from_millis(3)
+        )
+    );
+    assert_eq!(usage_bindings::RetryPolicy::disabled().max_attempts(), 1);
+    #[cfg(feature = "phala")]
+    {
+        let config = phala::Config::new(PHALA_KEY)
+            .with_phala_version("2030-01-01")
+            .with_timeout(std::time::Duration::from_secs(5))
+            .with_user_agent("report/1")
+            .with_retry(policy.clone());
+        assert_eq!(config.phala_version(), "2030-01-01");
+        assert_eq!(config.timeout(), std::time::Duration::from_secs(5));
+        assert_eq!(config.user_agent(), "report/1");
+        assert_eq!(config.retry(), &policy);
+        let client = phala::Client::from_config(config).unwrap();
+        assert_eq!(client.retry_policy(), &policy);
     }
 }

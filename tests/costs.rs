@@ -752,24 +752,24 @@ mod over_http {
         let openai = openai::Costs::new(
             openai::Client::from_config(
                 openai::Config::new("sk-admin-test")
-                    .base_url(&uri)
-                    .retry(RetryPolicy::disabled()),
+                    .with_base_url(&uri)
+                    .with_retry(RetryPolicy::disabled()),
             )
             .unwrap(),
         );
         let northflank = northflank::Costs::new(
             northflank::Client::from_config(
                 northflank::Config::new("nf-test")
-                    .base_url(&uri)
-                    .retry(RetryPolicy::disabled()),
+                    .with_base_url(&uri)
+                    .with_retry(RetryPolicy::disabled()),
             )
             .unwrap(),
         );
         let phala = phala::Costs::new(
             phala::Client::from_config(
                 phala::Config::new("phak_test")
-                    .base_url(&uri)
-                    .retry(RetryPolicy::disabled()),
+                    .with_base_url(&uri)
+                    .with_retry(RetryPolicy::disabled()),
             )
             .unwrap(),
             ["app-1"],
@@ -1314,8 +1314,8 @@ async fn openai_costs_group_as_the_caller_chooses() {
         .await;
     let client = Client::from_config(
         Config::new("sk-admin-test")
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap();
     let window = Window::new(utc("2026-11-01T00:00:00Z"), utc("2026-11-02T00:00:00Z")).unwrap();

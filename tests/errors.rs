@@ -123,7 +123,7 @@ async fn an_empty_error_body_says_so() {
 #[tokio::test]
 async fn an_html_502_is_retried_then_reported() {
     let server = serving(html(502)).await;
-    let client = phala_client(&server, fast_retry().max_attempts(3));
+    let client = phala_client(&server, fast_retry().with_max_attempts(3));
     let error = client
         .get_app_usage()
         .app_id(APP)

@@ -134,8 +134,8 @@ async fn the_error_tells_status_request_id_wait_and_whether_to_retry() {
     drop(closed);
     let nowhere = usage_bindings::phala::Client::from_config(
         usage_bindings::phala::Config::new(PHALA_KEY)
-            .base_url(format!("http://127.0.0.1:{port}"))
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(format!("http://127.0.0.1:{port}"))
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap();
     let refused = nowhere

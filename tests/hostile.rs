@@ -214,20 +214,20 @@ async fn serve(status: u16, bytes: &[u8]) -> MockServer {
 async fn call_everything(server: &MockServer) -> Vec<Result<(), Error>> {
     let openai = openai::Client::from_config(
         openai::Config::new("sk-admin-hostile")
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap();
     let northflank = northflank::Client::from_config(
         northflank::Config::new("nf-hostile")
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap();
     let phala = phala::Client::from_config(
         phala::Config::new("phala-hostile")
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap();
     let t = 1_730_419_200;

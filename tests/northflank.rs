@@ -14,7 +14,7 @@ use usage_bindings::northflank::types::{
     GetUsageResponse, Invoice, InvoiceDetail, Invoices, ListInvoicesResponse, ListUsageResponse,
     PaasPrice, ResourceType, UsageDetail,
 };
-use usage_bindings::northflank::{self, Client, Config, OperationError, Settings};
+use usage_bindings::northflank::{self, Client, Config, OperationError};
 use usage_bindings::{Amount, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -28,8 +28,8 @@ const ODD_TEAM_ENCODED: &str = "team%20one%2F%CE%B1";
 fn client(server: &MockServer) -> Client {
     Client::from_config(
         Config::new(TOKEN)
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap()
 }
@@ -416,11 +416,11 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
 
     let server = serve(200, "list_usage.last_page.json").await;
     let config = Config::new(TOKEN)
-        .base_url(server.uri())
-        .retry(RetryPolicy::disabled());
-    assert_eq!(config.get_amount_unit(), AmountUnit::Currency);
-    let cents_config = config.clone().amount_unit(AmountUnit::Cents);
-    assert_eq!(cents_config.get_amount_unit(), AmountUnit::Cents);
+        .with_base_url(server.uri())
+        .with_retry(RetryPolicy::disabled());
+    assert_eq!(config.amount_unit(), AmountUnit::Currency);
+    let cents_config = config.clone().with_amount_unit(AmountUnit::Cents);
+    assert_eq!(cents_config.amount_unit(), AmountUnit::Cents);
     assert!(!format!("{cents_config:?}").contains(TOKEN));
     let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
     let end = start + chrono::TimeDelta::days(1);
@@ -1988,11 +1988,7 @@ async fn the_crate_error_reads_the_northflank_envelope() {
         .mount(&server)
         .await;
     let error = client(&server).list_usage().send().await.unwrap_err();
-    let error = usage_bindings::Error::from_operation::<Settings, _, ListUsageResponse>(
-        "list_usage",
-        error,
-    )
-    .await;
+    let error = usage_bindings::Error::from(error);
     assert_eq!(error.status(), Some(429));
     let api = error.api().unwrap();
     assert_eq!(

@@ -70,8 +70,8 @@ async fn serve(api_path: &str, status: u16, fixture: &str) -> (MockServer, Clien
 fn client_for(server: &MockServer) -> Client {
     Client::from_config(
         Config::new(KEY)
-            .base_url(format!("{}/v1", server.uri()))
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(format!("{}/v1", server.uri()))
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap()
 }
@@ -1046,9 +1046,9 @@ async fn organization_and_project_headers_are_sent_when_configured() {
         .await;
     let client = Client::from_config(
         Config::new(KEY)
-            .base_url(format!("{}/v1", server.uri()))
-            .organization("org-Xq2Lm9Tz4Rw8Yb1C")
-            .project(PROJECTS[0]),
+            .with_base_url(format!("{}/v1", server.uri()))
+            .with_organization("org-Xq2Lm9Tz4Rw8Yb1C")
+            .with_project(PROJECTS[0]),
     )
     .unwrap();
     client

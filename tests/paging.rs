@@ -403,7 +403,7 @@ async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
         })))
         .mount(&server)
         .await;
-    let client = northflank_client(&server, fast_retry().max_attempts(3));
+    let client = northflank_client(&server, fast_retry().with_max_attempts(3));
     let items: Vec<Result<_, Error>> = client.list_usage().stream().collect().await;
 
     assert_eq!(items.len(), 3, "two entries, then the error, then the end");
@@ -449,7 +449,7 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
         .respond_with(ResponseTemplate::new(500).set_body_string("upstream exploded"))
         .mount(&server)
         .await;
-    let client = phala_client(&server, fast_retry().max_attempts(2));
+    let client = phala_client(&server, fast_retry().with_max_attempts(2));
     let items: Vec<Result<_, Error>> = client
         .get_app_usage()
         .app_id(APP)

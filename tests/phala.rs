@@ -22,8 +22,8 @@ const APP_ID: &str = "e15c1a29a9dfb522da528464a8d5ce40ac28039f";
 fn client(server: &MockServer) -> Client {
     Client::from_config(
         Config::new(KEY)
-            .base_url(server.uri())
-            .retry(RetryPolicy::disabled()),
+            .with_base_url(server.uri())
+            .with_retry(RetryPolicy::disabled()),
     )
     .unwrap()
 }
@@ -207,8 +207,8 @@ async fn phala_version_header_is_configurable() {
     let server = serve(200, "get_app_usage.minimal.json").await;
     let client = Client::from_config(
         Config::new(KEY)
-            .base_url(server.uri())
-            .phala_version("2026-06-23"),
+            .with_base_url(server.uri())
+            .with_phala_version("2026-06-23"),
     )
     .unwrap();
     client

@@ -259,8 +259,8 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     sources.northflank = Some(northflank::Costs::new(
         northflank::Client::from_config(
             northflank::Config::new("nf-demo-token")
-                .base_url(broken.uri())
-                .retry(RetryPolicy::disabled()),
+                .with_base_url(broken.uri())
+                .with_retry(RetryPolicy::disabled()),
         )
         .unwrap(),
     ));
@@ -500,8 +500,8 @@ async fn an_incomplete_provider_is_marked_in_every_format() {
     sources.northflank = Some(northflank::Costs::new(
         northflank::Client::from_config(
             northflank::Config::new("nf-demo-token")
-                .base_url(broken.uri())
-                .retry(RetryPolicy::disabled()),
+                .with_base_url(broken.uri())
+                .with_retry(RetryPolicy::disabled()),
         )
         .unwrap(),
     ));
@@ -625,8 +625,8 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
     sources.openai = Some(usage_bindings::openai::Costs::new(
         usage_bindings::openai::Client::from_config(
             usage_bindings::openai::Config::new("sk-admin-demo")
-                .base_url(format!("{}/v1", cycling.uri()))
-                .retry(RetryPolicy::disabled()),
+                .with_base_url(format!("{}/v1", cycling.uri()))
+                .with_retry(RetryPolicy::disabled()),
         )
         .unwrap(),
     ));

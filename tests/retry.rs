@@ -131,7 +131,7 @@ async fn a_500_forever_fails_after_max_attempts() {
             .respond_with(openai_error(500, "server_error", "internal"))
             .mount(&server)
             .await;
-        let client = openai_client(&server, fast_retry().max_attempts(attempts));
+        let client = openai_client(&server, fast_retry().with_max_attempts(attempts));
         let error = client
             .usage_costs()
             .start_time(0)
@@ -299,9 +299,9 @@ async fn a_wait_longer_than_the_budget_returns_at_once() {
 /// Backoffs far beyond the budget: a retry only happens when the server's wait is honoured.
 fn only_server_waits() -> RetryPolicy {
     RetryPolicy::default()
-        .initial_backoff(Duration::from_secs(3600))
-        .max_backoff(Duration::from_secs(3600))
-        .max_elapsed(Duration::from_secs(30))
+        .with_initial_backoff(Duration::from_secs(3600))
+        .with_max_backoff(Duration::from_secs(3600))
+        .with_max_elapsed(Duration::from_secs(30))
 }
 
 #[tokio::test]
@@ -378,12 +378,11 @@ async fn an_openai_rate_limit_waits_for_the_tokens_reset_too() {
 
 #[tokio::test]
 async fn huge_policy_values_do_not_panic() {
-    let huge = RetryPolicy {
-        max_attempts: u32::MAX,
-        initial_backoff: Duration::MAX,
-        max_backoff: Duration::MAX,
-        max_elapsed: Duration::MAX,
-    };
+    let huge = RetryPolicy::default()
+        .with_max_attempts(u32::MAX)
+        .with_initial_backoff(Duration::MAX)
+        .with_max_backoff(Duration::MAX)
+        .with_max_elapsed(Duration::MAX);
     let guard = Duration::from_secs(20);
 
     // A computed backoff of `Duration::MAX` with a small budget: the first retry is given up.
@@ -395,10 +394,7 @@ async fn huge_policy_values_do_not_panic() {
     .await;
     let client = phala_client(
         &server,
-        RetryPolicy {
-            max_elapsed: Duration::from_secs(5),
-            ..huge.clone()
-        },
+        huge.clone().with_max_elapsed(Duration::from_secs(5)),
     );
     let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
         .await
@@ -417,14 +413,7 @@ async fn huge_policy_values_do_not_panic() {
     )
     .await;
     let client = usage_bindings::phala::Client::from_config(
-        phala_config(
-            &server,
-            RetryPolicy {
-                max_attempts: 2,
-                ..huge.clone()
-            },
-        )
-        .timeout(Duration::MAX),
+        phala_config(&server, huge.clone().with_max_attempts(2)).with_timeout(Duration::MAX),
     )
     .unwrap();
     let page = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
@@ -441,12 +430,11 @@ async fn huge_policy_values_do_not_panic() {
         phala_page(0..1),
     )
     .await;
-    let zero = RetryPolicy {
-        max_attempts: 0,
-        initial_backoff: Duration::ZERO,
-        max_backoff: Duration::ZERO,
-        max_elapsed: Duration::ZERO,
-    };
+    let zero = RetryPolicy::default()
+        .with_max_attempts(0)
+        .with_initial_backoff(Duration::ZERO)
+        .with_max_backoff(Duration::ZERO)
+        .with_max_elapsed(Duration::ZERO);
     let client = phala_client(&server, zero.clone());
     let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
         .await
@@ -455,7 +443,7 @@ async fn huge_policy_values_do_not_panic() {
     assert_eq!(error.status(), Some(503));
     assert_eq!(request_count(&server).await, 1);
     let client = usage_bindings::phala::Client::from_config(
-        phala_config(&server, zero).timeout(Duration::ZERO),
+        phala_config(&server, zero).with_timeout(Duration::ZERO),
     )
     .unwrap();
     let result = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
@@ -475,9 +463,9 @@ async fn a_budget_shorter_than_the_backoff_stops_retrying() {
     )
     .await;
     let policy = RetryPolicy::default()
-        .max_attempts(10)
-        .initial_backoff(Duration::from_secs(20))
-        .max_elapsed(Duration::from_secs(5));
+        .with_max_attempts(10)
+        .with_initial_backoff(Duration::from_secs(20))
+        .with_max_elapsed(Duration::from_secs(5));
     let client = northflank_client(&server, policy);
     let error = client.list_usage().fetch().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
@@ -515,8 +503,8 @@ async fn a_slow_server_times_out() {
         )
         .mount(&server)
         .await;
-    let config = northflank_config(&server, fast_retry().max_attempts(2))
-        .timeout(Duration::from_millis(100));
+    let config = northflank_config(&server, fast_retry().with_max_attempts(2))
+        .with_timeout(Duration::from_millis(100));
     let client = usage_bindings::northflank::Client::from_config(config).unwrap();
     let error = client.list_usage().fetch().await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
@@ -538,8 +526,8 @@ async fn a_refused_connection_is_a_transport_error() {
     let uri = "http://127.0.0.1:1";
     let client = usage_bindings::phala::Client::from_config(
         usage_bindings::phala::Config::new(PHALA_KEY)
-            .base_url(uri)
-            .retry(fast_retry().max_attempts(2)),
+            .with_base_url(uri)
+            .with_retry(fast_retry().with_max_attempts(2)),
     )
     .unwrap();
     let error = client
@@ -673,7 +661,7 @@ async fn configs_and_clients_never_show_a_key() {
         format!("{:?}", openai_config(&server, fast_retry())),
         format!(
             "{:#?}",
-            openai_config(&server, fast_retry()).organization("org-1")
+            openai_config(&server, fast_retry()).with_organization("org-1")
         ),
         format!("{:?}", openai_client(&server, fast_retry())),
         format!("{:?}", northflank_config(&server, fast_retry())),

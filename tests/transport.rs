@@ -93,9 +93,9 @@ async fn answer(mut stream: TcpStream, reply: Reply) {
 fn raw_client(uri: &str, retry: RetryPolicy, timeout: Duration) -> phala::Client {
     phala::Client::from_config(
         phala::Config::new(PHALA_KEY)
-            .base_url(uri)
-            .retry(retry)
-            .timeout(timeout),
+            .with_base_url(uri)
+            .with_retry(retry)
+            .with_timeout(timeout),
     )
     .unwrap()
 }
@@ -124,7 +124,7 @@ async fn a_body_cut_every_time_says_where_it_was_cut() {
     let server = RawServer::start(vec![Reply::Cut(200)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(3),
+        fast_retry().with_max_attempts(3),
         Duration::from_secs(5),
     );
     let error = fetch(&client).await.unwrap_err();
@@ -164,7 +164,7 @@ async fn a_body_stalled_past_the_timeout_is_retried() {
     let server = RawServer::start(vec![Reply::Stall(200)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(2),
+        fast_retry().with_max_attempts(2),
         Duration::from_millis(300),
     );
     let error = fetch(&client).await.unwrap_err();
@@ -201,7 +201,7 @@ async fn an_error_body_cut_short_is_retried() {
     let server = RawServer::start(vec![Reply::Cut(503)]).await;
     let client = raw_client(
         &server.uri,
-        fast_retry().max_attempts(2),
+        fast_retry().with_max_attempts(2),
         Duration::from_secs(5),
     );
     let error = fetch(&client).await.unwrap_err();
@@ -365,4 +365,270 @@ async fn a_timeout_names_its_cause() {
     // The root cause, not only reqwest's "error sending request".
     assert!(text.contains("operation timed out"), "{text}");
     assert_error_keeps_keys(&error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// `?` on `.send()` and `.fetch()`: one error.
+
+/// `.send()` with `?`: the generated call, its error converted by `From`.
+async fn send(client: &phala::Client) -> Result<phala::types::AppUsageResponse, Error> {
+    let call = async {
+        Ok(client
+            .get_app_usage()
+            .app_id(APP)
+            .send()
+            .await?
+            .into_inner())
+    };
+    tokio::time::timeout(GUARD, call)
+        .await
+        .expect("the call ends")
+}
+
+/// For each fault, `?` on `.send()` gives the error `.fetch()` gives. The conversion reads the
+/// operation's name from the response when the error holds one (`carried`); otherwise the name
+/// is `UNKNOWN_OPERATION` and everything else is the same.
+#[tokio::test]
+async fn question_mark_on_send_gives_the_error_fetch_gives() {
+    let cases = [
+        (
+            "an API error",
+            Reply::Whole(404, r#"{"detail": "App not found"}"#.into()),
+            false,
+        ),
+        (
+            "a body that is not JSON",
+            Reply::Whole(200, "<html>portal</html>".into()),
+            true,
+        ),
+        ("a cut body", Reply::Cut(200), true),
+        ("a redirect", Reply::Whole(302, String::new()), true),
+        (
+            "a body of the wrong shape",
+            Reply::Whole(
+                200,
+                r#"{"usage": "none", "total": 0, "total_cost": 0}"#.into(),
+            ),
+            false,
+        ),
+    ];
+    for (case, reply, carried) in cases {
+        let server = RawServer::start(vec![reply]).await;
+        let client = raw_client(&server.uri, RetryPolicy::disabled(), GUARD);
+        let sent = send(&client).await.unwrap_err();
+        let fetched = fetch(&client).await.unwrap_err();
+        assert_eq!(server.requests(), 2, "{case}");
+        let shown = format!("{sent:?}");
+        assert_eq!(
+            !shown.contains(usage_bindings::error::UNKNOWN_OPERATION),
+            carried,
+            "{case}: {shown}"
+        );
+        assert_eq!(
+            shown.replace(usage_bindings::error::UNKNOWN_OPERATION, "get_app_usage"),
+            format!("{fetched:?}"),
+            "{case}"
+        );
+        assert_eq!(sent.status(), fetched.status(), "{case}");
+        assert_eq!(sent.request_id(), fetched.request_id(), "{case}");
+        assert_eq!(sent.retry_after(), fetched.retry_after(), "{case}");
+        assert_eq!(sent.is_retryable(), fetched.is_retryable(), "{case}");
+        assert_error_keeps_keys(&sent);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A caller's HTTP client.
+
+fn shared_http(follow_redirects: bool) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-shared", reqwest::header::HeaderValue::from_static("yes"));
+    let policy = if follow_redirects {
+        reqwest::redirect::Policy::default()
+    } else {
+        reqwest::redirect::Policy::none()
+    };
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(policy)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_http_client_serves_every_provider() {
+    use wiremock::matchers::path;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/organization/usage/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(openai_page(&[0], None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/billing/usage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(northflank_page(&[0], None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/apps/{APP}/usage")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(phala_page(0..1)))
+        .mount(&server)
+        .await;
+    let http = shared_http(false);
+    let retry = RetryPolicy::disabled();
+    let openai = usage_bindings::openai::Client::from_config_with_http(
+        openai_config(&server, retry.clone()),
+        http.clone(),
+    )
+    .unwrap();
+    let northflank = usage_bindings::northflank::Client::from_config_with_http(
+        northflank_config(&server, retry.clone()).with_user_agent("report/1"),
+        http.clone(),
+    )
+    .unwrap();
+    let phala =
+        usage_bindings::phala::Client::from_config_with_http(phala_config(&server, retry), http)
+            .unwrap();
+
+    let call = async {
+        openai.usage_completions().start_time(0).fetch().await?;
+        northflank.list_usage().fetch().await?;
+        phala.get_app_usage().app_id(APP).fetch().await?;
+        Ok::<_, Error>(())
+    };
+    tokio::time::timeout(GUARD, call).await.unwrap().unwrap();
+
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3);
+    let header = |n: usize, name: &str| {
+        sent[n]
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // Each request carries its own provider's auth, and only that.
+    assert_eq!(
+        header(0, "authorization"),
+        Some(format!("Bearer {OPENAI_KEY}"))
+    );
+    assert_eq!(
+        header(1, "authorization"),
+        Some(format!("Bearer {NORTHFLANK_KEY}"))
+    );
+    assert_eq!(header(2, "authorization"), None);
+    assert_eq!(header(2, "x-api-key").as_deref(), Some(PHALA_KEY));
+    assert_eq!(header(0, "x-api-key"), None);
+    // The configured user agent, and the shared client's own default headers.
+    let default_agent = usage_bindings::config::DEFAULT_USER_AGENT;
+    assert_eq!(header(0, "user-agent").as_deref(), Some(default_agent));
+    assert_eq!(header(1, "user-agent").as_deref(), Some("report/1"));
+    for n in 0..3 {
+        assert_eq!(header(n, "x-shared").as_deref(), Some("yes"));
+    }
+}
+
+#[tokio::test]
+async fn the_configured_timeout_holds_on_a_shared_client() {
+    let server = RawServer::start(vec![Reply::Stall(200)]).await;
+    let client = phala::Client::from_config_with_http(
+        phala::Config::new(PHALA_KEY)
+            .with_base_url(&server.uri)
+            .with_retry(RetryPolicy::disabled())
+            .with_timeout(Duration::from_millis(200)),
+        shared_http(false),
+    )
+    .unwrap();
+    let error = fetch(&client).await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+}
+
+/// A caller's client that follows redirects: reqwest drops `Authorization` on the hop to
+/// another origin, so a bearer key stays with its origin.
+#[tokio::test]
+async fn a_shared_client_that_follows_redirects_keeps_a_bearer_key_home() {
+    let http = shared_http(true);
+    for provider in ["openai", "northflank"] {
+        let (a, b) = redirecting(302).await;
+        let retry = RetryPolicy::disabled();
+        let call = async {
+            match provider {
+                "openai" => usage_bindings::openai::Client::from_config_with_http(
+                    openai_config(&a, retry),
+                    http.clone(),
+                )
+                .unwrap()
+                .usage_costs()
+                .start_time(0)
+                .fetch()
+                .await
+                .map(drop),
+                _ => usage_bindings::northflank::Client::from_config_with_http(
+                    northflank_config(&a, retry),
+                    http.clone(),
+                )
+                .unwrap()
+                .list_usage()
+                .fetch()
+                .await
+                .map(drop),
+            }
+        };
+        // B's answer is not the operation's type; what matters is what B received.
+        let outcome = tokio::time::timeout(GUARD, call).await.unwrap();
+        if let Err(error) = &outcome {
+            assert_error_keeps_keys(error);
+        }
+        let at_a = requests(&a).await;
+        assert_eq!(at_a.len(), 1, "{provider}");
+        assert!(at_a[0].headers.get("authorization").is_some(), "{provider}");
+        let at_b = requests(&b).await;
+        assert_eq!(at_b.len(), 1, "{provider}: the client follows the redirect");
+        assert!(at_b[0].headers.get("authorization").is_none(), "{provider}");
+        for (name, value) in &at_b[0].headers {
+            assert_no_key(&format!(
+                "{name}: {}",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
+        }
+        assert_no_key(at_b[0].url.as_str());
+    }
+}
+
+/// A key in a header that reqwest keeps across origins (Phala's `X-API-Key`) is refused a
+/// client that follows redirects; with redirects off, the redirect is reported and B receives
+/// nothing.
+#[tokio::test]
+async fn a_shared_client_that_follows_redirects_is_refused_a_key_header() {
+    let (a, b) = redirecting(302).await;
+    let error = phala::Client::from_config_with_http(
+        phala_config(&a, RetryPolicy::disabled()),
+        shared_http(true),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains("x-api-key") && text.contains("Policy::none()"),
+        "{text}"
+    );
+    assert_error_keeps_keys(&error);
+    // A client that says nothing of redirects follows them: refused too.
+    let error = phala::Client::from_config_with_http(
+        phala_config(&a, RetryPolicy::disabled()),
+        reqwest::Client::new(),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+
+    let client = phala::Client::from_config_with_http(
+        phala_config(&a, RetryPolicy::disabled()),
+        shared_http(false),
+    )
+    .unwrap();
+    let error = fetch(&client).await.unwrap_err();
+    check_redirect(&error, 302, &b);
+    assert_eq!(requests(&b).await.len(), 0, "B received a request");
+    let at_a = requests(&a).await;
+    assert_eq!(at_a.len(), 1);
+    assert_eq!(at_a[0].headers.get("x-api-key").unwrap(), PHALA_KEY);
 }

@@ -714,18 +714,18 @@ impl DemoServer {
         let uri = self.uri();
         Ok(Sources {
             openai: Some(openai::Costs::new(openai::Client::from_config(
-                openai::Config::new("sk-admin-demo").base_url(&uri),
+                openai::Config::new("sk-admin-demo").with_base_url(&uri),
             )?)),
             northflank: Some(northflank::Costs {
                 client: northflank::Client::from_config(
                     northflank::Config::new("nf-demo-token")
-                        .base_url(&uri)
-                        .amount_unit(unit),
+                        .with_base_url(&uri)
+                        .with_amount_unit(unit),
                 )?,
                 team: NORTHFLANK_TEAM.map(str::to_string),
             }),
             phala: Some(phala::Costs::new(
-                phala::Client::from_config(phala::Config::new("phak_demo").base_url(&uri))?,
+                phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(&uri))?,
                 PHALA_APPS,
             )),
         })

@@ -1,4 +1,4 @@
-//! The error-envelope readers: every provider's `ProviderSettings::describe_error` on arbitrary
+//! The error-envelope readers: every provider's `ProviderSpec::error_details` on arbitrary
 //! bodies, through the crate's `ApiError` as an operation builds it for an error status (JSON
 //! or not, excerpt of a non-JSON body, `Display`).
 #![no_main]

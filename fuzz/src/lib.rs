@@ -5,7 +5,7 @@ use std::fmt::Debug;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use usage_bindings::config::ProviderSettings;
+use usage_bindings::ProviderSpec;
 
 /// Decodes `data` as `T`. When it decodes, encodes the value and decodes that again: the two
 /// values must be equal (`decode(encode(x)) == x`). When it does not decode, the error goes through
@@ -13,7 +13,7 @@ use usage_bindings::config::ProviderSettings;
 /// operation of provider `P` would report it.
 pub fn round_trip<P, T>(data: &[u8]) -> Option<T>
 where
-    P: ProviderSettings,
+    P: ProviderSpec,
     T: DeserializeOwned + Serialize + PartialEq + Debug,
 {
     // The clients' decoder (`usage_bindings::json`) must agree with serde_json's own `from_slice`:
@@ -43,38 +43,35 @@ where
             );
             Some(value)
         }
-        Err(error) => {
-            decode_error::<P, T>(data, error);
+        Err(_) => {
+            decode_error::<P, T>(data);
             None
         }
     }
 }
 
-/// The crate's error for a success body that does not decode as `T`.
-pub fn decode_error<P: ProviderSettings, T: DeserializeOwned>(
-    data: &[u8],
-    error: serde_json::Error,
-) {
-    let op = progenitor_client::Error::<serde_json::Value>::InvalidResponsePayload(
-        bytes::Bytes::copy_from_slice(data),
-        error,
+/// The crate's error for a success body that does not decode as `T`, as a client's response
+/// decoder and error conversion make it: `Error::Decode`, naming the JSON path that failed.
+pub fn decode_error<P: ProviderSpec, T: DeserializeOwned>(data: &[u8]) {
+    let error = usage_bindings::__fuzz::decode_error::<P, T>(data);
+    // A body that is not JSON at all is `NotJson`; one of the wrong shape is `Decode`.
+    assert!(
+        matches!(
+            error,
+            usage_bindings::Error::Decode { .. } | usage_bindings::Error::NotJson { .. }
+        ),
+        "{error:?}"
     );
-    let error = futures::executor::block_on(usage_bindings::Error::from_operation::<
-        P,
-        serde_json::Value,
-        T,
-    >("fuzz", op));
-    assert!(matches!(error, usage_bindings::Error::Decode { .. }));
     assert!(!error.to_string().is_empty());
 }
 
 /// The crate's error for an error status with `data` as its body, read through `P`'s
-/// `describe_error` (the error envelope reader), then printed.
-pub fn error_status<P: ProviderSettings>(status: u16, data: &[u8]) {
+/// `error_details` (the error envelope reader), then printed.
+pub fn error_status<P: ProviderSpec>(status: u16, data: &[u8]) {
     if let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) {
-        let details = P::describe_error(&body);
+        let details = P::error_details(&body);
         // Reading the envelope is a pure function of the body.
-        assert_eq!(details, P::describe_error(&body));
+        assert_eq!(details, P::error_details(&body));
     }
     let response = http::Response::builder()
         .status(status)
@@ -84,11 +81,7 @@ pub fn error_status<P: ProviderSettings>(status: u16, data: &[u8]) {
     let op = progenitor_client::Error::<serde_json::Value>::UnexpectedResponse(
         reqwest::Response::from(response),
     );
-    let error = futures::executor::block_on(usage_bindings::Error::from_operation::<
-        P,
-        serde_json::Value,
-        serde_json::Value,
-    >("fuzz", op));
+    let error = usage_bindings::__fuzz::convert::<P, serde_json::Value>(op);
     let api = error.api().expect("an error status is an API error");
     assert_eq!(api.status, status);
     if let Some(excerpt) = &api.excerpt {

@@ -4,7 +4,7 @@
 //!
 //! Amounts are exact ([`crate::Amount`]), as sent. Their unit is disputed by Northflank's own
 //! documents (cents, or units of the response's currency): cost records read them in the
-//! client's [`AmountUnit`], currency units unless [`Config::amount_unit`] says cents. Auth is an
+//! client's [`AmountUnit`], currency units unless [`Config::with_amount_unit`] says cents. Auth is an
 //! API token (team or org scoped) as a bearer token. The team routes of get usage and get invoice have the team in the path
 //! (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
 //!
@@ -32,7 +32,8 @@ mod costs;
 mod paging;
 
 pub use crate::money::{AmountUnit, ParseAmountUnitError};
-pub use config::{ClientInner, Config, Settings};
+pub(crate) use config::ClientInner;
+pub use config::{Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
     fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,
@@ -42,6 +43,7 @@ pub use costs::{
 /// The client generated from `openapi/northflank.yaml`.
 #[allow(
     missing_docs,
+    private_interfaces,
     unused_imports,
     clippy::all,
     rustdoc::bare_urls,
@@ -56,13 +58,14 @@ pub use generated::{builder, types, Client, ResponseValue};
 pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
-/// or the API's error response (status, headers and decoded body).
+/// or the API's error response (status, headers and decoded body). It converts into
+/// [`crate::Error`] (`?` works on `.send()`).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings, ClientInner, ClientInner::new);
 
 impl Client {
-    /// The unit this client's amounts are read in ([`Config::amount_unit`]).
+    /// The unit this client's amounts are read in ([`Config::with_amount_unit`]).
     pub fn amount_unit(&self) -> AmountUnit {
         self.inner.amount_unit()
     }

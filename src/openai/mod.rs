@@ -40,11 +40,11 @@ pub use costs::{
     DEFAULT_GROUP_BY,
 };
 pub use paging::{BucketResult, UsageStreamExt};
-pub(crate) use result::strict_first;
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(
     missing_docs,
+    private_interfaces,
     unused_imports,
     clippy::all,
     rustdoc::bare_urls,
@@ -64,7 +64,8 @@ pub mod types {
 }
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
-/// or the API's error response (status, headers and decoded body).
+/// or the API's error response (status, headers and decoded body). It converts into
+/// [`crate::Error`] (`?` works on `.send()`).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);

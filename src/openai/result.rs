@@ -131,57 +131,14 @@ impl<'de> Deserialize<'de> for UsageResult {
     /// ([`crate::json::from_slice`]) first reads results straight from the input instead, and
     /// reads the body again this way only if one of them does not fit.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if STRICT.get() != Strict::Off {
+        if crate::json::fast_pass() {
             return deserializer
                 .deserialize_map(UsageResultVisitor)
-                .inspect_err(|_| STRICT.set(Strict::Refused));
+                .inspect_err(|_| crate::json::refuse_fast_pass());
         }
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
         UsageResult::from_json(raw.get()).map_err(de::Error::custom)
     }
-}
-
-/// How the results of the decode running on this thread are read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Strict {
-    /// From their text, kept whole when they do not fit their type.
-    Off,
-    /// Straight from the input, failing when they do not fit.
-    On,
-    /// As `On`, and a result did not fit.
-    Refused,
-}
-
-thread_local! {
-    static STRICT: std::cell::Cell<Strict> = const { std::cell::Cell::new(Strict::Off) };
-}
-
-/// Runs `decode` with results read straight from the input, the fast way; if a result did not
-/// fit its type, runs it again with results read from their text, so that such a result is kept
-/// whole instead of failing the body. Taking each result's text first costs a second pass over
-/// it: paid only for a body that needs it.
-pub(crate) fn strict_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde_json::Result<T> {
-    /// Turns strict reading off however `decode` ends, a panic included.
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            STRICT.set(Strict::Off);
-        }
-    }
-    if STRICT.get() != Strict::Off {
-        return decode();
-    }
-    {
-        let _reset = Reset;
-        STRICT.set(Strict::On);
-        match decode() {
-            Ok(value) => return Ok(value),
-            // Not a result that did not fit: reading again would fail the same way.
-            Err(error) if STRICT.get() == Strict::On => return Err(error),
-            Err(_) => {}
-        }
-    }
-    decode()
 }
 
 impl UsageResult {
@@ -488,11 +445,11 @@ mod tests {
         let decodes = std::cell::Cell::new(0);
         let decode = |text: &str| {
             decodes.set(0);
-            let result = strict_first(|| {
+            let result = crate::json::fast_first(|| {
                 decodes.set(decodes.get() + 1);
                 serde_json::from_str::<t::UsageResponse>(text)
             });
-            assert!(STRICT.get() == Strict::Off);
+            assert!(!crate::json::fast_pass());
             result
         };
         let read = decode(&fits).unwrap();

@@ -2,18 +2,19 @@
 
 use reqwest::header::HeaderMap;
 
-use crate::config::{header_value, secret_header, ProviderSettings};
-use crate::error::{string_at, ErrorDetails};
+use crate::config::{header_value, secret_header};
+use crate::provider::{sealed, string_at, ErrorDetails, Provider, ProviderSpec};
 use crate::secret::Secret;
-use crate::Provider;
 
-/// The `X-Phala-Version` sent unless [`Config::phala_version`] says otherwise: the newest version
+/// The `X-Phala-Version` sent unless [`Config::with_phala_version`] says otherwise: the newest version
 /// that both official SDKs (JavaScript and Python) support.
 pub const DEFAULT_PHALA_VERSION: &str = "2026-01-21";
 
 /// Phala Cloud's configuration: `Config::new(api_key)`, then the common setters
-/// ([`base_url`](crate::config::Config::base_url), [`timeout`](crate::config::Config::timeout),
-/// [`retry`](crate::config::Config::retry)) and [`phala_version`](Config::phala_version).
+/// ([`with_base_url`](crate::config::Config::with_base_url),
+/// [`with_timeout`](crate::config::Config::with_timeout),
+/// [`with_retry`](crate::config::Config::with_retry)) and
+/// [`with_phala_version`](Config::with_phala_version).
 pub type Config = crate::config::Config<Settings>;
 
 /// What Phala Cloud adds to the common configuration: the API version header.
@@ -30,12 +31,16 @@ impl Default for Settings {
     }
 }
 
-impl ProviderSettings for Settings {
+impl sealed::Sealed for Settings {}
+
+/// The key in `X-API-Key`; `x-request-id`, else the body's `request_id`; no rate-limit headers
+/// beyond `Retry-After`.
+impl ProviderSpec for Settings {
     const PROVIDER: Provider = Provider::Phala;
     const DEFAULT_BASE_URL: &'static str = "https://cloud-api.phala.com";
     const KEY_ENV_VAR: &'static str = "PHALA_CLOUD_API_KEY";
 
-    fn headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
+    fn auth_headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
         headers.insert("x-api-key", secret_header("X-API-Key", key.expose())?);
         headers.insert(
             "x-phala-version",
@@ -46,7 +51,7 @@ impl ProviderSettings for Settings {
 
     /// FastAPI's `{"detail": "<message>"}` or `{"detail": [{"loc", "msg", "type"}]}`, and the
     /// structured `{"error_code", "message", ...}` at the top level or inside `detail`.
-    fn describe_error(body: &serde_json::Value) -> ErrorDetails {
+    fn error_details(body: &serde_json::Value) -> ErrorDetails {
         let detail = body.get("detail");
         let structured = match detail {
             Some(inner @ serde_json::Value::Object(_)) => inner,
@@ -95,8 +100,13 @@ impl ProviderSettings for Settings {
 
 impl Config {
     /// Sends `X-Phala-Version: <version>` instead of [`DEFAULT_PHALA_VERSION`].
-    pub fn phala_version(mut self, version: impl Into<String>) -> Self {
+    pub fn with_phala_version(mut self, version: impl Into<String>) -> Self {
         self.settings.version = version.into();
         self
+    }
+
+    /// The `X-Phala-Version` sent.
+    pub fn phala_version(&self) -> &str {
+        &self.settings.version
     }
 }

@@ -17,14 +17,14 @@ pub const KEYS: [&str; 3] = [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY];
 /// Retries as by default, with backoffs short enough for tests.
 pub fn fast_retry() -> RetryPolicy {
     RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(40))
+        .with_initial_backoff(Duration::from_millis(10))
+        .with_max_backoff(Duration::from_millis(40))
 }
 
 pub fn openai_config(server: &MockServer, retry: RetryPolicy) -> openai::Config {
     openai::Config::new(OPENAI_KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .retry(retry)
+        .with_base_url(format!("{}/v1", server.uri()))
+        .with_retry(retry)
 }
 
 pub fn openai_client(server: &MockServer, retry: RetryPolicy) -> openai::Client {
@@ -33,8 +33,8 @@ pub fn openai_client(server: &MockServer, retry: RetryPolicy) -> openai::Client 
 
 pub fn northflank_config(server: &MockServer, retry: RetryPolicy) -> northflank::Config {
     northflank::Config::new(NORTHFLANK_KEY)
-        .base_url(server.uri())
-        .retry(retry)
+        .with_base_url(server.uri())
+        .with_retry(retry)
 }
 
 pub fn northflank_client(server: &MockServer, retry: RetryPolicy) -> northflank::Client {
@@ -43,8 +43,8 @@ pub fn northflank_client(server: &MockServer, retry: RetryPolicy) -> northflank:
 
 pub fn phala_config(server: &MockServer, retry: RetryPolicy) -> phala::Config {
     phala::Config::new(PHALA_KEY)
-        .base_url(server.uri())
-        .retry(retry)
+        .with_base_url(server.uri())
+        .with_retry(retry)
 }
 
 pub fn phala_client(server: &MockServer, retry: RetryPolicy) -> phala::Client {

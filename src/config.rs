@@ -50,16 +50,32 @@ impl<P: ProviderSpec> Config<P> {
         }
     }
 
-    /// Reads the key from the provider's environment variable ([`ProviderSpec::KEY_ENV_VAR`]).
+    /// Reads the key from the provider's environment variable ([`ProviderSpec::KEY_ENV_VAR`],
+    /// such as `OPENAI_ADMIN_KEY`), and the base URL from [`ProviderSpec::BASE_URL_ENV_VAR`]
+    /// (such as `OPENAI_BASE_URL`) when that is set and not empty.
     ///
-    /// Fails with [`Error::MissingCredentials`] naming the variable when it is unset or empty.
+    /// Fails with [`Error::MissingCredentials`] naming the variable when the key is unset or
+    /// empty, and with [`Error::InvalidConfig`] naming the variable when the base URL is not an
+    /// absolute `http(s)` URL.
     pub fn from_env() -> Result<Self, Error> {
-        match std::env::var(P::KEY_ENV_VAR) {
-            Ok(key) if !key.trim().is_empty() => Ok(Self::new(key.trim().to_string())),
-            _ => Err(Error::MissingCredentials {
-                provider: P::PROVIDER,
-                variable: P::KEY_ENV_VAR,
-            }),
+        let config = match std::env::var(P::KEY_ENV_VAR) {
+            Ok(key) if !key.trim().is_empty() => Self::new(key.trim().to_string()),
+            _ => {
+                return Err(Error::MissingCredentials {
+                    provider: P::PROVIDER,
+                    variable: P::KEY_ENV_VAR,
+                })
+            }
+        };
+        match std::env::var(P::BASE_URL_ENV_VAR) {
+            Ok(url) if !url.trim().is_empty() => {
+                check_base_url(url.trim()).map_err(|message| Error::InvalidConfig {
+                    provider: P::PROVIDER,
+                    message: format!("{}: {message}", P::BASE_URL_ENV_VAR),
+                })?;
+                Ok(config.with_base_url(url.trim()))
+            }
+            _ => Ok(config),
         }
     }
 

@@ -17,44 +17,55 @@ use reqwest::StatusCode;
 
 use crate::secret::Secret;
 
-/// The providers this crate has clients for.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Provider {
-    /// OpenAI organization usage and costs.
-    OpenAi,
-    /// Northflank billing usage.
-    Northflank,
-    /// Phala Cloud app usage.
-    Phala,
+/// Defines [`Provider`] from one line per provider: variant, name in code, name for people.
+macro_rules! providers {
+    ($($(#[doc = $doc:literal])* $variant:ident = $id:literal, $label:literal;)*) => {
+        /// The providers this crate has clients for.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[non_exhaustive]
+        pub enum Provider {
+            $($(#[doc = $doc])* #[serde(rename = $id)] $variant,)*
+        }
+
+        impl Provider {
+            /// Every provider, in order (whether or not its feature is enabled).
+            pub const ALL: &'static [Provider] = &[$(Provider::$variant),*];
+
+            /// The provider's name as used in feature names, serde and the CLI (`openai`,
+            /// `northflank`, `phala`).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Provider::$variant => $id,)*
+                }
+            }
+
+            /// The provider's name for people (`OpenAI`, `Northflank`, `Phala Cloud`), as
+            /// `Display` writes it.
+            pub const fn label(self) -> &'static str {
+                match self {
+                    $(Provider::$variant => $label,)*
+                }
+            }
+        }
+    };
 }
 
-impl Provider {
-    /// Every provider, in order (whether or not its feature is enabled).
-    pub const ALL: [Provider; 3] = [Provider::OpenAi, Provider::Northflank, Provider::Phala];
-
-    /// The provider's name as used in feature names, serde and the CLI (`openai`, `northflank`,
-    /// `phala`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "openai",
-            Provider::Northflank => "northflank",
-            Provider::Phala => "phala",
-        }
-    }
+providers! {
+    /// OpenAI organization usage and costs.
+    OpenAi = "openai", "OpenAI";
+    /// Northflank billing usage.
+    Northflank = "northflank", "Northflank";
+    /// Phala Cloud app usage.
+    Phala = "phala", "Phala Cloud";
 }
 
 /// `OpenAI`, `Northflank`, `Phala Cloud`: the provider's name for people.
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Provider::OpenAi => "OpenAI",
-            Provider::Northflank => "Northflank",
-            Provider::Phala => "Phala Cloud",
-        })
+        f.write_str(self.label())
     }
 }
 
@@ -64,7 +75,8 @@ impl FromStr for Provider {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Provider::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|provider| provider.as_str().eq_ignore_ascii_case(text.trim()))
             .ok_or_else(|| ParseProviderError(text.chars().take(100).collect()))
     }
@@ -118,6 +130,9 @@ pub trait ProviderSpec:
     const DEFAULT_BASE_URL: &'static str;
     /// The environment variable that `Config::from_env` reads the key from.
     const KEY_ENV_VAR: &'static str;
+    /// The environment variable that `Config::from_env` reads a base URL from, when set (a
+    /// proxy, a regional endpoint), as the providers' own SDKs do.
+    const BASE_URL_ENV_VAR: &'static str;
     /// The response headers that carry a request id, in order of preference.
     const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id"];
 
@@ -234,7 +249,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for provider in Provider::ALL {
+        for &provider in Provider::ALL {
             assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
             let json = serde_json::to_string(&provider).unwrap();
             assert_eq!(json, format!("\"{}\"", provider.as_str()));

@@ -141,6 +141,54 @@ fn from_env_reads_and_names_the_variable() {
     }
 }
 
+/// `from_env` also reads `<PROVIDER>_BASE_URL` when it is set, and refuses one that is not an
+/// absolute http(s) URL, naming the variable. (One test sets these variables: tests run in
+/// parallel threads of one process.)
+#[test]
+fn from_env_reads_the_base_url_variable() {
+    fn check<P: usage_bindings::ProviderSpec>(
+        key_variable: &str,
+        url_variable: &str,
+        load: impl Fn() -> Result<usage_bindings::config::Config<P>, Error>,
+    ) {
+        std::env::set_var(key_variable, "k-test");
+        std::env::remove_var(url_variable);
+        assert_eq!(load().unwrap().base_url(), P::DEFAULT_BASE_URL);
+        std::env::set_var(url_variable, "  ");
+        assert_eq!(
+            load().unwrap().base_url(),
+            P::DEFAULT_BASE_URL,
+            "blank is unset"
+        );
+        std::env::set_var(url_variable, "http://127.0.0.1:9/v1/");
+        assert_eq!(load().unwrap().base_url(), "http://127.0.0.1:9/v1");
+        std::env::set_var(url_variable, "127.0.0.1:9");
+        let error = load().unwrap_err();
+        assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+        assert!(error.to_string().contains(url_variable), "{error}");
+        std::env::remove_var(url_variable);
+        std::env::remove_var(key_variable);
+    }
+    #[cfg(feature = "openai")]
+    check(
+        "OPENAI_ADMIN_KEY",
+        "OPENAI_BASE_URL",
+        openai::Config::from_env,
+    );
+    #[cfg(feature = "northflank")]
+    check(
+        "NORTHFLANK_API_TOKEN",
+        "NORTHFLANK_BASE_URL",
+        northflank::Config::from_env,
+    );
+    #[cfg(feature = "phala")]
+    check(
+        "PHALA_CLOUD_API_KEY",
+        "PHALA_CLOUD_BASE_URL",
+        phala::Config::from_env,
+    );
+}
+
 /// A base URL that is not an absolute http(s) URL is refused when the client is built, naming it.
 #[test]
 fn base_urls_must_be_absolute_http_urls() {
@@ -207,7 +255,7 @@ fn providers_by_name() {
     assert_eq!(names, ["openai", "northflank", "phala"]);
     let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
     assert_eq!(shown, ["OpenAI", "Northflank", "Phala Cloud"]);
-    for provider in Provider::ALL {
+    for &provider in Provider::ALL {
         assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
         assert_eq!(
             serde_json::to_value(provider).unwrap(),

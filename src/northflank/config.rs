@@ -36,6 +36,7 @@ impl ProviderSpec for Settings {
     const PROVIDER: Provider = Provider::Northflank;
     const DEFAULT_BASE_URL: &'static str = "https://api.northflank.com";
     const KEY_ENV_VAR: &'static str = "NORTHFLANK_API_TOKEN";
+    const BASE_URL_ENV_VAR: &'static str = "NORTHFLANK_BASE_URL";
 
     fn auth_headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
         let (name, value) = bearer(key)?;

@@ -34,6 +34,7 @@ impl ProviderSpec for Settings {
     const PROVIDER: Provider = Provider::OpenAi;
     const DEFAULT_BASE_URL: &'static str = "https://api.openai.com/v1";
     const KEY_ENV_VAR: &'static str = "OPENAI_ADMIN_KEY";
+    const BASE_URL_ENV_VAR: &'static str = "OPENAI_BASE_URL";
 
     fn auth_headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
         let (name, value) = bearer(key)?;

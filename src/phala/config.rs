@@ -39,6 +39,7 @@ impl ProviderSpec for Settings {
     const PROVIDER: Provider = Provider::Phala;
     const DEFAULT_BASE_URL: &'static str = "https://cloud-api.phala.com";
     const KEY_ENV_VAR: &'static str = "PHALA_CLOUD_API_KEY";
+    const BASE_URL_ENV_VAR: &'static str = "PHALA_CLOUD_BASE_URL";
 
     fn auth_headers(&self, key: &Secret, headers: &mut HeaderMap) -> Result<(), String> {
         headers.insert("x-api-key", secret_header("X-API-Key", key.expose())?);

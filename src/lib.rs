@@ -32,17 +32,6 @@ pub mod openai;
 #[cfg(feature = "phala")]
 pub mod phala;
 
-/// The traits that add `.fetch()`, `.pages()` and the streams to the generated builders.
-pub mod prelude {
-    #[cfg(feature = "northflank")]
-    pub use crate::northflank::{InvoiceStreamExt, UsageEntryStreamExt};
-    #[cfg(feature = "openai")]
-    pub use crate::openai::UsageStreamExt;
-    pub use crate::paging::{Operation, PagedOperation};
-    #[cfg(feature = "phala")]
-    pub use crate::phala::AppUsageStreamExt;
-}
-
 pub use error::{ApiError, Error};
 pub use money::{Amount, CostRecord};
 pub use retry::RetryPolicy;

@@ -52,7 +52,7 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
-pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
+pub use paging::invoices;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body).

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::types::{
     CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
 };
-use super::{BucketResult, Client, UsageStreamExt};
+use super::{BucketResult, Client};
 use crate::money::{CostRecord, Scope};
 use crate::{Amount, Error, Provider};
 

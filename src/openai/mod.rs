@@ -36,7 +36,7 @@ mod result;
 
 pub use config::{Config, Settings};
 pub use costs::{bucket_result_record, cost_records, fetch_cost_records, DEFAULT_CURRENCY};
-pub use paging::{BucketResult, UsageStreamExt};
+pub use paging::BucketResult;
 pub(crate) use result::strict_first;
 
 /// The client generated from `openapi/openai.yaml`.

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use futures::{Stream, StreamExt};
 
 use super::types::MeteredUsageResponse;
-use super::{AppUsageStreamExt, Client};
+use super::Client;
 use crate::money::{CostRecord, Scope};
 use crate::{Error, Provider};
 
@@ -72,7 +72,7 @@ pub fn fetch_cost_records<'a>(
         .app_id(app_id)
         .start_date(start)
         .end_date(end)
-        .stream()
+        .items()
         .map(move |usage| usage.and_then(|usage| usage_record(app_id, &usage)))
 }
 

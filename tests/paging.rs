@@ -10,7 +10,6 @@ use std::num::NonZeroU64;
 use futures::{StreamExt, TryStreamExt};
 use pages::*;
 use usage_bindings::openai::types::UsageResult;
-use usage_bindings::prelude::*;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -68,7 +67,7 @@ async fn openai_stream_yields_every_bucket_once_in_order() {
         .usage_completions()
         .start_time(START)
         .limit(2)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -119,7 +118,7 @@ async fn openai_results_are_flattened_with_their_bucket() {
 async fn openai_pages_are_fetched_lazily() {
     let server = openai_three_pages().await;
     let client = openai_client(&server, RetryPolicy::disabled());
-    let stream = client.usage_completions().start_time(START).stream();
+    let stream = client.usage_completions().start_time(START).items();
     futures::pin_mut!(stream);
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.start_time, START);
@@ -183,7 +182,7 @@ async fn northflank_org_stream_follows_the_cursor() {
         .list_usage()
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -200,7 +199,7 @@ async fn northflank_team_stream_follows_the_cursor() {
         .team("team-one")
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -214,7 +213,7 @@ async fn northflank_pages_are_fetched_lazily() {
     let client = northflank_client(&server, RetryPolicy::disabled());
     let first: Vec<_> = client
         .list_usage()
-        .stream()
+        .items()
         .take(1)
         .try_collect()
         .await
@@ -273,7 +272,7 @@ async fn phala_stream_walks_limit_and_offset_until_a_short_page() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(4))
+        .page_size(page_size(4)).items()
         .try_collect()
         .await
         .unwrap();
@@ -300,7 +299,7 @@ async fn phala_an_empty_page_after_full_ones_ends_the_walk() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(3))
+        .page_size(page_size(3)).items()
         .try_collect()
         .await
         .unwrap();
@@ -319,7 +318,7 @@ async fn phala_default_stream_asks_for_the_default_page_size() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -338,7 +337,7 @@ async fn phala_pages_are_fetched_lazily() {
     let stream = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(4));
+        .page_size(page_size(4)).items();
     futures::pin_mut!(stream);
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.instance_id, "inst-0");
@@ -378,7 +377,7 @@ async fn a_rate_limit_in_the_middle_of_a_walk_yields_every_record_once() {
         .list_usage()
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -404,7 +403,7 @@ async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
         .mount(&server)
         .await;
     let client = northflank_client(&server, fast_retry().max_attempts(3));
-    let items: Vec<Result<_, Error>> = client.list_usage().stream().collect().await;
+    let items: Vec<Result<_, Error>> = client.list_usage().items().collect().await;
 
     assert_eq!(items.len(), 3, "two entries, then the error, then the end");
     let yielded: Vec<f64> = items[..2]
@@ -424,7 +423,7 @@ async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
     };
     assert_eq!(*provider, Provider::Northflank);
     assert_eq!(*operation, "list_usage");
-    assert_eq!(page, "cursor \"c2==\"");
+    assert_eq!(page.to_string(), "cursor \"c2==\"");
     assert_eq!(source.status(), Some(503));
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.api().unwrap().request_id.as_deref(), Some("req-503"));
@@ -453,7 +452,7 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
     let items: Vec<Result<_, Error>> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(2))
+        .page_size(page_size(2)).items()
         .collect()
         .await;
     assert_eq!(items.len(), 3);
@@ -463,7 +462,7 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
     let Error::Page { page, .. } = error else {
         panic!("expected a page error, got {error:?}");
     };
-    assert_eq!(page, "offset 2");
+    assert_eq!(page.to_string(), "offset 2");
     assert_eq!(error.status(), Some(500));
     assert!(error.to_string().contains("offset 2"), "{error}");
     assert_error_keeps_keys(error);
@@ -483,7 +482,7 @@ async fn a_failing_first_page_is_named_as_such() {
     let items: Vec<Result<_, Error>> = client
         .usage_costs()
         .start_time(START)
-        .stream()
+        .items()
         .collect()
         .await;
     assert_eq!(items.len(), 1);
@@ -491,7 +490,7 @@ async fn a_failing_first_page_is_named_as_such() {
     let Error::Page { page, .. } = error else {
         panic!("expected a page error, got {error:?}");
     };
-    assert_eq!(page, "the first page");
+    assert_eq!(page.to_string(), "the first page");
     assert_eq!(
         error.api().unwrap().code.as_deref(),
         Some("invalid_api_key")

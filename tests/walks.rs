@@ -21,7 +21,6 @@ use serde_json::{json, Value};
 use usage_bindings::costs::{self, PhalaSource, Sources, Window};
 use usage_bindings::openai::types::{BucketWidth, CostsBucketWidth, UsageTimeBucket};
 use usage_bindings::paging::PagingProblem;
-use usage_bindings::prelude::*;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -83,9 +82,10 @@ fn assert_paging_error(
             operation: o,
             page: at,
             problem: what,
+            ..
         } => {
             assert_eq!(
-                (*p, *o, at.as_str(), what),
+                (*p, *o, at.to_string().as_str(), what),
                 (provider, operation, page, problem)
             );
         }
@@ -138,7 +138,7 @@ async fn openai_cursor_cycle_ends_with_a_paging_error() {
             .mount(&server)
             .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let (buckets, error) = drain(client.usage_completions().start_time(START).stream()).await;
+        let (buckets, error) = drain(client.usage_completions().start_time(START).items()).await;
 
         assert_eq!(starts(&buckets), [START, START + DAY]);
         assert_paging_error(
@@ -164,7 +164,7 @@ async fn openai_server_ignoring_the_cursor_never_counts_a_page_twice() {
         )
         .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let (buckets, error) = drain(client.usage_costs().start_time(START).stream()).await;
+        let (buckets, error) = drain(client.usage_costs().start_time(START).items()).await;
 
         assert_eq!(starts(&buckets), [START, START + DAY]);
         assert_paging_error(
@@ -194,7 +194,7 @@ async fn openai_more_pages_without_a_usable_cursor_is_an_error() {
             .await;
             let client = openai_client(&server, RetryPolicy::disabled());
             let (buckets, error) =
-                drain(client.usage_completions().start_time(START).stream()).await;
+                drain(client.usage_completions().start_time(START).items()).await;
 
             // The page itself was fetched once and is valid: it is yielded, then the error.
             assert_eq!(starts(&buckets), [START], "{next_page}");
@@ -239,7 +239,7 @@ async fn northflank_cursor_cycle_ends_with_a_paging_error() {
             .mount(&server)
             .await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let (entries, error) = drain(client.list_usage().stream()).await;
+        let (entries, error) = drain(client.list_usage().items()).await;
 
         let hours: Vec<f64> = entries.iter().filter_map(|e| e.timestamp).collect();
         assert_eq!(hours, [START as f64, (START - HOUR) as f64]);
@@ -264,7 +264,7 @@ async fn northflank_next_page_without_a_cursor_is_an_error() {
         )
         .await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let (entries, error) = drain(client.list_usage().stream()).await;
+        let (entries, error) = drain(client.list_usage().items()).await;
 
         assert_eq!(entries.len(), 1);
         assert_paging_error(
@@ -291,7 +291,7 @@ async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
             client
                 .get_app_usage()
                 .app_id(APP)
-                .stream_with_page_size(page_size),
+                .page_size(page_size).items(),
         )
         .await;
 
@@ -335,7 +335,7 @@ async fn the_page_ceiling_ends_a_walk_that_would_never_end() {
                 .usage_completions()
                 .start_time(START)
                 .max_pages(ceiling)
-                .stream(),
+                .items(),
         )
         .await;
 
@@ -374,7 +374,7 @@ async fn a_walk_of_exactly_the_ceiling_ends_normally() {
             .usage_completions()
             .start_time(START)
             .max_pages(NonZeroU64::new(2).unwrap())
-            .stream()
+            .items()
             .try_collect()
             .await
             .unwrap();
@@ -481,7 +481,7 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
             if let Some(width) = width {
                 request = request.bucket_width(width);
             }
-            let buckets: Vec<_> = request.stream().try_collect().await.unwrap();
+            let buckets: Vec<_> = request.items().try_collect().await.unwrap();
             assert_eq!(buckets.len(), 1);
             assert_eq!(
                 first_page_size(&server, "limit").await.as_deref(),
@@ -515,7 +515,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
         let client = northflank_client(&server, RetryPolicy::disabled());
         client
             .list_usage()
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -529,7 +529,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
         client
             .get_app_usage()
             .app_id(APP)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -551,7 +551,7 @@ async fn a_size_the_caller_chose_is_kept_and_a_single_request_is_sent_as_built()
             .usage_completions()
             .start_time(START)
             .limit(3)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -614,7 +614,7 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
             .start_time(START)
             .bucket_width(BucketWidth::X1h)
             .limit(169)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -661,7 +661,7 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
             .list_team_usage()
             .team("t")
             .per_page(101)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -671,7 +671,7 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
         let error = phala
             .get_app_usage()
             .app_id(APP)
-            .stream_with_page_size(n(5001))
+            .page_size(n(5001)).items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -794,7 +794,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         let buckets = client
             .usage_costs()
             .start_time(START)
-            .stream()
+            .items()
             .count()
             .await;
         assert_eq!(buckets, 180);
@@ -818,7 +818,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             .usage_completions()
             .start_time(START)
             .bucket_width(BucketWidth::X1h)
-            .stream()
+            .items()
             .count()
             .await;
         assert_eq!(buckets, 168);
@@ -831,7 +831,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         // 1000 Northflank hours (at most 100 entries a page).
         let server = mounted(NORTHFLANK_USAGE.into(), NorthflankHours { total: 1000 }).await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let entries = client.list_usage().stream().count().await;
+        let entries = client.list_usage().items().count().await;
         assert_eq!(entries, 1000);
         table.push((
             "Northflank, 1000 hours",
@@ -846,7 +846,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             let records: Vec<_> = client
                 .get_app_usage()
                 .app_id(APP)
-                .stream()
+                .items()
                 .try_collect()
                 .await
                 .unwrap();

@@ -1,21 +1,75 @@
-//! The page walker behind every stream: fetch a page, ask the provider's rule where the next one
-//! starts, check that the answer can be trusted, hand the page out, go on.
+//! One way to page, for every provider: every paged builder has the same inherent methods, with
+//! no trait to import:
+//!
+//! - `.pages()`: a stream of page bodies; `.items()`: a stream of the pages' items (OpenAI time
+//!   buckets, Northflank usage entries, invoices or breakdown teams, Phala usage records); OpenAI
+//!   builders also have `.results()`, each result with its bucket;
+//! - `.page_size(n)`: the operation's page-size parameter (`limit` or `per_page`), checked
+//!   against what the API allows before any request; without it a walk asks for the largest page
+//!   the API allows, so that it makes the fewest requests;
+//! - `.max_pages(n)` and `.resume_from(cursor)`: a [`Walk`] with its own ceiling on pages or its
+//!   own first page, with the same methods;
+//! - `.fetch()`: one request, the body or the crate's [`Error`].
+//!
+//! The paging rules are written here once; each paged operation names its rule in its
+//! provider's `paging` module with the accessors the rule needs:
+//!
+//! - next-page token: `next_page` while `has_more`, sent back as a query parameter (OpenAI);
+//! - cursor: `pagination.cursor` while `pagination.hasNextPage` (Northflank list usage and list
+//!   invoices);
+//! - limit/offset: the walk sets the offset from 0; a page shorter than the page size sent is
+//!   the last (Phala);
+//! - page number: the walk sets the page from 1, the next while the page says there is one
+//!   (Northflank's get usage and get invoice breakdowns).
 //!
 //! Pages are fetched lazily, one at a time, when the stream is polled: memory holds one page,
 //! whatever the number of pages walked. A walk either proves it saw every page or ends with an
 //! error; it never yields a page twice and never stops quietly:
 //!
-//! - it remembers every cursor and offset it used: a cursor sent a second time (a cycle), an
-//!   empty cursor, "more pages" without a cursor, or (limit/offset) a page identical to the
+//! - it remembers every cursor it used: a cursor sent a second time (a cycle), an empty cursor,
+//!   "more pages" without a cursor, or (limit/offset, page number) a page identical to the
 //!   previous one ends the stream with [`Error::Paging`], naming provider, operation and page;
 //! - a page whose next cursor repeats one already used is not yielded (a server that ignores the
-//!   cursor answers the first page again);
-//! - a walk stops at [`DEFAULT_MAX_PAGES`] pages ([`PagedOperation::max_pages`] sets another
-//!   ceiling) with an error, never with a partial result that looks complete;
+//!   cursor answers the first page again), nor is a page identical to the previous one;
+//! - a walk stops at [`DEFAULT_MAX_PAGES`] pages (`.max_pages(n)` sets another ceiling) with an
+//!   error, never with a partial result that looks complete;
 //! - a failed page (after the transport's retries) ends the stream with [`Error::Page`].
 //!
-//! What was yielded before an error stays valid. Walks ask for the largest page the API allows
-//! unless the caller chose a size: see [`PageSizeBound`].
+//! What was yielded before an error stays valid, and the error says where to go on:
+//! [`Error::resume_from`] gives the [`PageCursor`] of the page that failed (or of the next page,
+//! past a ceiling), and `.resume_from(cursor)` on the same request walks the rest, so that the
+//! two walks together yield every item once.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::northflank::{types, Client, Config};
+//! use usage_bindings::paging::PageCursor;
+//!
+//! # async fn run() -> Result<Vec<types::UsageEntry>, usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("nf-api-token"))?;
+//! let (mut entries, mut start, mut attempts) = (Vec::new(), PageCursor::First, 0);
+//! loop {
+//!     let mut walk = client
+//!         .list_usage()
+//!         .start_time(1_763_500_000)
+//!         .resume_from(start.clone())
+//!         .items();
+//!     let error = loop {
+//!         match walk.try_next().await {
+//!             Ok(Some(entry)) => entries.push(entry),
+//!             Ok(None) => return Ok(entries),
+//!             Err(error) => break error,
+//!         }
+//!     };
+//!     // Go on where the walk stopped: every entry once, none twice.
+//!     attempts += 1;
+//!     match error.resume_from() {
+//!         Some(cursor) if attempts < 3 => start = cursor.clone(),
+//!         _ => return Err(error),
+//!     }
+//! }
+//! # }
+//! ```
 
 use std::collections::HashSet;
 use std::fmt;
@@ -29,7 +83,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-/// The ceiling on pages per walk unless [`PagedOperation::max_pages`] says otherwise: far above
+/// The ceiling on pages per walk unless `.max_pages(n)` says otherwise: far above
 /// any real walk (a year of OpenAI minute buckets is 366 pages, of Northflank hours 88), low
 /// enough to end a walk that a misbehaving server would keep going forever.
 pub const DEFAULT_MAX_PAGES: NonZeroU64 = match NonZeroU64::new(10_000) {
@@ -487,7 +541,7 @@ where
 /// [`Error::InvalidRequest`] (a server would silently truncate it). A walk whose caller chose no
 /// size asks for `max`: the fewest requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PageSizeBound {
+pub(crate) struct PageSizeBound {
     /// The query parameter (`limit`, `per_page`).
     pub param: &'static str,
     /// The largest page the API allows.

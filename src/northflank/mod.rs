@@ -10,7 +10,6 @@
 //!
 //! ```no_run
 //! use usage_bindings::northflank::{types, Client, Config};
-//! use usage_bindings::prelude::*;
 //!
 //! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("nf-api-token"))?; // or Client::from_env()

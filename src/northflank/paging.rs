@@ -1,6 +1,39 @@
-//! Northflank's paging rule and streams: repeat the query with `cursor=<pagination.cursor>`
-//! while `pagination.hasNextPage`. List usage and list invoices follow it; get usage and get
-//! invoice page their breakdown with `page` and are fetched one page at a time.
+//! Northflank's paged operations and the rule each follows (see [`crate::paging`]):
+//!
+//! - list usage and list invoices (org and team routes) by cursor: the same query again with
+//!   `cursor=<pagination.cursor>` while `pagination.hasNextPage`; `.items()` yields hourly usage
+//!   entries (most recent first) or invoices (newest first);
+//! - get usage and get invoice (org and team routes) page their breakdown by page number:
+//!   `page=1, 2, ...` while `pagination.hasNextPage`; a response without `pagination` (the older
+//!   API revision) is the only page. `.items()` yields the breakdown's teams, with their projects,
+//!   resource types and resources as deep as the filters ask; `.pages()` the whole responses.
+//!
+//! Every one of them pages with `per_page`, at most 100: a walk asks for 100 unless
+//! `.page_size(n)` or `.per_page(n)` chose a size.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::northflank::{Client, Config};
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("nf-api-token"))?;
+//! let entries: Vec<_> = client
+//!     .list_team_usage()
+//!     .team("my-team")
+//!     .start_time(1_763_500_000)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! // Every team of one hour's breakdown, however many pages it takes.
+//! let teams: Vec<_> = client
+//!     .get_usage()
+//!     .timestamp("1763503200")
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} hourly entries, {} teams", entries.len(), teams.len());
+//! # Ok(()) }
+//! ```
 
 use super::builder;
 use super::types::{

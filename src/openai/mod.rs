@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use usage_bindings::openai::{types, Client, Config, UsageStreamExt};
+//! use usage_bindings::openai::{types, Client, Config};
 //!
 //! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("sk-admin-..."))?; // or Client::from_env()

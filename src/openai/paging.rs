@@ -1,4 +1,26 @@
-//! OpenAI's paging rule and streams: repeat the query with `page=<next_page>` while `has_more`.
+//! OpenAI's paged operations: every usage family and costs, by next-page token (see
+//! [`crate::paging`]): the same query again with `page=<next_page>` while `has_more`.
+//! `.items()` yields time buckets, oldest first; `.results()` every result with its bucket's
+//! start and end. Unless the request sets `limit` (`.page_size(n)` or `.limit(n)`), each page
+//! asks for the most buckets the API allows: 31 daily, 168 hourly or 1440 minute buckets, 180
+//! for costs.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::openai::{types, Client, Config};
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("sk-admin-..."))?;
+//! let buckets: Vec<types::UsageTimeBucket> = client
+//!     .usage_completions()
+//!     .start_time(1_730_419_200)
+//!     .group_by(vec![types::UsageCompletionsGroupBy::Model])
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} buckets", buckets.len());
+//! # Ok(()) }
+//! ```
 
 use futures::Stream;
 

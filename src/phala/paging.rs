@@ -1,5 +1,29 @@
-//! Phala Cloud's paging rule and stream: `limit`/`offset`, and a page shorter than `limit` is
-//! the last (`total` counts the records of one page, not of the window).
+//! Phala Cloud's paged operation, get app usage, by limit/offset (see [`crate::paging`]): the
+//! walk sets `offset` from 0, and a page shorter than the `limit` sent is the last (`total`
+//! counts the records of one page, not of the window). A walk asks for [`DEFAULT_PAGE_SIZE`]
+//! records a page unless `.page_size(n)` or `.limit(n)` chose a size; a page identical to the
+//! previous one (a server ignoring `offset`) ends it with an error. Pin `start_date` and
+//! `end_date`: without them the API's default window moves with the clock between pages.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::phala::{Client, Config};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_config(Config::new("phak_..."))?;
+//! let start = "2026-11-01T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?;
+//! let end = "2026-11-08T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?;
+//! let records: Vec<_> = client
+//!     .get_app_usage()
+//!     .app_id("9f3c2a")
+//!     .start_date(start)
+//!     .end_date(end)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} records", records.len());
+//! # Ok(()) }
+//! ```
 
 use std::num::NonZeroU64;
 

@@ -161,7 +161,7 @@ mod sealed {
     use crate::error::Error;
     use crate::Provider;
 
-/// The paging rules, written once. A paged operation names its rule and gives the accessors
+    /// The paging rules, written once. A paged operation names its rule and gives the accessors
     /// the rule needs; the walker does the rest.
     pub enum Rule<Op, Page> {
         /// A next-page token (OpenAI): `next_page` while `has_more`, sent back by `set`.
@@ -327,10 +327,9 @@ fn at<Op: PagedOperation>(operation: Op, cursor: &PageCursor) -> Result<Op, Stri
     };
     match (Op::rule(), cursor) {
         (Rule::NextPageToken { .. } | Rule::Cursor { .. }, PageCursor::First) => Ok(operation),
-        (
-            Rule::NextPageToken { set, .. } | Rule::Cursor { set, .. },
-            PageCursor::Token(token),
-        ) => Ok(set(operation, token.clone())),
+        (Rule::NextPageToken { set, .. } | Rule::Cursor { set, .. }, PageCursor::Token(token)) => {
+            Ok(set(operation, token.clone()))
+        }
         (Rule::LimitOffset { set_offset, .. }, PageCursor::First) => Ok(set_offset(operation, 0)),
         (Rule::LimitOffset { set_offset, .. }, PageCursor::Offset(offset)) => {
             Ok(set_offset(operation, *offset))
@@ -486,10 +485,9 @@ fn walk<Op: PagedOperation>(
                     }
                 };
                 let next = match next {
-                    Step::Fetch(next) if memory.fetched >= ceiling => Step::Fail(problem(
-                        PagingProblem::TooManyPages(ceiling),
-                        Some(next),
-                    )),
+                    Step::Fetch(next) if memory.fetched >= ceiling => {
+                        Step::Fail(problem(PagingProblem::TooManyPages(ceiling), Some(next)))
+                    }
                     next => next,
                 };
                 Some((Ok(page), (next, memory)))

@@ -273,7 +273,8 @@ async fn phala_stream_walks_limit_and_offset_until_a_short_page() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .page_size(page_size(4)).items()
+        .page_size(page_size(4))
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -300,7 +301,8 @@ async fn phala_an_empty_page_after_full_ones_ends_the_walk() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .page_size(page_size(3)).items()
+        .page_size(page_size(3))
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -338,7 +340,8 @@ async fn phala_pages_are_fetched_lazily() {
     let stream = client
         .get_app_usage()
         .app_id(APP)
-        .page_size(page_size(4)).items();
+        .page_size(page_size(4))
+        .items();
     futures::pin_mut!(stream);
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.instance_id, "inst-0");
@@ -453,7 +456,8 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
     let items: Vec<Result<_, Error>> = client
         .get_app_usage()
         .app_id(APP)
-        .page_size(page_size(2)).items()
+        .page_size(page_size(2))
+        .items()
         .collect()
         .await;
     assert_eq!(items.len(), 3);
@@ -615,7 +619,9 @@ async fn northflank_team_usage_keeps_the_chosen_page_size_and_stops_at_the_last_
     assert_eq!(pages.len(), 2);
     let pages = queries(&server).await;
     assert_eq!(pages.len(), 2);
-    assert!(pages.iter().all(|q| q.contains(&("per_page".into(), "2".into()))));
+    assert!(pages
+        .iter()
+        .all(|q| q.contains(&("per_page".into(), "2".into()))));
 }
 
 #[tokio::test]
@@ -692,7 +698,11 @@ async fn northflank_server_ignoring_the_page_number_ends_the_walk_with_an_error(
     assert_eq!(*operation, "get_usage");
     assert_eq!(*page, PageCursor::Number(2));
     assert_eq!(*problem, PagingProblem::RepeatedPage);
-    assert!(items[2].as_ref().unwrap_err().to_string().contains("page 2"));
+    assert!(items[2]
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("page 2"));
     // The repeated page is not resumable: resuming would repeat it.
     assert_eq!(items[2].as_ref().unwrap_err().resume_from(), None);
     assert_eq!(requests(&server).await.len(), 2);
@@ -791,7 +801,12 @@ async fn an_openai_walk_resumes_from_the_page_that_failed() {
     assert_eq!(error.status(), Some(500));
     let cursor = error.resume_from().cloned().expect("a page error resumes");
     assert_eq!(cursor, PageCursor::Token("pg/3+b==".into()));
-    let rest: Vec<_> = request().resume_from(cursor).items().try_collect().await.unwrap();
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
 
     let starts: Vec<i64> = first.iter().chain(&rest).map(|b| b.start_time).collect();
     assert_eq!(starts, (0..5).map(|d| START + d * DAY).collect::<Vec<_>>());
@@ -834,7 +849,12 @@ async fn a_phala_walk_resumes_from_the_offset_that_failed() {
     let (first, error) = split(request().items().collect().await);
     let cursor = error.resume_from().cloned().expect("a page error resumes");
     assert_eq!(cursor, PageCursor::Offset(4));
-    let rest: Vec<_> = request().resume_from(cursor).items().try_collect().await.unwrap();
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
 
     let all: Vec<_> = first.into_iter().chain(rest).collect();
     let expected: Vec<String> = (0..7).map(|n| format!("inst-{n}")).collect();
@@ -864,7 +884,12 @@ async fn a_northflank_breakdown_walk_resumes_from_the_page_number_that_failed() 
     let (first, error) = split(request().items().collect().await);
     let cursor = error.resume_from().cloned().expect("a page error resumes");
     assert_eq!(cursor, PageCursor::Number(3));
-    let rest: Vec<_> = request().resume_from(cursor).items().try_collect().await.unwrap();
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
 
     let all: Vec<_> = first.into_iter().chain(rest).collect();
     assert_eq!(team_ids(&all), ["t1", "t2", "t3", "t4"]);

@@ -291,7 +291,8 @@ async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
             client
                 .get_app_usage()
                 .app_id(APP)
-                .page_size(page_size).items(),
+                .page_size(page_size)
+                .items(),
         )
         .await;
 
@@ -671,7 +672,8 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
         let error = phala
             .get_app_usage()
             .app_id(APP)
-            .page_size(n(5001)).items()
+            .page_size(n(5001))
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -791,12 +793,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         )
         .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let buckets = client
-            .usage_costs()
-            .start_time(START)
-            .items()
-            .count()
-            .await;
+        let buckets = client.usage_costs().start_time(START).items().count().await;
         assert_eq!(buckets, 180);
         table.push((
             "OpenAI costs, 180 days",

@@ -397,11 +397,7 @@ pub fn fetch_invoice_records<'a>(
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
     let unit = client.amount_unit();
     let invoices = match team {
-        Some(team) => client
-            .list_team_invoices()
-            .team(team)
-            .items()
-            .left_stream(),
+        Some(team) => client.list_team_invoices().team(team).items().left_stream(),
         None => client.list_invoices().items().right_stream(),
     };
     invoices.map(move |invoice| invoice.and_then(|invoice| invoice_record(&invoice, team, unit)))

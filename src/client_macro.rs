@@ -179,8 +179,9 @@ macro_rules! paged_operations {
                 }
 
                 /// The walk with another ceiling on pages than
-                /// [`DEFAULT_MAX_PAGES`]($crate::paging::DEFAULT_MAX_PAGES): past it, the walk
-                /// ends with [`PagingProblem::TooManyPages`]($crate::paging::PagingProblem).
+                /// [`DEFAULT_MAX_PAGES`](crate::paging::DEFAULT_MAX_PAGES): past it, the walk
+                /// ends with
+                /// [`PagingProblem::TooManyPages`](crate::paging::PagingProblem::TooManyPages).
                 pub fn max_pages(
                     self,
                     pages: ::std::num::NonZeroU64,
@@ -189,7 +190,7 @@ macro_rules! paged_operations {
                 }
 
                 /// The walk starting at `cursor` (from
-                /// [`Error::resume_from`]($crate::Error::resume_from)) instead of the first page.
+                /// [`Error::resume_from`](crate::Error::resume_from)) instead of the first page.
                 pub fn resume_from(
                     self,
                     cursor: $crate::paging::PageCursor,

@@ -10,6 +10,7 @@
 
 mod pages;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::time::Duration;
@@ -303,6 +304,41 @@ async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
             Provider::Phala,
             "get_app_usage",
             "offset 3",
+            &PagingProblem::RepeatedPage,
+        );
+        assert_eq!(requests(&server).await.len(), 2);
+    })
+    .await;
+}
+
+/// A server that ignores `page` answers the first page of a breakdown again, still saying there
+/// are more: the copy is not yielded and the walk ends.
+#[tokio::test]
+async fn northflank_server_ignoring_the_page_number_never_counts_a_page_twice() {
+    bounded(async {
+        let page = json!({
+            "data": {"timestamp": START, "paasUsage": {"teams": [{"id": "t1"}, {"id": "t2"}]}},
+            "pagination": {"hasNextPage": true, "count": 2},
+        });
+        let route = format!("/v1/teams/team-one/billing/usage/{START}");
+        let server = mounted(route, ok(page)).await;
+        let client = northflank_client(&server, RetryPolicy::disabled());
+        let (teams, error) = drain(
+            client
+                .get_team_usage()
+                .team("team-one")
+                .timestamp(START.to_string())
+                .items(),
+        )
+        .await;
+
+        let ids: Vec<_> = teams.iter().filter_map(|t| t.id.as_deref()).collect();
+        assert_eq!(ids, ["t1", "t2"]);
+        assert_paging_error(
+            &error.expect("the repeated page is an error"),
+            Provider::Northflank,
+            "get_team_usage",
+            "page 2",
             &PagingProblem::RepeatedPage,
         );
         assert_eq!(requests(&server).await.len(), 2);
@@ -742,6 +778,32 @@ impl Respond for NorthflankHours {
     }
 }
 
+/// One Northflank hour's breakdown of `total` teams; `per_page` (50 by default) and `page` (from
+/// 1) honoured, `hasNextPage` while teams remain.
+struct NorthflankBreakdown {
+    total: u64,
+}
+
+impl Respond for NorthflankBreakdown {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let per_page: u64 = query(request, "per_page")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(50);
+        let page: u64 = query(request, "page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let first = (page.saturating_sub(1) * per_page).min(self.total);
+        let last = (first + per_page).min(self.total);
+        let teams: Vec<Value> = (first..last)
+            .map(|n| json!({"id": format!("team-{n}"), "price": {"total": 1}}))
+            .collect();
+        ok(json!({
+            "data": {"timestamp": START, "paasUsage": {"teams": teams}},
+            "pagination": {"hasNextPage": last < self.total, "count": last - first},
+        }))
+    }
+}
+
 /// Phala records, `total` in all; `limit` (500 by default) and `offset` honoured.
 struct PhalaRecords {
     total: u64,
@@ -834,6 +896,25 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             "Northflank, 1000 hours",
             requests(&server).await.len(),
             minimum(1000, 100),
+        ));
+
+        // One Northflank hour broken down into 250 teams (at most 100 a page).
+        let route = format!("{NORTHFLANK_USAGE}/{START}");
+        let server = mounted(route, NorthflankBreakdown { total: 250 }).await;
+        let client = northflank_client(&server, RetryPolicy::disabled());
+        let teams: Vec<_> = client
+            .get_usage()
+            .timestamp(START.to_string())
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        let ids: HashSet<_> = teams.iter().filter_map(|team| team.id.clone()).collect();
+        assert_eq!((teams.len(), ids.len()), (250, 250));
+        table.push((
+            "Northflank, one hour's breakdown of 250 teams",
+            requests(&server).await.len(),
+            minimum(250, 100),
         ));
 
         // 4 999 and 12 000 Phala records (at most 5000 a page).

@@ -1,7 +1,7 @@
 #![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
 //! Walks against servers that misbehave the way real servers sometimes do: cursor cycles, a
-//! server that ignores the cursor or the offset, "more pages" without a cursor, a walk that would
-//! never end. Each ends with `Error::Paging` naming provider, operation and page, nothing is
+//! server that ignores the cursor, the offset or the page number, "more pages" without a cursor,
+//! a walk that would never end. Each ends with `Error::Paging` naming provider, operation and page, nothing is
 //! yielded twice, and the cost view reports the provider as failed. Then the page sizes: every
 //! walk asks for the largest page the API allows, sizes out of bounds are refused before any
 //! request, and walks over servers that honour `limit` make exactly the minimum of requests.

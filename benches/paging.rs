@@ -25,7 +25,6 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use futures::TryStreamExt;
 use usage_bindings::northflank::types::ListUsageResponse;
 use usage_bindings::northflank::{Client, Config};
-use usage_bindings::prelude::*;
 
 #[path = "bodies.rs"]
 mod bodies;
@@ -36,9 +35,9 @@ const PAGES: usize = 200;
 const PER_PAGE: usize = 100;
 const TOKEN: &str = "nf-bench-token";
 
-/// The crate: `list_usage().per_page(100).stream()`, every entry.
+/// The crate: `list_usage().per_page(100).items()`, every entry.
 async fn walk_crate(client: &Client) -> (usize, f64) {
-    let mut entries = client.list_usage().per_page(PER_PAGE as i64).stream();
+    let mut entries = client.list_usage().per_page(PER_PAGE as i64).items();
     let (mut count, mut last) = (0, 0.0);
     while let Some(entry) = entries.try_next().await.expect("a page") {
         count += 1;

@@ -8,7 +8,7 @@
 //! Starts a local HTTP server on 127.0.0.1 that makes each Northflank list usage page (100 hourly
 //! entries, about 23 kB) when it is asked for, so that the server itself holds no more for 1000
 //! pages than for 10; walks every entry of the N pages through the crate's stream
-//! (`list_usage().per_page(100).stream()`), keeping only a count and a sum; then prints the
+//! (`list_usage().per_page(100).items()`), keeping only a count and a sum; then prints the
 //! process's peak resident set size (`VmHWM` of `/proc/self/status`). A stream that held on to
 //! its pages would show as a peak that grows with N.
 
@@ -17,7 +17,6 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::TryStreamExt;
 use usage_bindings::northflank::{Client, Config};
-use usage_bindings::prelude::*;
 
 #[path = "../benches/bodies.rs"]
 mod bodies;
@@ -59,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = server::start(handler).await;
     let client = Client::from_config(Config::new("nf-probe-token").with_base_url(base))?;
 
-    let mut entries = client.list_usage().per_page(PER_PAGE as i64).stream();
+    let mut entries = client.list_usage().per_page(PER_PAGE as i64).items();
     let (mut count, mut cents) = (0usize, rust_decimal::Decimal::ZERO);
     while let Some(entry) = entries.try_next().await? {
         count += 1;

@@ -120,7 +120,7 @@ macro_rules! provider_client {
     };
 }
 
-/// Implements [`crate::paging::Operation`] for generated builders of the module it is called in,
+/// Implements `crate::paging::Operation` for generated builders of the module it is called in,
 /// and an inherent `.fetch()` (no trait to import) that sends the request and returns the body or
 /// the crate's [`crate::Error`].
 macro_rules! operations {
@@ -154,6 +154,86 @@ macro_rules! operations {
                             .await),
                         }
                     }
+                }
+            }
+        )*
+    };
+}
+
+/// Makes generated builders of the module it is called in paged operations, each on one line:
+/// `Builder(Output) => Item, page_size_setter, rule, items;` where `rule` is a
+/// [`crate::paging::Rule`] with the accessors it needs and `items` takes a page's items out.
+/// Every builder gets the same inherent methods, no trait to import: `pages()`, `items()`,
+/// `page_size(n)`, `max_pages(n)` and `resume_from(cursor)`.
+macro_rules! paged_operations {
+    ($(
+        $builder:ident($output:ty) => $item:ty, $size:ident, $rule:expr, $items:expr;
+    )*) => {
+        $(
+            impl<'a> $crate::paging::PagedOperation for builder::$builder<'a> {
+                type Item = $item;
+
+                fn rule() -> $crate::paging::Rule<Self, $output> {
+                    $rule
+                }
+
+                fn items(page: $output) -> ::std::vec::Vec<$item> {
+                    let items: fn($output) -> ::std::vec::Vec<$item> = $items;
+                    items(page)
+                }
+
+                fn with_page_size(self, size: ::std::num::NonZeroU64) -> Self {
+                    self.$size(size.get())
+                }
+            }
+
+            impl<'a> builder::$builder<'a> {
+                /// Every page, fetched lazily in order; see [`crate::paging`] for the walk's
+                /// guarantees. Unless the request sets a page size, each page asks for the
+                /// largest the API allows.
+                pub fn pages(
+                    self,
+                ) -> impl ::futures::Stream<Item = ::std::result::Result<$output, $crate::Error>>
+                       + Send
+                       + Unpin
+                       + 'a {
+                    $crate::paging::Walk::new(self).pages()
+                }
+
+                /// Every item of every page, in order, fetched lazily page by page.
+                pub fn items(
+                    self,
+                ) -> impl ::futures::Stream<Item = ::std::result::Result<$item, $crate::Error>>
+                       + Send
+                       + Unpin
+                       + 'a {
+                    $crate::paging::Walk::new(self).items()
+                }
+
+                /// Asks for `size` items per page: sets the operation's page-size parameter
+                /// (a size above what the API allows is refused before any request).
+                pub fn page_size(self, size: ::std::num::NonZeroU64) -> Self {
+                    <Self as $crate::paging::PagedOperation>::with_page_size(self, size)
+                }
+
+                /// The walk with another ceiling on pages than
+                /// [`DEFAULT_MAX_PAGES`](crate::paging::DEFAULT_MAX_PAGES): past it, the walk
+                /// ends with
+                /// [`PagingProblem::TooManyPages`](crate::paging::PagingProblem::TooManyPages).
+                pub fn max_pages(
+                    self,
+                    pages: ::std::num::NonZeroU64,
+                ) -> $crate::paging::Walk<Self> {
+                    $crate::paging::Walk::new(self).max_pages(pages)
+                }
+
+                /// The walk starting at `cursor` (from
+                /// [`Error::resume_from`](crate::Error::resume_from)) instead of the first page.
+                pub fn resume_from(
+                    self,
+                    cursor: $crate::paging::PageCursor,
+                ) -> $crate::paging::Walk<Self> {
+                    $crate::paging::Walk::new(self).resume_from(cursor)
                 }
             }
         )*

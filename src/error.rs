@@ -145,8 +145,13 @@ pub enum Error {
         provider: Provider,
         /// The operation.
         operation: &'static str,
-        /// The page whose answer stopped the walk: `the first page`, `cursor "…"`, `offset 1500`.
-        page: String,
+        /// The page whose answer stopped the walk: `the first page`, `cursor "…"`, `offset 1500`,
+        /// `page 3`.
+        page: crate::paging::PageCursor,
+        /// Where the walk would go on, when going on is safe: the next page past the ceiling
+        /// ([`PagingProblem::TooManyPages`](crate::paging::PagingProblem::TooManyPages)); `None`
+        /// when the server's answer cannot be followed.
+        next: Option<crate::paging::PageCursor>,
         /// What is wrong.
         problem: crate::paging::PagingProblem,
     },
@@ -157,8 +162,9 @@ pub enum Error {
         provider: Provider,
         /// The operation.
         operation: &'static str,
-        /// Which page: `the first page`, `cursor "…"`, `offset 1500`.
-        page: String,
+        /// Which page: `the first page`, `cursor "…"`, `offset 1500`, `page 3`; a walk resumed
+        /// from it (`.resume_from(page)` on the builder) starts with that page.
+        page: crate::paging::PageCursor,
         /// Why.
         #[source]
         source: Box<Error>,
@@ -166,6 +172,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// Where a walk that ended with this error can resume: the page that failed
+    /// ([`Error::Page`]), or the next page of a walk stopped by its ceiling ([`Error::Paging`]).
+    /// Pass it to `.resume_from(cursor)` of the same request to fetch the rest.
+    pub fn resume_from(&self) -> Option<&crate::paging::PageCursor> {
+        match self {
+            Error::Page { page, .. } => Some(page),
+            Error::Paging { next, .. } => next.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, if the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -44,17 +44,6 @@ pub mod openai;
 #[cfg_attr(docsrs, doc(cfg(feature = "phala")))]
 pub mod phala;
 
-/// The traits that add `.fetch()`, `.pages()` and the streams to the generated builders.
-pub mod prelude {
-    #[cfg(feature = "northflank")]
-    pub use crate::northflank::{InvoiceStreamExt, UsageEntryStreamExt};
-    #[cfg(feature = "openai")]
-    pub use crate::openai::UsageStreamExt;
-    pub use crate::paging::{Operation, PagedOperation};
-    #[cfg(feature = "phala")]
-    pub use crate::phala::AppUsageStreamExt;
-}
-
 pub use error::{ApiError, Error};
 pub use money::Amount;
 pub use provider::{ParseProviderError, Provider, ProviderSpec};

@@ -1,35 +1,89 @@
-//! The page walker behind every stream: fetch a page, ask the provider's rule where the next one
-//! starts, check that the answer can be trusted, hand the page out, go on.
+//! One way to page, for every provider: every paged builder has the same inherent methods, with
+//! no trait to import:
+//!
+//! - `.pages()`: a stream of page bodies; `.items()`: a stream of the pages' items (OpenAI time
+//!   buckets, Northflank usage entries, invoices or breakdown teams, Phala usage records); OpenAI
+//!   builders also have `.results()`, each result with its bucket;
+//! - `.page_size(n)`: the operation's page-size parameter (`limit` or `per_page`), checked
+//!   against what the API allows before any request; without it a walk asks for the largest page
+//!   the API allows, so that it makes the fewest requests;
+//! - `.max_pages(n)` and `.resume_from(cursor)`: a [`Walk`] with its own ceiling on pages or its
+//!   own first page, with the same methods;
+//! - `.fetch()`: one request, the body or the crate's [`Error`].
+//!
+//! The paging rules are written here once; each paged operation names its rule in its
+//! provider's `paging` module with the accessors the rule needs:
+//!
+//! - next-page token: `next_page` while `has_more`, sent back as a query parameter (OpenAI);
+//! - cursor: `pagination.cursor` while `pagination.hasNextPage` (Northflank list usage and list
+//!   invoices);
+//! - limit/offset: the walk sets the offset from 0; a page shorter than the page size sent is
+//!   the last (Phala);
+//! - page number: the walk sets the page from 1, the next while the page says there is one
+//!   (Northflank's get usage and get invoice breakdowns).
 //!
 //! Pages are fetched lazily, one at a time, when the stream is polled: memory holds one page,
 //! whatever the number of pages walked. A walk either proves it saw every page or ends with an
 //! error; it never yields a page twice and never stops quietly:
 //!
-//! - it remembers every cursor and offset it used: a cursor sent a second time (a cycle), an
-//!   empty cursor, "more pages" without a cursor, or (limit/offset) a page identical to the
+//! - it remembers every cursor it used: a cursor sent a second time (a cycle), an empty cursor,
+//!   "more pages" without a cursor, or (limit/offset, page number) a page identical to the
 //!   previous one ends the stream with [`Error::Paging`], naming provider, operation and page;
 //! - a page whose next cursor repeats one already used is not yielded (a server that ignores the
-//!   cursor answers the first page again);
-//! - a walk stops at [`DEFAULT_MAX_PAGES`] pages ([`PagedOperation::max_pages`] sets another
-//!   ceiling) with an error, never with a partial result that looks complete;
+//!   cursor answers the first page again), nor is a page identical to the previous one;
+//! - a walk stops at [`DEFAULT_MAX_PAGES`] pages (`.max_pages(n)` sets another ceiling) with an
+//!   error, never with a partial result that looks complete;
 //! - a failed page (after the transport's retries) ends the stream with [`Error::Page`].
 //!
-//! What was yielded before an error stays valid. Walks ask for the largest page the API allows
-//! unless the caller chose a size: see [`PageSizeBound`].
+//! What was yielded before an error stays valid, and the error says where to go on:
+//! [`Error::resume_from`] gives the [`PageCursor`] of the page that failed (or of the next page,
+//! past a ceiling), and `.resume_from(cursor)` on the same request walks the rest, so that the
+//! two walks together yield every item once.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::northflank::{types, Client, Config};
+//! use usage_bindings::paging::PageCursor;
+//!
+//! # async fn run() -> Result<Vec<types::UsageEntry>, usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("nf-api-token"))?;
+//! let (mut entries, mut start, mut attempts) = (Vec::new(), PageCursor::First, 0);
+//! loop {
+//!     let mut walk = client
+//!         .list_usage()
+//!         .start_time(1_763_500_000)
+//!         .resume_from(start.clone())
+//!         .items();
+//!     let error = loop {
+//!         match walk.try_next().await {
+//!             Ok(Some(entry)) => entries.push(entry),
+//!             Ok(None) => return Ok(entries),
+//!             Err(error) => break error,
+//!         }
+//!     };
+//!     // Go on where the walk stopped: every entry once, none twice.
+//!     attempts += 1;
+//!     match error.resume_from() {
+//!         Some(cursor) if attempts < 3 => start = cursor.clone(),
+//!         _ => return Err(error),
+//!     }
+//! }
+//! # }
+//! ```
 
 use std::collections::HashSet;
 use std::fmt;
-use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use futures::stream::{self, Stream, TryStreamExt};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::Provider;
 
-/// The ceiling on pages per walk unless [`PagedOperation::max_pages`] says otherwise: far above
+/// The ceiling on pages per walk unless `.max_pages(n)` says otherwise: far above
 /// any real walk (a year of OpenAI minute buckets is 366 pages, of Northflank hours 88), low
 /// enough to end a walk that a misbehaving server would keep going forever.
 pub const DEFAULT_MAX_PAGES: NonZeroU64 = match NonZeroU64::new(10_000) {
@@ -37,15 +91,19 @@ pub const DEFAULT_MAX_PAGES: NonZeroU64 = match NonZeroU64::new(10_000) {
     None => unreachable!(),
 };
 
-/// Where a page starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a page of a walk starts: what a page error carries, and what
+/// `.resume_from(cursor)` on a paged builder starts from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PageCursor {
-    /// The first page: the request as the caller built it.
+    /// The first page: the request as the caller built it (offset 0, page 1).
     First,
     /// An opaque token from the previous page (OpenAI `next_page`, Northflank `cursor`).
     Token(String),
-    /// A record offset (Phala).
+    /// A record offset (limit/offset paging: Phala).
     Offset(u64),
+    /// A page number, counting from 1 (Northflank's get usage and get invoice breakdowns).
+    Number(u64),
 }
 
 impl fmt::Display for PageCursor {
@@ -54,25 +112,9 @@ impl fmt::Display for PageCursor {
             PageCursor::First => f.write_str("the first page"),
             PageCursor::Token(token) => write!(f, "cursor {token:?}"),
             PageCursor::Offset(offset) => write!(f, "offset {offset}"),
+            PageCursor::Number(page) => write!(f, "page {page}"),
         }
     }
-}
-
-/// What a page says about the page after it, as the provider's paging rule reads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NextPage {
-    /// This is the last page.
-    Done,
-    /// There are more pages, at this token, exactly as sent (`None`: no token was sent).
-    Token(Option<String>),
-    /// Limit/offset paging: `returned` records came back for a page of `limit`; a short page is
-    /// the last.
-    Offset {
-        /// Records in this page.
-        returned: u64,
-        /// The page size asked for.
-        limit: u64,
-    },
 }
 
 /// Why a walk could not go on without risking a loop, a repeated page or a silent gap.
@@ -89,88 +131,153 @@ pub enum PagingProblem {
     /// The page says there are more pages, without a cursor.
     #[error("the server says there are more pages but sent no cursor")]
     MissingCursor,
-    /// A limit/offset page identical to the previous one: the server ignored the offset.
-    #[error("the page is identical to the previous one (the server ignores the offset); it was not yielded")]
+    /// A limit/offset or page-number page identical to the previous one: the server ignored
+    /// the offset or the page number.
+    #[error("the page is identical to the previous one (the server ignores the offset or page number); it was not yielded")]
     RepeatedPage,
     /// The walk reached its ceiling of pages and the server still says there are more.
     #[error("the walk reached its ceiling of {0} pages and the server says there are more")]
     TooManyPages(u64),
 }
 
-/// A generated operation (its builder) that returns its body with the crate's [`Error`].
-pub trait Operation: Clone + Send + Sized {
-    /// The success body.
-    type Output: Send;
-    /// The provider.
-    const PROVIDER: Provider;
-    /// The operation id, as in the spec.
-    const OPERATION: &'static str;
-
-    /// Sends the request and returns the decoded body, or this crate's [`Error`].
-    fn fetch(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+/// What a page says about the page after it, as its rule reads it.
+enum NextPage {
+    /// This is the last page.
+    Done,
+    /// There are more pages, at this token, exactly as sent (`None`: no token was sent).
+    Token(Option<String>),
+    /// Limit/offset: `returned` records came back; a short page is the last.
+    Offset { returned: u64 },
+    /// Page number: whether there is a page after this one.
+    Number { more: bool },
 }
 
-/// An operation whose answers come in pages, with the provider's rule to walk them.
-pub trait PagedOperation: Operation<Output: Serialize> {
-    /// Sets the request up for the page at `cursor` (`First` leaves it as built).
-    fn at(self, cursor: &PageCursor) -> Self;
+mod sealed {
+    use std::future::Future;
+    use std::num::NonZeroU64;
 
-    /// What `page` says about the next page.
-    fn next_page(&self, page: &Self::Output) -> NextPage;
+    use serde::Serialize;
 
-    /// The most pages one walk fetches ([`DEFAULT_MAX_PAGES`] unless set by [`max_pages`]).
-    ///
-    /// [`max_pages`]: PagedOperation::max_pages
-    fn page_ceiling(&self) -> NonZeroU64 {
-        DEFAULT_MAX_PAGES
+    use crate::error::Error;
+    use crate::Provider;
+
+    /// The paging rules, written once. A paged operation names its rule and gives the accessors
+    /// the rule needs; the walker does the rest.
+    pub enum Rule<Op, Page> {
+        /// A next-page token (OpenAI): `next_page` while `has_more`, sent back by `set`.
+        NextPageToken {
+            has_more: fn(&Page) -> bool,
+            next_page: fn(&Page) -> Option<String>,
+            set: fn(Op, String) -> Op,
+        },
+        /// A cursor (Northflank lists): `cursor` while `has_next_page`, sent back by `set`.
+        Cursor {
+            has_next_page: fn(&Page) -> bool,
+            cursor: fn(&Page) -> Option<String>,
+            set: fn(Op, String) -> Op,
+        },
+        /// Limit/offset (Phala): `returned` records came back; a page shorter than the page size
+        /// sent is the last. `set_offset` sets the record offset (0 for the first page).
+        LimitOffset {
+            returned: fn(&Page) -> usize,
+            set_offset: fn(Op, u64) -> Op,
+        },
+        /// A page number counting from 1 (Northflank breakdowns): the next number while
+        /// `has_next_page`. `set_page` sets the number (1 for the first page).
+        PageNumber {
+            has_next_page: fn(&Page) -> bool,
+            set_page: fn(Op, u64) -> Op,
+        },
+    }
+
+    /// A generated operation (its builder) that returns its body with the crate's [`Error`].
+    pub trait Operation: Clone + Send + Sized {
+        /// The success body.
+        type Output: Send;
+        /// The provider.
+        const PROVIDER: Provider;
+        /// The operation id, as in the spec.
+        const OPERATION: &'static str;
+
+        /// Sends the request and returns the decoded body, or this crate's [`Error`].
+        fn fetch(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+    }
+
+    /// An operation whose answers come in pages, with the rule to walk them.
+    pub trait PagedOperation: Operation<Output: Serialize> {
+        /// What [`items`](PagedOperation::items) yields.
+        type Item: Send;
+
+        /// The paging rule this operation follows, with its accessors.
+        fn rule() -> Rule<Self, Self::Output>;
+
+        /// The items of a page.
+        fn items(page: Self::Output) -> Vec<Self::Item>;
+
+        /// Sets the operation's page-size parameter.
+        fn with_page_size(self, size: NonZeroU64) -> Self;
+    }
+}
+
+pub(crate) use sealed::{Operation, PagedOperation, Rule};
+
+/// A walk over the pages of a paged operation with a ceiling or a starting point of its own:
+/// what `.max_pages(n)` and `.resume_from(cursor)` of a paged builder return. It has the same
+/// `pages()`, `items()`, `page_size(n)`, `max_pages(n)` and `resume_from(cursor)` as the builder.
+#[derive(Clone, Debug)]
+#[must_use = "a walk does nothing until `.pages()` or `.items()` is polled"]
+pub struct Walk<Op> {
+    operation: Op,
+    ceiling: NonZeroU64,
+    start: PageCursor,
+}
+
+impl<Op: PagedOperation> Walk<Op> {
+    /// The walk of `operation` from its first page, with [`DEFAULT_MAX_PAGES`].
+    pub(crate) fn new(operation: Op) -> Self {
+        Self {
+            operation,
+            ceiling: DEFAULT_MAX_PAGES,
+            start: PageCursor::First,
+        }
     }
 
     /// The same walk with another ceiling on pages: past it, the walk ends with
     /// [`PagingProblem::TooManyPages`] while the server still says there are more.
-    fn max_pages(self, pages: NonZeroU64) -> MaxPages<Self> {
-        MaxPages {
-            operation: self,
-            pages,
+    pub fn max_pages(self, pages: NonZeroU64) -> Self {
+        Self {
+            ceiling: pages,
+            ..self
+        }
+    }
+
+    /// The same walk, starting at `cursor` (from [`Error::resume_from`]) instead of the first
+    /// page. A cursor of another rule's kind (an offset for a cursor walk) ends the walk with
+    /// [`Error::InvalidRequest`] before any request.
+    pub fn resume_from(self, cursor: PageCursor) -> Self {
+        Self {
+            start: cursor,
+            ..self
+        }
+    }
+
+    /// The same walk asking for `size` items per page (the operation's `limit` or `per_page`;
+    /// a size above what the API allows is refused before any request).
+    pub fn page_size(self, size: NonZeroU64) -> Self {
+        Self {
+            operation: self.operation.with_page_size(size),
+            ..self
         }
     }
 
     /// Every page, fetched lazily in order.
-    fn pages(self) -> impl Stream<Item = Result<Self::Output, Error>> + Send + Unpin {
+    pub fn pages(self) -> impl Stream<Item = Result<Op::Output, Error>> + Send + Unpin {
         walk(self)
     }
-}
 
-/// A paged operation with its own ceiling on pages: see [`PagedOperation::max_pages`].
-#[derive(Clone, Debug)]
-pub struct MaxPages<Op> {
-    operation: Op,
-    pages: NonZeroU64,
-}
-
-impl<Op: PagedOperation> Operation for MaxPages<Op> {
-    type Output = Op::Output;
-    const PROVIDER: Provider = Op::PROVIDER;
-    const OPERATION: &'static str = Op::OPERATION;
-
-    fn fetch(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
-        self.operation.fetch()
-    }
-}
-
-impl<Op: PagedOperation> PagedOperation for MaxPages<Op> {
-    fn at(self, cursor: &PageCursor) -> Self {
-        Self {
-            operation: self.operation.at(cursor),
-            pages: self.pages,
-        }
-    }
-
-    fn next_page(&self, page: &Self::Output) -> NextPage {
-        self.operation.next_page(page)
-    }
-
-    fn page_ceiling(&self) -> NonZeroU64 {
-        self.pages
+    /// Every item of every page, in order, fetched lazily page by page.
+    pub fn items(self) -> impl Stream<Item = Result<Op::Item, Error>> + Send + Unpin {
+        items(self.pages(), Op::items)
     }
 }
 
@@ -184,24 +291,95 @@ enum Step {
     Done,
 }
 
-/// What a walk remembers: the cursors and offsets used, the previous page of a limit/offset
-/// walk, the pages fetched.
+/// What a walk remembers: the cursors used, the previous page of an offset or page-number walk,
+/// the pages fetched.
 struct Memory {
     used_tokens: HashSet<String>,
     previous_page: Option<u64>,
     fetched: u64,
 }
 
-tokio::task_local! {
-    /// Set while a walk fetches a page: the request hook then asks for the largest page the API
-    /// allows when the caller did not choose a size.
-    static IN_WALK: ();
+/// What the request hook tells the walk about the page being fetched.
+#[derive(Clone, Default)]
+struct PageRequest {
+    /// The page size the request carried (chosen by the caller or set by the hook); 0 when the
+    /// operation's bound is unknown.
+    size: Arc<AtomicU64>,
 }
 
-/// The page walk of a [`PagedOperation`].
+tokio::task_local! {
+    /// Set while a walk fetches a page: the request hook then asks for the largest page the API
+    /// allows when the caller did not choose a size, and records the size sent.
+    static IN_WALK: PageRequest;
+}
+
+/// The request for the page at `cursor`, or why the cursor does not fit the rule.
+fn at<Op: PagedOperation>(operation: Op, cursor: &PageCursor) -> Result<Op, String> {
+    let mismatch = || {
+        Err(format!(
+            "cannot start a walk at {cursor}: this operation pages by {}",
+            match Op::rule() {
+                Rule::NextPageToken { .. } | Rule::Cursor { .. } => "cursor",
+                Rule::LimitOffset { .. } => "offset",
+                Rule::PageNumber { .. } => "page number",
+            }
+        ))
+    };
+    match (Op::rule(), cursor) {
+        (Rule::NextPageToken { .. } | Rule::Cursor { .. }, PageCursor::First) => Ok(operation),
+        (Rule::NextPageToken { set, .. } | Rule::Cursor { set, .. }, PageCursor::Token(token)) => {
+            Ok(set(operation, token.clone()))
+        }
+        (Rule::LimitOffset { set_offset, .. }, PageCursor::First) => Ok(set_offset(operation, 0)),
+        (Rule::LimitOffset { set_offset, .. }, PageCursor::Offset(offset)) => {
+            Ok(set_offset(operation, *offset))
+        }
+        (Rule::PageNumber { set_page, .. }, PageCursor::First) => Ok(set_page(operation, 1)),
+        (Rule::PageNumber { set_page, .. }, PageCursor::Number(page)) if *page >= 1 => {
+            Ok(set_page(operation, *page))
+        }
+        _ => mismatch(),
+    }
+}
+
+/// What `page` says about the next page, by the operation's rule.
+fn next_page<Op: PagedOperation>(page: &Op::Output) -> NextPage {
+    match Op::rule() {
+        Rule::NextPageToken {
+            has_more: more,
+            next_page: token,
+            ..
+        }
+        | Rule::Cursor {
+            has_next_page: more,
+            cursor: token,
+            ..
+        } => {
+            if more(page) {
+                NextPage::Token(token(page))
+            } else {
+                NextPage::Done
+            }
+        }
+        Rule::LimitOffset { returned, .. } => NextPage::Offset {
+            returned: returned(page) as u64,
+        },
+        Rule::PageNumber { has_next_page, .. } => NextPage::Number {
+            more: has_next_page(page),
+        },
+    }
+}
+
+/// The page walk of a [`Walk`].
 fn walk<Op: PagedOperation>(
-    operation: Op,
+    walk: Walk<Op>,
 ) -> impl Stream<Item = Result<Op::Output, Error>> + Send + Unpin {
+    let Walk {
+        operation,
+        ceiling,
+        start,
+    } = walk;
+    let ceiling = ceiling.get();
     let memory = Memory {
         used_tokens: HashSet::new(),
         previous_page: None,
@@ -209,7 +387,7 @@ fn walk<Op: PagedOperation>(
     };
     // Boxed so that the stream is `Unpin`: callers can `.next()` / `.try_next()` it directly.
     Box::pin(stream::unfold(
-        (Step::Fetch(PageCursor::First), memory),
+        (Step::Fetch(start), memory),
         move |(step, mut memory)| {
             let operation = operation.clone();
             async move {
@@ -221,60 +399,94 @@ fn walk<Op: PagedOperation>(
                 if let PageCursor::Token(token) = &cursor {
                     memory.used_tokens.insert(token.clone());
                 }
-                let fetch = operation.clone().at(&cursor).fetch();
+                let request = match at(operation, &cursor) {
+                    Ok(request) => request,
+                    Err(message) => {
+                        let error = Error::InvalidRequest {
+                            provider: Op::PROVIDER,
+                            operation: Op::OPERATION,
+                            message,
+                        };
+                        return Some((Err(error), (Step::Done, memory)));
+                    }
+                };
+                let sent = PageRequest::default();
                 memory.fetched += 1;
-                let page = match IN_WALK.scope((), fetch).await {
+                let page = match IN_WALK.scope(sent.clone(), request.fetch()).await {
                     Ok(page) => page,
                     Err(source) => {
                         let error = Error::Page {
                             provider: Op::PROVIDER,
                             operation: Op::OPERATION,
-                            page: cursor.to_string(),
+                            page: cursor,
                             source: Box::new(source),
                         };
                         return Some((Err(error), (Step::Done, memory)));
                     }
                 };
-                let problem = |problem| Error::Paging {
+                let problem = |problem, next| Error::Paging {
                     provider: Op::PROVIDER,
                     operation: Op::OPERATION,
-                    page: cursor.to_string(),
+                    page: cursor.clone(),
+                    next,
                     problem,
                 };
-                let next = match operation.next_page(&page) {
+                let next = match next_page::<Op>(&page) {
                     NextPage::Done => Step::Done,
-                    NextPage::Token(None) => Step::Fail(problem(PagingProblem::MissingCursor)),
+                    NextPage::Token(None) => {
+                        Step::Fail(problem(PagingProblem::MissingCursor, None))
+                    }
                     NextPage::Token(Some(token)) if token.trim().is_empty() => {
-                        Step::Fail(problem(PagingProblem::EmptyCursor))
+                        Step::Fail(problem(PagingProblem::EmptyCursor, None))
                     }
                     NextPage::Token(Some(token)) if memory.used_tokens.contains(&token) => {
                         // The page may repeat one already yielded: it is not handed out.
-                        let error = problem(PagingProblem::RepeatedCursor(token));
+                        let error = problem(PagingProblem::RepeatedCursor(token), None);
                         return Some((Err(error), (Step::Done, memory)));
                     }
                     NextPage::Token(Some(token)) => Step::Fetch(PageCursor::Token(token)),
-                    NextPage::Offset { returned, limit } => {
+                    NextPage::Offset { returned } => {
                         let fingerprint = fingerprint(&page);
                         if returned > 0 && memory.previous_page == Some(fingerprint) {
-                            let error = problem(PagingProblem::RepeatedPage);
+                            let error = problem(PagingProblem::RepeatedPage, None);
                             return Some((Err(error), (Step::Done, memory)));
                         }
                         memory.previous_page = Some(fingerprint);
                         let offset = match cursor {
                             PageCursor::Offset(offset) => offset,
-                            PageCursor::First | PageCursor::Token(_) => 0,
+                            _ => 0,
                         };
+                        // The size the request carried; unknown (0), only an empty page ends.
+                        let limit = sent.size.load(Ordering::Relaxed);
                         if returned == 0 || returned < limit {
                             Step::Done
                         } else {
                             Step::Fetch(PageCursor::Offset(offset.saturating_add(returned)))
                         }
                     }
+                    NextPage::Number { more } => {
+                        let fingerprint = fingerprint(&page);
+                        if memory.previous_page == Some(fingerprint) {
+                            let error = problem(PagingProblem::RepeatedPage, None);
+                            return Some((Err(error), (Step::Done, memory)));
+                        }
+                        memory.previous_page = Some(fingerprint);
+                        let number = match cursor {
+                            PageCursor::Number(page) => page,
+                            _ => 1,
+                        };
+                        match (more, number.checked_add(1)) {
+                            (false, _) => Step::Done,
+                            (true, Some(next)) => Step::Fetch(PageCursor::Number(next)),
+                            (true, None) => {
+                                Step::Fail(problem(PagingProblem::TooManyPages(ceiling), None))
+                            }
+                        }
+                    }
                 };
-                let ceiling = operation.page_ceiling().get();
                 let next = match next {
-                    Step::Fetch(_) if memory.fetched >= ceiling => {
-                        Step::Fail(problem(PagingProblem::TooManyPages(ceiling)))
+                    Step::Fetch(next) if memory.fetched >= ceiling => {
+                        Step::Fail(problem(PagingProblem::TooManyPages(ceiling), Some(next)))
                     }
                     next => next,
                 };
@@ -327,7 +539,7 @@ where
 /// [`Error::InvalidRequest`] (a server would silently truncate it). A walk whose caller chose no
 /// size asks for `max`: the fewest requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PageSizeBound {
+pub(crate) struct PageSizeBound {
     /// The query parameter (`limit`, `per_page`).
     pub param: &'static str,
     /// The largest page the API allows.
@@ -350,7 +562,10 @@ pub(crate) fn apply_page_size(
         .map(|(_, value)| value.into_owned());
     match given {
         Some(value) => match value.parse::<u64>() {
-            Ok(size) if (1..=bound.max).contains(&size) => Ok(()),
+            Ok(size) if (1..=bound.max).contains(&size) => {
+                let _ = IN_WALK.try_with(|sent| sent.size.store(size, Ordering::Relaxed));
+                Ok(())
+            }
             _ => {
                 let when = if bound.when.is_empty() {
                     String::new()
@@ -365,7 +580,10 @@ pub(crate) fn apply_page_size(
             }
         },
         None => {
-            if IN_WALK.try_with(|_| ()).is_ok() {
+            let in_walk = IN_WALK
+                .try_with(|sent| sent.size.store(bound.max, Ordering::Relaxed))
+                .is_ok();
+            if in_walk {
                 request
                     .url_mut()
                     .query_pairs_mut()

@@ -7,7 +7,6 @@ mod pages;
 
 use pages::*;
 use serde_json::json;
-use usage_bindings::prelude::*;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -437,7 +436,7 @@ async fn a_decode_error_in_a_stream_names_the_page_and_the_path() {
         .mount(&server)
         .await;
     let client = northflank_client(&server, fast_retry());
-    let items: Vec<_> = futures::StreamExt::collect::<Vec<_>>(client.list_usage().stream()).await;
+    let items: Vec<_> = futures::StreamExt::collect::<Vec<_>>(client.list_usage().items()).await;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].as_ref().unwrap().timestamp, Some(5.0));
     let error = items[1].as_ref().unwrap_err();
@@ -445,7 +444,7 @@ async fn a_decode_error_in_a_stream_names_the_page_and_the_path() {
     let Error::Page { page, source, .. } = error else {
         panic!("expected a page error, got {error:?}");
     };
-    assert_eq!(page, "cursor \"c2\"");
+    assert_eq!(page.to_string(), "cursor \"c2\"");
     let Error::Decode { path, .. } = source.as_ref() else {
         panic!("expected a decode error inside, got {source:?}");
     };

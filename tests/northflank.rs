@@ -374,7 +374,6 @@ async fn list_usage_pages_with_the_returned_cursor() {
 #[tokio::test]
 async fn list_usage_published_example_without_data_is_an_empty_page() {
     use futures::TryStreamExt;
-    use usage_bindings::prelude::*;
 
     let server = serve(200, "list_usage.published_example.json").await;
     let page = client(&server)
@@ -391,7 +390,7 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
     let entries: Vec<_> = client(&server)
         .list_team_usage()
         .team("team-one")
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -1250,7 +1249,6 @@ async fn list_team_invoices_requires_the_team() {
 #[tokio::test]
 async fn list_invoices_stream_follows_the_cursor() {
     use futures::TryStreamExt;
-    use usage_bindings::prelude::*;
 
     let server = MockServer::start().await;
     let next_cursor = "eyJpbnZvaWNlIjoiODM1OTk0QzMtMTQzMDkifQ==";
@@ -1271,7 +1269,7 @@ async fn list_invoices_stream_follows_the_cursor() {
     let invoices: Vec<_> = client(&server)
         .list_team_invoices()
         .team("team-one")
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -1288,7 +1286,7 @@ async fn list_invoices_stream_follows_the_cursor() {
     let error = client(&server)
         .list_invoices()
         .per_page(101)
-        .stream()
+        .items()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -1304,7 +1302,6 @@ async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
     use futures::StreamExt;
     use serde_json::json;
     use usage_bindings::paging::PagingProblem;
-    use usage_bindings::prelude::*;
 
     let page = |id: &str, cursor: Value| {
         json!({"data": {"invoices": [{"id": id}]},
@@ -1325,7 +1322,7 @@ async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
             .mount(&server)
             .await;
     }
-    let items: Vec<_> = client(&server).list_invoices().stream().collect().await;
+    let items: Vec<_> = client(&server).list_invoices().items().collect().await;
     let ids: Vec<_> = items
         .iter()
         .filter_map(|item| item.as_ref().ok()?.id.clone())
@@ -1349,7 +1346,7 @@ async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
     let items: Vec<_> = client(&server)
         .list_team_invoices()
         .team("team-one")
-        .stream()
+        .items()
         .collect()
         .await;
     assert_eq!(items.len(), 2);
@@ -1370,12 +1367,11 @@ async fn list_invoices_stream_ends_on_a_cycle_or_a_missing_cursor() {
 #[tokio::test]
 async fn list_invoices_published_examples_decode() {
     use futures::TryStreamExt;
-    use usage_bindings::prelude::*;
 
     let server = serve(200, "list_invoices.published_example.json").await;
     let invoices: Vec<_> = client(&server)
         .list_invoices()
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();

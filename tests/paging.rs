@@ -10,7 +10,7 @@ use std::num::NonZeroU64;
 use futures::{StreamExt, TryStreamExt};
 use pages::*;
 use usage_bindings::openai::types::UsageResult;
-use usage_bindings::prelude::*;
+use usage_bindings::paging::{PageCursor, PagingProblem};
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -68,7 +68,7 @@ async fn openai_stream_yields_every_bucket_once_in_order() {
         .usage_completions()
         .start_time(START)
         .limit(2)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -119,7 +119,7 @@ async fn openai_results_are_flattened_with_their_bucket() {
 async fn openai_pages_are_fetched_lazily() {
     let server = openai_three_pages().await;
     let client = openai_client(&server, RetryPolicy::disabled());
-    let stream = client.usage_completions().start_time(START).stream();
+    let stream = client.usage_completions().start_time(START).items();
     futures::pin_mut!(stream);
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.start_time, START);
@@ -183,7 +183,7 @@ async fn northflank_org_stream_follows_the_cursor() {
         .list_usage()
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -200,7 +200,7 @@ async fn northflank_team_stream_follows_the_cursor() {
         .team("team-one")
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -214,7 +214,7 @@ async fn northflank_pages_are_fetched_lazily() {
     let client = northflank_client(&server, RetryPolicy::disabled());
     let first: Vec<_> = client
         .list_usage()
-        .stream()
+        .items()
         .take(1)
         .try_collect()
         .await
@@ -273,7 +273,8 @@ async fn phala_stream_walks_limit_and_offset_until_a_short_page() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(4))
+        .page_size(page_size(4))
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -300,7 +301,8 @@ async fn phala_an_empty_page_after_full_ones_ends_the_walk() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(3))
+        .page_size(page_size(3))
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -319,7 +321,7 @@ async fn phala_default_stream_asks_for_the_default_page_size() {
     let records: Vec<_> = client
         .get_app_usage()
         .app_id(APP)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -338,7 +340,8 @@ async fn phala_pages_are_fetched_lazily() {
     let stream = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(4));
+        .page_size(page_size(4))
+        .items();
     futures::pin_mut!(stream);
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.instance_id, "inst-0");
@@ -378,7 +381,7 @@ async fn a_rate_limit_in_the_middle_of_a_walk_yields_every_record_once() {
         .list_usage()
         .per_page(3)
         .start_time(900_i64)
-        .stream()
+        .items()
         .try_collect()
         .await
         .unwrap();
@@ -404,7 +407,7 @@ async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
         .mount(&server)
         .await;
     let client = northflank_client(&server, fast_retry().with_max_attempts(3));
-    let items: Vec<Result<_, Error>> = client.list_usage().stream().collect().await;
+    let items: Vec<Result<_, Error>> = client.list_usage().items().collect().await;
 
     assert_eq!(items.len(), 3, "two entries, then the error, then the end");
     let yielded: Vec<f64> = items[..2]
@@ -424,7 +427,7 @@ async fn a_page_that_keeps_failing_ends_the_stream_with_its_cursor() {
     };
     assert_eq!(*provider, Provider::Northflank);
     assert_eq!(*operation, "list_usage");
-    assert_eq!(page, "cursor \"c2==\"");
+    assert_eq!(page.to_string(), "cursor \"c2==\"");
     assert_eq!(source.status(), Some(503));
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.api().unwrap().request_id.as_deref(), Some("req-503"));
@@ -453,7 +456,8 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
     let items: Vec<Result<_, Error>> = client
         .get_app_usage()
         .app_id(APP)
-        .stream_with_page_size(page_size(2))
+        .page_size(page_size(2))
+        .items()
         .collect()
         .await;
     assert_eq!(items.len(), 3);
@@ -463,7 +467,7 @@ async fn a_phala_page_that_keeps_failing_names_its_offset() {
     let Error::Page { page, .. } = error else {
         panic!("expected a page error, got {error:?}");
     };
-    assert_eq!(page, "offset 2");
+    assert_eq!(page.to_string(), "offset 2");
     assert_eq!(error.status(), Some(500));
     assert!(error.to_string().contains("offset 2"), "{error}");
     assert_error_keeps_keys(error);
@@ -483,7 +487,7 @@ async fn a_failing_first_page_is_named_as_such() {
     let items: Vec<Result<_, Error>> = client
         .usage_costs()
         .start_time(START)
-        .stream()
+        .items()
         .collect()
         .await;
     assert_eq!(items.len(), 1);
@@ -491,7 +495,7 @@ async fn a_failing_first_page_is_named_as_such() {
     let Error::Page { page, .. } = error else {
         panic!("expected a page error, got {error:?}");
     };
-    assert_eq!(page, "the first page");
+    assert_eq!(page.to_string(), "the first page");
     assert_eq!(
         error.api().unwrap().code.as_deref(),
         Some("invalid_api_key")
@@ -499,4 +503,410 @@ async fn a_failing_first_page_is_named_as_such() {
     assert_error_keeps_keys(error);
     // 401 is not retried.
     assert_eq!(requests(&server).await.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Northflank get usage / get invoice: the breakdown pages by `page=<n>` while `hasNextPage`
+
+const HOUR: &str = "1763503200";
+
+/// A get usage page of the breakdown, one team per id; `more`: `pagination.hasNextPage`, or no
+/// `pagination` at all (older revision).
+fn breakdown_page(teams: &[&str], more: Option<bool>) -> serde_json::Value {
+    let teams: Vec<serde_json::Value> = teams
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "name": id, "price": {"total": 1.25}}))
+        .collect();
+    let mut body = serde_json::json!({
+        "data": {
+            "timestamp": 1_763_503_200,
+            "paasUsage": {"price": {"total": 10}, "teams": teams},
+            "byocUsage": {"price": {"total": 0}},
+        },
+    });
+    if let Some(more) = more {
+        body["pagination"] = serde_json::json!({"hasNextPage": more, "count": teams.len()});
+    }
+    body
+}
+
+/// An invoice page of the breakdown.
+fn invoice_breakdown_page(teams: &[&str], more: bool) -> serde_json::Value {
+    let mut page = breakdown_page(teams, Some(more));
+    page["data"] = serde_json::json!({
+        "id": "inv-1",
+        "currency": "usd",
+        "paasUsage": page["data"]["paasUsage"].clone(),
+    });
+    page
+}
+
+/// Mounts `pages` at `api_path`, page `n` (from 1) answering `pages[n - 1]`.
+async fn mount_numbered(server: &MockServer, api_path: &str, pages: Vec<serde_json::Value>) {
+    for (n, body) in pages.into_iter().enumerate() {
+        Mock::given(method("GET"))
+            .and(path(api_path.to_string()))
+            .and(query_param("page", (n + 1).to_string()))
+            .respond_with(ok(body))
+            .mount(server)
+            .await;
+    }
+}
+
+fn team_ids(teams: &[usage_bindings::northflank::types::TeamUsage]) -> Vec<&str> {
+    teams.iter().filter_map(|team| team.id.as_deref()).collect()
+}
+
+#[tokio::test]
+async fn northflank_get_usage_walks_the_breakdown_by_page_number() {
+    let server = MockServer::start().await;
+    let api_path = format!("/v1/billing/usage/{HOUR}");
+    mount_numbered(
+        &server,
+        &api_path,
+        vec![
+            breakdown_page(&["t1", "t2"], Some(true)),
+            breakdown_page(&["t3", "t4"], Some(true)),
+            breakdown_page(&["t5"], Some(false)),
+        ],
+    )
+    .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let teams: Vec<_> = client
+        .get_usage()
+        .timestamp(HOUR)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(team_ids(&teams), ["t1", "t2", "t3", "t4", "t5"]);
+    // One request a page, the largest page the API allows, numbered from 1.
+    assert_eq!(
+        queries(&server).await,
+        vec![
+            pairs(&[("per_page", "100"), ("page", "1")]),
+            pairs(&[("per_page", "100"), ("page", "2")]),
+            pairs(&[("per_page", "100"), ("page", "3")]),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn northflank_team_usage_keeps_the_chosen_page_size_and_stops_at_the_last_page() {
+    let server = MockServer::start().await;
+    let api_path = format!("/v1/teams/team-one/billing/usage/{HOUR}");
+    mount_numbered(
+        &server,
+        &api_path,
+        vec![
+            breakdown_page(&["t1", "t2"], Some(true)),
+            breakdown_page(&["t3"], Some(false)),
+            // Never asked for: the page before says it is the last.
+            breakdown_page(&["t9"], Some(false)),
+        ],
+    )
+    .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let pages: Vec<_> = client
+        .get_team_usage()
+        .team("team-one")
+        .timestamp(HOUR)
+        .page_size(page_size(2))
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 2);
+    let pages = queries(&server).await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages
+        .iter()
+        .all(|q| q.contains(&("per_page".into(), "2".into()))));
+}
+
+#[tokio::test]
+async fn northflank_get_usage_without_pagination_is_one_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(breakdown_page(&["t1"], None)))
+        .mount(&server)
+        .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let teams: Vec<_> = client
+        .get_usage()
+        .timestamp(HOUR)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(team_ids(&teams), ["t1"]);
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn northflank_get_invoice_walks_its_breakdown_too() {
+    let server = MockServer::start().await;
+    mount_numbered(
+        &server,
+        "/v1/teams/team-one/billing/invoices/inv-1",
+        vec![
+            invoice_breakdown_page(&["t1"], true),
+            invoice_breakdown_page(&["t2"], false),
+        ],
+    )
+    .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let teams: Vec<_> = client
+        .get_team_invoice()
+        .team("team-one")
+        .invoice_id("inv-1")
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(team_ids(&teams), ["t1", "t2"]);
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn northflank_server_ignoring_the_page_number_ends_the_walk_with_an_error() {
+    let server = MockServer::start().await;
+    // Every page number gets the first page, which always says there are more.
+    Mock::given(method("GET"))
+        .respond_with(ok(breakdown_page(&["t1", "t2"], Some(true))))
+        .mount(&server)
+        .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let items: Vec<Result<_, Error>> = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        client.get_usage().timestamp(HOUR).items().collect(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 3, "the first page's two teams, then the error");
+    let Err(Error::Paging {
+        provider,
+        operation,
+        page,
+        problem,
+        ..
+    }) = &items[2]
+    else {
+        panic!("expected a paging error, got {:?}", items[2]);
+    };
+    assert_eq!(*provider, Provider::Northflank);
+    assert_eq!(*operation, "get_usage");
+    assert_eq!(*page, PageCursor::Number(2));
+    assert_eq!(*problem, PagingProblem::RepeatedPage);
+    assert!(items[2]
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("page 2"));
+    // The repeated page is not resumable: resuming would repeat it.
+    assert_eq!(items[2].as_ref().unwrap_err().resume_from(), None);
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+/// A server with a different breakdown page for every page number, always saying there are more.
+struct EndlessBreakdown;
+
+impl wiremock::Respond for EndlessBreakdown {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let n = query(request, "page").unwrap_or_default();
+        ok(breakdown_page(&[&format!("t{n}")], Some(true)))
+    }
+}
+
+#[tokio::test]
+async fn northflank_breakdown_walk_is_bounded_and_resumes_past_its_ceiling() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(EndlessBreakdown)
+        .mount(&server)
+        .await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let items: Vec<Result<_, Error>> = client
+        .get_usage()
+        .timestamp(HOUR)
+        .max_pages(page_size(3))
+        .items()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 4);
+    let error = items[3].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Paging {
+                problem: PagingProblem::TooManyPages(3),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.resume_from(), Some(&PageCursor::Number(4)));
+    assert_eq!(requests(&server).await.len(), 3);
+
+    let rest: Vec<Result<_, Error>> = client
+        .get_usage()
+        .timestamp(HOUR)
+        .resume_from(PageCursor::Number(4))
+        .max_pages(page_size(2))
+        .items()
+        .collect()
+        .await;
+    let ids: Vec<_> = rest
+        .iter()
+        .filter_map(|item| item.as_ref().ok()?.id.clone())
+        .collect();
+    assert_eq!(ids, ["t4", "t5"]);
+    assert_eq!(requests(&server).await.len(), 5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resuming a walk from the cursor of its error
+
+/// Makes the first request for `page` fail with a 500; later ones go to the normal pages.
+async fn fail_once(server: &MockServer, name: &str, value: &str) {
+    Mock::given(method("GET"))
+        .and(query_param(name, value))
+        .respond_with(ResponseTemplate::new(500).set_body_string("upstream exploded"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+/// The items before the error and the error.
+fn split<T>(items: Vec<Result<T, Error>>) -> (Vec<T>, Error) {
+    let mut ok = Vec::new();
+    for item in items {
+        match item {
+            Ok(item) => ok.push(item),
+            Err(error) => return (ok, error),
+        }
+    }
+    panic!("the walk did not fail");
+}
+
+#[tokio::test]
+async fn an_openai_walk_resumes_from_the_page_that_failed() {
+    let server = openai_three_pages().await;
+    fail_once(&server, "page", "pg/3+b==").await;
+    let client = openai_client(&server, RetryPolicy::disabled());
+    let request = || client.usage_completions().start_time(START);
+
+    let (first, error) = split(request().items().collect().await);
+    assert_eq!(error.status(), Some(500));
+    let cursor = error.resume_from().cloned().expect("a page error resumes");
+    assert_eq!(cursor, PageCursor::Token("pg/3+b==".into()));
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let starts: Vec<i64> = first.iter().chain(&rest).map(|b| b.start_time).collect();
+    assert_eq!(starts, (0..5).map(|d| START + d * DAY).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_northflank_cursor_walk_resumes_from_the_page_that_failed() {
+    let server = northflank_three_pages("/v1/billing/usage").await;
+    fail_once(&server, "cursor", "c3==").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+
+    let (first, error) = split(client.list_usage().items().collect().await);
+    let cursor = error.resume_from().cloned().expect("a page error resumes");
+    assert_eq!(cursor, PageCursor::Token("c3==".into()));
+    let rest: Vec<_> = client
+        .list_usage()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let all: Vec<_> = first.into_iter().chain(rest).collect();
+    assert_eq!(timestamps(&all), NORTHFLANK_ALL);
+}
+
+#[tokio::test]
+async fn a_phala_walk_resumes_from_the_offset_that_failed() {
+    let server = MockServer::start().await;
+    for (offset, records) in [(0, 0..2), (2, 2..4), (4, 4..6), (6, 6..7)] {
+        Mock::given(method("GET"))
+            .and(query_param("offset", offset.to_string()))
+            .respond_with(ok(phala_page(records)))
+            .mount(&server)
+            .await;
+    }
+    fail_once(&server, "offset", "4").await;
+    let client = phala_client(&server, RetryPolicy::disabled());
+    let request = || client.get_app_usage().app_id(APP).page_size(page_size(2));
+
+    let (first, error) = split(request().items().collect().await);
+    let cursor = error.resume_from().cloned().expect("a page error resumes");
+    assert_eq!(cursor, PageCursor::Offset(4));
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let all: Vec<_> = first.into_iter().chain(rest).collect();
+    let expected: Vec<String> = (0..7).map(|n| format!("inst-{n}")).collect();
+    assert_eq!(instance_ids(&all), expected);
+    // Four pages, the failed one twice, nothing else.
+    assert_eq!(requests(&server).await.len(), 5);
+}
+
+#[tokio::test]
+async fn a_northflank_breakdown_walk_resumes_from_the_page_number_that_failed() {
+    let server = MockServer::start().await;
+    mount_numbered(
+        &server,
+        &format!("/v1/billing/usage/{HOUR}"),
+        vec![
+            breakdown_page(&["t1"], Some(true)),
+            breakdown_page(&["t2"], Some(true)),
+            breakdown_page(&["t3"], Some(true)),
+            breakdown_page(&["t4"], Some(false)),
+        ],
+    )
+    .await;
+    fail_once(&server, "page", "3").await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let request = || client.get_usage().timestamp(HOUR);
+
+    let (first, error) = split(request().items().collect().await);
+    let cursor = error.resume_from().cloned().expect("a page error resumes");
+    assert_eq!(cursor, PageCursor::Number(3));
+    let rest: Vec<_> = request()
+        .resume_from(cursor)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let all: Vec<_> = first.into_iter().chain(rest).collect();
+    assert_eq!(team_ids(&all), ["t1", "t2", "t3", "t4"]);
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_kind_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    let client = northflank_client(&server, RetryPolicy::disabled());
+    let error = client
+        .list_usage()
+        .resume_from(PageCursor::Offset(4))
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(error.to_string().contains("offset 4"), "{error}");
+    assert_eq!(requests(&server).await.len(), 0);
 }

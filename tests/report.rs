@@ -715,7 +715,6 @@ async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
 async fn the_demo_serves_openai_file_search_and_web_search_usage() {
     use futures::TryStreamExt;
     use usage_bindings::openai::types::UsageResult;
-    use usage_bindings::openai::UsageStreamExt;
 
     let server = DemoServer::start(window()).await;
     let client = server.sources().unwrap().openai.unwrap().client;

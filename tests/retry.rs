@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use pages::*;
 use serde_json::json;
-use usage_bindings::prelude::*;
 use usage_bindings::{Error, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -679,7 +678,7 @@ async fn configs_and_clients_never_show_a_key() {
             phala_client(&server, fast_retry())
                 .get_app_usage()
                 .app_id(APP)
-                .pages_of(std::num::NonZeroU64::new(5).unwrap())
+                .page_size(std::num::NonZeroU64::new(5).unwrap())
         ),
     ];
     for text in &texts {

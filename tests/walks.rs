@@ -1,7 +1,7 @@
 #![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
 //! Walks against servers that misbehave the way real servers sometimes do: cursor cycles, a
-//! server that ignores the cursor or the offset, "more pages" without a cursor, a walk that would
-//! never end. Each ends with `Error::Paging` naming provider, operation and page, nothing is
+//! server that ignores the cursor, the offset or the page number, "more pages" without a cursor,
+//! a walk that would never end. Each ends with `Error::Paging` naming provider, operation and page, nothing is
 //! yielded twice, and the cost view reports the provider as failed. Then the page sizes: every
 //! walk asks for the largest page the API allows, sizes out of bounds are refused before any
 //! request, and walks over servers that honour `limit` make exactly the minimum of requests.
@@ -10,6 +10,7 @@
 
 mod pages;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::time::Duration;
@@ -21,7 +22,6 @@ use serde_json::{json, Value};
 use usage_bindings::cost::{self, CostSource, Window};
 use usage_bindings::openai::types::{BucketWidth, CostsBucketWidth, UsageTimeBucket};
 use usage_bindings::paging::PagingProblem;
-use usage_bindings::prelude::*;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -83,9 +83,10 @@ fn assert_paging_error(
             operation: o,
             page: at,
             problem: what,
+            ..
         } => {
             assert_eq!(
-                (*p, *o, at.as_str(), what),
+                (*p, *o, at.to_string().as_str(), what),
                 (provider, operation, page, problem)
             );
         }
@@ -138,7 +139,7 @@ async fn openai_cursor_cycle_ends_with_a_paging_error() {
             .mount(&server)
             .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let (buckets, error) = drain(client.usage_completions().start_time(START).stream()).await;
+        let (buckets, error) = drain(client.usage_completions().start_time(START).items()).await;
 
         assert_eq!(starts(&buckets), [START, START + DAY]);
         assert_paging_error(
@@ -164,7 +165,7 @@ async fn openai_server_ignoring_the_cursor_never_counts_a_page_twice() {
         )
         .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let (buckets, error) = drain(client.usage_costs().start_time(START).stream()).await;
+        let (buckets, error) = drain(client.usage_costs().start_time(START).items()).await;
 
         assert_eq!(starts(&buckets), [START, START + DAY]);
         assert_paging_error(
@@ -194,7 +195,7 @@ async fn openai_more_pages_without_a_usable_cursor_is_an_error() {
             .await;
             let client = openai_client(&server, RetryPolicy::disabled());
             let (buckets, error) =
-                drain(client.usage_completions().start_time(START).stream()).await;
+                drain(client.usage_completions().start_time(START).items()).await;
 
             // The page itself was fetched once and is valid: it is yielded, then the error.
             assert_eq!(starts(&buckets), [START], "{next_page}");
@@ -239,7 +240,7 @@ async fn northflank_cursor_cycle_ends_with_a_paging_error() {
             .mount(&server)
             .await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let (entries, error) = drain(client.list_usage().stream()).await;
+        let (entries, error) = drain(client.list_usage().items()).await;
 
         let hours: Vec<f64> = entries.iter().filter_map(|e| e.timestamp).collect();
         assert_eq!(hours, [START as f64, (START - HOUR) as f64]);
@@ -264,7 +265,7 @@ async fn northflank_next_page_without_a_cursor_is_an_error() {
         )
         .await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let (entries, error) = drain(client.list_usage().stream()).await;
+        let (entries, error) = drain(client.list_usage().items()).await;
 
         assert_eq!(entries.len(), 1);
         assert_paging_error(
@@ -291,7 +292,8 @@ async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
             client
                 .get_app_usage()
                 .app_id(APP)
-                .stream_with_page_size(page_size),
+                .page_size(page_size)
+                .items(),
         )
         .await;
 
@@ -302,6 +304,41 @@ async fn phala_server_ignoring_the_offset_never_counts_a_page_twice() {
             Provider::Phala,
             "get_app_usage",
             "offset 3",
+            &PagingProblem::RepeatedPage,
+        );
+        assert_eq!(requests(&server).await.len(), 2);
+    })
+    .await;
+}
+
+/// A server that ignores `page` answers the first page of a breakdown again, still saying there
+/// are more: the copy is not yielded and the walk ends.
+#[tokio::test]
+async fn northflank_server_ignoring_the_page_number_never_counts_a_page_twice() {
+    bounded(async {
+        let page = json!({
+            "data": {"timestamp": START, "paasUsage": {"teams": [{"id": "t1"}, {"id": "t2"}]}},
+            "pagination": {"hasNextPage": true, "count": 2},
+        });
+        let route = format!("/v1/teams/team-one/billing/usage/{START}");
+        let server = mounted(route, ok(page)).await;
+        let client = northflank_client(&server, RetryPolicy::disabled());
+        let (teams, error) = drain(
+            client
+                .get_team_usage()
+                .team("team-one")
+                .timestamp(START.to_string())
+                .items(),
+        )
+        .await;
+
+        let ids: Vec<_> = teams.iter().filter_map(|t| t.id.as_deref()).collect();
+        assert_eq!(ids, ["t1", "t2"]);
+        assert_paging_error(
+            &error.expect("the repeated page is an error"),
+            Provider::Northflank,
+            "get_team_usage",
+            "page 2",
             &PagingProblem::RepeatedPage,
         );
         assert_eq!(requests(&server).await.len(), 2);
@@ -335,7 +372,7 @@ async fn the_page_ceiling_ends_a_walk_that_would_never_end() {
                 .usage_completions()
                 .start_time(START)
                 .max_pages(ceiling)
-                .stream(),
+                .items(),
         )
         .await;
 
@@ -374,7 +411,7 @@ async fn a_walk_of_exactly_the_ceiling_ends_normally() {
             .usage_completions()
             .start_time(START)
             .max_pages(NonZeroU64::new(2).unwrap())
-            .stream()
+            .items()
             .try_collect()
             .await
             .unwrap();
@@ -480,7 +517,7 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
             if let Some(width) = width {
                 request = request.bucket_width(width);
             }
-            let buckets: Vec<_> = request.stream().try_collect().await.unwrap();
+            let buckets: Vec<_> = request.items().try_collect().await.unwrap();
             assert_eq!(buckets.len(), 1);
             assert_eq!(
                 first_page_size(&server, "limit").await.as_deref(),
@@ -514,7 +551,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
         let client = northflank_client(&server, RetryPolicy::disabled());
         client
             .list_usage()
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -528,7 +565,7 @@ async fn northflank_and_phala_walks_ask_for_the_largest_page() {
         client
             .get_app_usage()
             .app_id(APP)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -550,7 +587,7 @@ async fn a_size_the_caller_chose_is_kept_and_a_single_request_is_sent_as_built()
             .usage_completions()
             .start_time(START)
             .limit(3)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap();
@@ -613,7 +650,7 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
             .start_time(START)
             .bucket_width(BucketWidth::X1h)
             .limit(169)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -660,7 +697,7 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
             .list_team_usage()
             .team("t")
             .per_page(101)
-            .stream()
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -670,7 +707,8 @@ async fn sizes_out_of_bounds_are_refused_before_any_request() {
         let error = phala
             .get_app_usage()
             .app_id(APP)
-            .stream_with_page_size(n(5001))
+            .page_size(n(5001))
+            .items()
             .try_collect::<Vec<_>>()
             .await
             .unwrap_err();
@@ -739,6 +777,32 @@ impl Respond for NorthflankHours {
     }
 }
 
+/// One Northflank hour's breakdown of `total` teams; `per_page` (50 by default) and `page` (from
+/// 1) honoured, `hasNextPage` while teams remain.
+struct NorthflankBreakdown {
+    total: u64,
+}
+
+impl Respond for NorthflankBreakdown {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let per_page: u64 = query(request, "per_page")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(50);
+        let page: u64 = query(request, "page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let first = (page.saturating_sub(1) * per_page).min(self.total);
+        let last = (first + per_page).min(self.total);
+        let teams: Vec<Value> = (first..last)
+            .map(|n| json!({"id": format!("team-{n}"), "price": {"total": 1}}))
+            .collect();
+        ok(json!({
+            "data": {"timestamp": START, "paasUsage": {"teams": teams}},
+            "pagination": {"hasNextPage": last < self.total, "count": last - first},
+        }))
+    }
+}
+
 /// Phala records, `total` in all; `limit` (500 by default) and `offset` honoured.
 struct PhalaRecords {
     total: u64,
@@ -790,12 +854,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         )
         .await;
         let client = openai_client(&server, RetryPolicy::disabled());
-        let buckets = client
-            .usage_costs()
-            .start_time(START)
-            .stream()
-            .count()
-            .await;
+        let buckets = client.usage_costs().start_time(START).items().count().await;
         assert_eq!(buckets, 180);
         table.push((
             "OpenAI costs, 180 days",
@@ -817,7 +876,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             .usage_completions()
             .start_time(START)
             .bucket_width(BucketWidth::X1h)
-            .stream()
+            .items()
             .count()
             .await;
         assert_eq!(buckets, 168);
@@ -830,12 +889,31 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         // 1000 Northflank hours (at most 100 entries a page).
         let server = mounted(NORTHFLANK_USAGE.into(), NorthflankHours { total: 1000 }).await;
         let client = northflank_client(&server, RetryPolicy::disabled());
-        let entries = client.list_usage().stream().count().await;
+        let entries = client.list_usage().items().count().await;
         assert_eq!(entries, 1000);
         table.push((
             "Northflank, 1000 hours",
             requests(&server).await.len(),
             minimum(1000, 100),
+        ));
+
+        // One Northflank hour broken down into 250 teams (at most 100 a page).
+        let route = format!("{NORTHFLANK_USAGE}/{START}");
+        let server = mounted(route, NorthflankBreakdown { total: 250 }).await;
+        let client = northflank_client(&server, RetryPolicy::disabled());
+        let teams: Vec<_> = client
+            .get_usage()
+            .timestamp(START.to_string())
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        let ids: HashSet<_> = teams.iter().filter_map(|team| team.id.clone()).collect();
+        assert_eq!((teams.len(), ids.len()), (250, 250));
+        table.push((
+            "Northflank, one hour's breakdown of 250 teams",
+            requests(&server).await.len(),
+            minimum(250, 100),
         ));
 
         // 4 999 and 12 000 Phala records (at most 5000 a page).
@@ -845,7 +923,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             let records: Vec<_> = client
                 .get_app_usage()
                 .app_id(APP)
-                .stream()
+                .items()
                 .try_collect()
                 .await
                 .unwrap();

@@ -18,7 +18,7 @@ use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
-use super::{Client, InvoiceStreamExt, UsageEntryStreamExt};
+use super::Client;
 use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::money::{checked_sum, AmountUnit, InexactSum};
 use crate::{Amount, Error, Provider};
@@ -271,14 +271,14 @@ pub fn fetch_cost_records<'a>(
             .start_time(start.timestamp())
             .end_time(end.timestamp())
             .per_page(100)
-            .stream()
+            .items()
             .left_stream(),
         None => client
             .list_usage()
             .start_time(start.timestamp())
             .end_time(end.timestamp())
             .per_page(100)
-            .stream()
+            .items()
             .right_stream(),
     };
     entries.map(move |entry| entry.and_then(|entry| entry_record(&entry, team, unit)))
@@ -361,12 +361,8 @@ pub fn fetch_invoice_records<'a>(
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
     let unit = client.amount_unit();
     let invoices = match team {
-        Some(team) => client
-            .list_team_invoices()
-            .team(team)
-            .stream()
-            .left_stream(),
-        None => client.list_invoices().stream().right_stream(),
+        Some(team) => client.list_team_invoices().team(team).items().left_stream(),
+        None => client.list_invoices().items().right_stream(),
     };
     invoices.map(move |invoice| invoice.and_then(|invoice| invoice_record(&invoice, team, unit)))
 }

@@ -10,7 +10,6 @@
 //!
 //! ```no_run
 //! use usage_bindings::northflank::{types, Client, Config};
-//! use usage_bindings::prelude::*;
 //!
 //! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("nf-api-token"))?; // or Client::from_env()
@@ -55,7 +54,7 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
-pub use paging::{invoices, InvoiceStreamExt, UsageEntryStreamExt};
+pub use paging::invoices;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body). It converts into

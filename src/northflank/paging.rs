@@ -1,17 +1,47 @@
-//! Northflank's paging rule and streams: repeat the query with `cursor=<pagination.cursor>`
-//! while `pagination.hasNextPage`. List usage and list invoices follow it; get usage and get
-//! invoice page their breakdown with `page` and are fetched one page at a time.
-
-use futures::Stream;
+//! Northflank's paged operations and the rule each follows (see [`crate::paging`]):
+//!
+//! - list usage and list invoices (org and team routes) by cursor: the same query again with
+//!   `cursor=<pagination.cursor>` while `pagination.hasNextPage`; `.items()` yields hourly usage
+//!   entries (most recent first) or invoices (newest first);
+//! - get usage and get invoice (org and team routes) page their breakdown by page number:
+//!   `page=1, 2, ...` while `pagination.hasNextPage`; a response without `pagination` (the older
+//!   API revision) is the only page. `.items()` yields the breakdown's teams, with their projects,
+//!   resource types and resources as deep as the filters ask; `.pages()` the whole responses.
+//!
+//! Every one of them pages with `per_page`, at most 100: a walk asks for 100 unless
+//! `.page_size(n)` or `.per_page(n)` chose a size.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::northflank::{Client, Config};
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("nf-api-token"))?;
+//! let entries: Vec<_> = client
+//!     .list_team_usage()
+//!     .team("my-team")
+//!     .start_time(1_763_500_000)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! // Every team of one hour's breakdown, however many pages it takes.
+//! let teams: Vec<_> = client
+//!     .get_usage()
+//!     .timestamp("1763503200")
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} hourly entries, {} teams", entries.len(), teams.len());
+//! # Ok(()) }
+//! ```
 
 use super::builder;
 use super::types::{
-    CreditBalanceResponse, GetInvoiceResponse, GetUsageResponse, Invoice, Invoices,
-    ListInvoicesResponse, ListUsageResponse, Pagination, UsageEntry,
+    CreditBalanceResponse, GetInvoiceResponse, GetUsageResponse, Invoice, InvoiceDetail, Invoices,
+    ListInvoicesResponse, ListUsageResponse, TeamUsage, UsageDetail, UsageEntry,
 };
 use super::Settings;
-use crate::paging::{items, NextPage, PageCursor, PageSizeBound, PagedOperation};
-use crate::Error;
+use crate::paging::{PageSizeBound, Rule};
 
 operations!(Settings;
     ListUsage("list_usage") => ListUsageResponse,
@@ -26,39 +56,48 @@ operations!(Settings;
     GetTeamCreditBalance("get_team_credit_balance") => CreditBalanceResponse,
 );
 
-macro_rules! paged_by_cursor {
-    ($($builder:ident => $output:ty),* $(,)?) => {
-        $(
-            impl PagedOperation for builder::$builder<'_> {
-                fn at(self, cursor: &PageCursor) -> Self {
-                    match cursor {
-                        PageCursor::Token(token) => self.cursor(token.clone()),
-                        PageCursor::First | PageCursor::Offset(_) => self,
-                    }
-                }
-
-                fn next_page(&self, page: &$output) -> NextPage {
-                    next_page(&page.pagination)
-                }
-            }
-        )*
+/// List usage and list invoices: `cursor=<pagination.cursor>` while `pagination.hasNextPage`.
+macro_rules! cursor {
+    () => {
+        Rule::Cursor {
+            has_next_page: |page| page.pagination.has_next_page,
+            cursor: |page| page.pagination.cursor.clone(),
+            set: |request, cursor| request.cursor(cursor),
+        }
     };
 }
 
-paged_by_cursor!(
-    ListUsage => ListUsageResponse,
-    ListTeamUsage => ListUsageResponse,
-    ListInvoices => ListInvoicesResponse,
-    ListTeamInvoices => ListInvoicesResponse,
+/// Get usage and get invoice page their breakdown: `page=<n>` while `pagination.hasNextPage`;
+/// a response without `pagination` (older API revision) is the only page.
+macro_rules! page_number {
+    () => {
+        Rule::PageNumber {
+            has_next_page: |page| page.pagination.as_ref().is_some_and(|p| p.has_next_page),
+            set_page: |request, page| request.page(page),
+        }
+    };
+}
+
+paged_operations!(
+    ListUsage(ListUsageResponse) => UsageEntry, per_page, cursor!(), |p| p.data.usage;
+    ListTeamUsage(ListUsageResponse) => UsageEntry, per_page, cursor!(), |p| p.data.usage;
+    ListInvoices(ListInvoicesResponse) => Invoice, per_page, cursor!(), |p| invoices(p.data.invoices);
+    ListTeamInvoices(ListInvoicesResponse) => Invoice, per_page, cursor!(), |p| invoices(p.data.invoices);
+    GetUsage(GetUsageResponse) => TeamUsage, per_page, page_number!(), |p| usage_teams(p.data);
+    GetTeamUsage(GetUsageResponse) => TeamUsage, per_page, page_number!(), |p| usage_teams(p.data);
+    GetInvoice(GetInvoiceResponse) => TeamUsage, per_page, page_number!(), |p| invoice_teams(p.data);
+    GetTeamInvoice(GetInvoiceResponse) => TeamUsage, per_page, page_number!(), |p| invoice_teams(p.data);
 );
 
-/// The rule: the next page is at `pagination.cursor` while `pagination.hasNextPage`.
-fn next_page(pagination: &Pagination) -> NextPage {
-    if pagination.has_next_page {
-        NextPage::Token(pagination.cursor.clone())
-    } else {
-        NextPage::Done
-    }
+/// The breakdown entries of a get usage page: its teams (with their projects, resource types
+/// and resources, as deep as the filters ask).
+fn usage_teams(data: UsageDetail) -> Vec<TeamUsage> {
+    data.paas_usage.map(|paas| paas.teams).unwrap_or_default()
+}
+
+/// The breakdown entries of a get invoice page.
+fn invoice_teams(data: InvoiceDetail) -> Vec<TeamUsage> {
+    data.paas_usage.map(|paas| paas.teams).unwrap_or_default()
 }
 
 /// `per_page` is at most 100 on every operation that has it.
@@ -69,66 +108,6 @@ pub(super) fn page_size_bound(_operation: &str, _url: &reqwest::Url) -> Option<P
         when: "",
     })
 }
-
-/// A stream over every hourly usage entry of list usage (org or team route).
-///
-/// Unless the request sets `per_page`, each page asks for 100 entries, the most the API allows.
-/// The walk's guarantees (no cycle, no page twice, an error rather than a silent stop) are in
-/// [`crate::paging`].
-///
-/// ```no_run
-/// use futures::TryStreamExt;
-/// use usage_bindings::northflank::{Client, Config, UsageEntryStreamExt};
-///
-/// # async fn run() -> Result<(), usage_bindings::Error> {
-/// let client = Client::from_config(Config::new("nf-api-token"))?;
-/// let entries = client
-///     .list_team_usage()
-///     .team("my-team")
-///     .start_time(1_763_500_000)
-///     .per_page(100)
-///     .stream()
-///     .try_collect::<Vec<_>>()
-///     .await?;
-/// println!("{} hourly entries", entries.len());
-/// # Ok(()) }
-/// ```
-pub trait UsageEntryStreamExt: PagedOperation<Output = ListUsageResponse> {
-    /// Every usage entry of every page (most recent first, as the API sorts them), fetched
-    /// lazily page by page.
-    fn stream(self) -> impl Stream<Item = Result<UsageEntry, Error>> + Send + Unpin {
-        items(self.pages(), |page: ListUsageResponse| page.data.usage)
-    }
-}
-
-impl<T: PagedOperation<Output = ListUsageResponse>> UsageEntryStreamExt for T {}
-
-/// A stream over every invoice of list invoices (org or team route), newest first.
-///
-/// Unless the request sets `per_page`, each page asks for 100 invoices, the most the API allows.
-///
-/// ```no_run
-/// use futures::TryStreamExt;
-/// use usage_bindings::northflank::{Client, Config, InvoiceStreamExt};
-///
-/// # async fn run() -> Result<(), usage_bindings::Error> {
-/// let client = Client::from_config(Config::new("nf-api-token"))?;
-/// let invoices = client.list_invoices().stream().try_collect::<Vec<_>>().await?;
-/// for invoice in &invoices {
-///     println!("{:?}: {:?} {:?}", invoice.id, invoice.total, invoice.currency);
-/// }
-/// # Ok(()) }
-/// ```
-pub trait InvoiceStreamExt: PagedOperation<Output = ListInvoicesResponse> {
-    /// Every invoice of every page, fetched lazily page by page.
-    fn stream(self) -> impl Stream<Item = Result<Invoice, Error>> + Send + Unpin {
-        items(self.pages(), |page: ListInvoicesResponse| {
-            invoices(page.data.invoices)
-        })
-    }
-}
-
-impl<T: PagedOperation<Output = ListInvoicesResponse>> InvoiceStreamExt for T {}
 
 /// The invoices of a page, whichever of the documented shapes it has: an array, or (April 2026
 /// revision) one invoice object.

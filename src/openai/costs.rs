@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::types::{
     CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
 };
-use super::{BucketResult, Client, UsageStreamExt};
+use super::{BucketResult, Client};
 use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::{Amount, Error, Provider};
 

@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use usage_bindings::openai::{types, Client, Config, UsageStreamExt};
+//! use usage_bindings::openai::{types, Client, Config};
 //!
 //! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("sk-admin-..."))?; // or Client::from_env()
@@ -39,7 +39,7 @@ pub use costs::{
     bucket_result_record, cost_records, fetch_cost_records, Costs, DEFAULT_CURRENCY,
     DEFAULT_GROUP_BY,
 };
-pub use paging::{BucketResult, UsageStreamExt};
+pub use paging::BucketResult;
 
 /// The client generated from `openapi/openai.yaml`.
 #[allow(

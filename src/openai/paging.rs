@@ -1,11 +1,33 @@
-//! OpenAI's paging rule and streams: repeat the query with `page=<next_page>` while `has_more`.
+//! OpenAI's paged operations: every usage family and costs, by next-page token (see
+//! [`crate::paging`]): the same query again with `page=<next_page>` while `has_more`.
+//! `.items()` yields time buckets, oldest first; `.results()` every result with its bucket's
+//! start and end. Unless the request sets `limit` (`.page_size(n)` or `.limit(n)`), each page
+//! asks for the most buckets the API allows: 31 daily, 168 hourly or 1440 minute buckets, 180
+//! for costs.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use usage_bindings::openai::{types, Client, Config};
+//!
+//! # async fn run() -> Result<(), usage_bindings::Error> {
+//! let client = Client::from_config(Config::new("sk-admin-..."))?;
+//! let buckets: Vec<types::UsageTimeBucket> = client
+//!     .usage_completions()
+//!     .start_time(1_730_419_200)
+//!     .group_by(vec![types::UsageCompletionsGroupBy::Model])
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} buckets", buckets.len());
+//! # Ok(()) }
+//! ```
 
 use futures::Stream;
 
 use super::builder;
 use super::types::{UsageResponse, UsageResult, UsageTimeBucket};
 use super::Settings;
-use crate::paging::{items, NextPage, PageCursor, PageSizeBound, PagedOperation};
+use crate::paging::{items, PageSizeBound, PagedOperation, Rule, Walk};
 use crate::Error;
 
 operations!(Settings;
@@ -22,26 +44,49 @@ operations!(Settings;
     UsageCosts("usage_costs") => UsageResponse,
 );
 
-macro_rules! paged_by_next_page {
+/// OpenAI's rule: the next page is at `next_page` while `has_more`, sent back as `page`.
+macro_rules! next_page_token {
+    () => {
+        Rule::NextPageToken {
+            has_more: |page| page.has_more,
+            next_page: |page| page.next_page.clone(),
+            set: |request, token| request.page(token),
+        }
+    };
+}
+
+paged_operations!(
+    UsageCompletions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageEmbeddings(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageModerations(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageImages(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageAudioSpeeches(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageAudioTranscriptions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageVectorStores(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageCodeInterpreterSessions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageFileSearchCalls(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageWebSearchCalls(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageCosts(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+);
+
+/// `.results()` (each result with its bucket) on every builder and on its [`Walk`].
+macro_rules! results {
     ($($builder:ident),* $(,)?) => {
         $(
-            impl PagedOperation for builder::$builder<'_> {
-                fn at(self, cursor: &PageCursor) -> Self {
-                    match cursor {
-                        PageCursor::Token(token) => self.page(token.clone()),
-                        PageCursor::First | PageCursor::Offset(_) => self,
-                    }
-                }
-
-                fn next_page(&self, page: &UsageResponse) -> NextPage {
-                    next_page(page)
+            impl<'a> builder::$builder<'a> {
+                /// Every result of every bucket, each with its bucket's start and end, fetched
+                /// lazily page by page.
+                pub fn results(
+                    self,
+                ) -> impl Stream<Item = Result<BucketResult, Error>> + Send + Unpin + 'a {
+                    Walk::new(self).results()
                 }
             }
         )*
     };
 }
 
-paged_by_next_page!(
+results!(
     UsageCompletions,
     UsageEmbeddings,
     UsageModerations,
@@ -54,15 +99,6 @@ paged_by_next_page!(
     UsageWebSearchCalls,
     UsageCosts,
 );
-
-/// The rule: the next page is at `next_page` while `has_more`.
-fn next_page(page: &UsageResponse) -> NextPage {
-    if page.has_more {
-        NextPage::Token(page.next_page.clone())
-    } else {
-        NextPage::Done
-    }
-}
 
 /// `limit` counts buckets: at most 180 daily buckets for costs; for usage, 31 daily, 168 hourly
 /// or 1440 minute buckets, by `bucket_width` (`1d` when absent).
@@ -90,7 +126,7 @@ pub(super) fn page_size_bound(operation: &str, url: &reqwest::Url) -> Option<Pag
     }
 }
 
-/// One result with the time bucket it belongs to: what [`UsageStreamExt::results`] yields.
+/// One result with the time bucket it belongs to: what `.results()` yields.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BucketResult {
     /// Start of the bucket, Unix seconds, inclusive.
@@ -101,35 +137,10 @@ pub struct BucketResult {
     pub result: UsageResult,
 }
 
-/// Streams over every page of a usage or costs operation.
-///
-/// Unless the request sets `limit`, each page asks for the most buckets the API allows: 31 daily,
-/// 168 hourly or 1440 minute buckets, 180 for costs. The walk's guarantees (no cycle, no page
-/// twice, an error rather than a silent stop) are in [`crate::paging`].
-///
-/// ```no_run
-/// use futures::TryStreamExt;
-/// use usage_bindings::openai::{types, Client, Config, UsageStreamExt};
-///
-/// # async fn run() -> Result<(), usage_bindings::Error> {
-/// let client = Client::from_config(Config::new("sk-admin-..."))?;
-/// let buckets: Vec<types::UsageTimeBucket> = client
-///     .usage_completions()
-///     .start_time(1_730_419_200)
-///     .group_by(vec![types::UsageCompletionsGroupBy::Model])
-///     .stream()
-///     .try_collect()
-///     .await?;
-/// # Ok(()) }
-/// ```
-pub trait UsageStreamExt: PagedOperation<Output = UsageResponse> {
-    /// Every time bucket of every page, oldest first, fetched lazily page by page.
-    fn stream(self) -> impl Stream<Item = Result<UsageTimeBucket, Error>> + Send + Unpin {
-        items(self.pages(), |page: UsageResponse| page.data)
-    }
-
-    /// Every result of every bucket, each with its bucket's start and end.
-    fn results(self) -> impl Stream<Item = Result<BucketResult, Error>> + Send + Unpin {
+impl<Op: PagedOperation<Output = UsageResponse>> Walk<Op> {
+    /// Every result of every bucket, each with its bucket's start and end, fetched lazily page
+    /// by page.
+    pub fn results(self) -> impl Stream<Item = Result<BucketResult, Error>> + Send + Unpin {
         items(self.pages(), |page: UsageResponse| {
             page.data
                 .into_iter()
@@ -145,5 +156,3 @@ pub trait UsageStreamExt: PagedOperation<Output = UsageResponse> {
         })
     }
 }
-
-impl<T: PagedOperation<Output = UsageResponse>> UsageStreamExt for T {}

@@ -6,7 +6,7 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
 use super::types::MeteredUsageResponse;
-use super::{AppUsageStreamExt, Client};
+use super::Client;
 use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::{Error, Provider};
 
@@ -71,7 +71,7 @@ pub fn fetch_cost_records<'a>(
         .app_id(app_id)
         .start_date(window.start)
         .end_date(window.end)
-        .stream()
+        .items()
         .map(move |usage| usage.and_then(|usage| usage_record(app_id, &usage)))
 }
 

@@ -59,7 +59,7 @@ mod generated {
 }
 
 pub use generated::{builder, types, Client, ResponseValue};
-pub use paging::{AppUsagePages, AppUsageStreamExt, DEFAULT_PAGE_SIZE};
+pub use paging::DEFAULT_PAGE_SIZE;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body). It converts into

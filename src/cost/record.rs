@@ -1,6 +1,6 @@
 //! [`CostRecord`]: one amount spent, its [`Window`] and what kind of view of spend it is.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,23 @@ impl Window {
             .and_hms_opt(0, 0, 0)?
             .and_utc();
         Window::new(start, end)
+    }
+
+    /// The UTC calendar month `month` (1 to 12) of `year`; `None` when out of range.
+    pub fn month(year: i32, month: u32) -> Option<Window> {
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let next = first.checked_add_months(Months::new(1))?;
+        Window::new(
+            first.and_hms_opt(0, 0, 0)?.and_utc(),
+            next.and_hms_opt(0, 0, 0)?.and_utc(),
+        )
+    }
+
+    /// The UTC calendar month before the one `now` falls in: last month, for `Utc::now()`.
+    pub fn month_before(now: DateTime<Utc>) -> Option<Window> {
+        let this_month = now.date_naive().with_day(1)?;
+        let first = this_month.checked_sub_months(Months::new(1))?;
+        Window::month(first.year(), first.month())
     }
 
     /// Whether `period` lies wholly inside the window: `self.start <= period.start`,
@@ -86,4 +103,72 @@ pub struct CostRecord {
     /// Which view of spend the record belongs to.
     #[serde(default)]
     pub kind: CostKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::cost::ProviderCosts;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_month_is_its_whole_calendar_month() {
+        let october = Window::month(2026, 10).unwrap();
+        assert_eq!(
+            (october.start, october.end),
+            (utc(2026, 10, 1, 0), utc(2026, 11, 1, 0))
+        );
+        let december = Window::month(2026, 12).unwrap();
+        assert_eq!(december.end, utc(2027, 1, 1, 0));
+        let february = Window::month(2028, 2).unwrap();
+        assert_eq!(february.end - february.start, TimeDelta::days(29));
+        assert_eq!(Window::month(2026, 0), None);
+        assert_eq!(Window::month(2026, 13), None);
+    }
+
+    #[test]
+    fn the_month_before_crosses_years() {
+        let last = Window::month_before(utc(2026, 11, 29, 18)).unwrap();
+        assert_eq!(last, Window::month(2026, 10).unwrap());
+        let last = Window::month_before(utc(2027, 1, 1, 0)).unwrap();
+        assert_eq!(last, Window::month(2026, 12).unwrap());
+    }
+
+    #[test]
+    fn records_of_an_incomplete_fetch_are_an_error() {
+        let record = CostRecord {
+            provider: Provider::Phala,
+            period: Window::month(2026, 10).unwrap(),
+            amount: Decimal::ONE,
+            currency: "USD".into(),
+            scope: Scope::new(),
+            kind: CostKind::Usage,
+        };
+        let complete = ProviderCosts {
+            provider: Provider::Phala,
+            records: vec![record.clone()],
+            outside_window: 0,
+            errors: Vec::new(),
+        };
+        assert_eq!(complete.into_records().unwrap(), vec![record.clone()]);
+        let incomplete = ProviderCosts {
+            provider: Provider::Phala,
+            records: vec![record],
+            outside_window: 0,
+            errors: vec![crate::Error::MissingCredentials {
+                provider: Provider::Phala,
+                variable: "PHALA_CLOUD_API_KEY",
+            }],
+        };
+        let error = incomplete.into_records().unwrap_err();
+        assert!(
+            matches!(error, crate::Error::MissingCredentials { .. }),
+            "{error:?}"
+        );
+    }
 }

@@ -42,6 +42,16 @@ impl ProviderCosts {
     pub fn is_complete(&self) -> bool {
         self.errors.is_empty()
     }
+
+    /// The records, or the first error when anything failed: a total of an incomplete fetch
+    /// would be a partial total that looks whole. (The other errors, the records fetched before
+    /// them and `outside_window` stay readable on `self` for whoever needs them.)
+    pub fn into_records(self) -> Result<Vec<CostRecord>, Error> {
+        match self.errors.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(self.records),
+        }
+    }
 }
 
 /// Called after each record fetched with the provider and its number of records so far.

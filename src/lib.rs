@@ -1,22 +1,4 @@
-//! Typed async clients for the usage and billing APIs of OpenAI, Northflank and Phala Cloud.
-//!
-//! Each provider lives in its own module behind the cargo feature of the same name:
-//! [`openai`] (organization usage and costs, Admin API), [`northflank`] (billing usage, invoices) and
-//! [`phala`] (app metered usage). Every module has the same shape: a `Client` generated from the
-//! crate's OpenAPI spec of that provider (`openapi/<provider>.yaml`), its `types`, a `Config` and
-//! the auth that goes with it. What differs between providers is one [`ProviderSpec`] per provider
-//! ([`provider`]); the shared mechanisms live once and name no provider: [`config`], [`error`],
-//! [`retry`], [`json`], [`money`], [`secret`], and the transport that runs every request.
-//!
-//! Every path gives one error type, [`Error`]: `.fetch()`, the page walks, and `?` on a generated
-//! operation's `.send()`. One `reqwest::Client` can serve every provider
-//! (`Client::from_config_with_http`).
-//!
-//! Modules import one way, with no cycle: `secret` ← `provider` ← `retry`, `json` ← `error` ←
-//! `transport` ← `config` ← the provider modules.
-//!
-//! [`cost`] puts the three side by side: exact [`cost::CostRecord`]s from any set of
-//! [`cost::CostSource`]s, fetched concurrently, and totals by dimension, day, provider or scope.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 

@@ -14,31 +14,26 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 struct Provider {
     /// The name of its spec (`openapi/<name>.yaml`), cargo feature and module.
     name: &'static str,
-    /// The client's inner value: the transport, or a provider type holding it with settings that
-    /// the hand-written layer reads after a request (Northflank: the unit of its amounts).
-    inner_type: &'static str,
     /// Schemas whose generated type is replaced by a hand-written one: `(component, Rust path)`.
     /// OpenAI's `UsageResult` dispatches on `object` instead of trying each variant.
     replacements: &'static [(&'static str, &'static str)],
 }
 
+/// Every client's inner value: the transport that runs its requests.
 const TRANSPORT: &str = "crate::transport::Transport";
 
 /// The providers, each behind the cargo feature of the same name.
 const PROVIDERS: &[Provider] = &[
     Provider {
         name: "openai",
-        inner_type: TRANSPORT,
         replacements: &[("UsageResult", "crate::openai::types::UsageResult")],
     },
     Provider {
         name: "northflank",
-        inner_type: "crate::northflank::ClientInner",
         replacements: &[],
     },
     Provider {
         name: "phala",
-        inner_type: TRANSPORT,
         replacements: &[],
     },
 ];
@@ -78,7 +73,7 @@ fn generate(provider: &Provider, spec_path: &Path, out_path: &Path) -> Result<()
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote_path(provider.inner_type))
+        .with_inner_type(quote_path(TRANSPORT))
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")

@@ -1,4 +1,4 @@
-//! Decode benchmark (issue #7): large realistic bodies decoded into the crate's generated types
+//! Decode benchmark: large realistic bodies decoded into the crate's generated types
 //! versus into `serde_json::Value`, the same bytes in the same run.
 //!
 //! ```sh

@@ -1,4 +1,4 @@
-//! Paging benchmark (issue #7): walking 200 pages from a local server through the crate's
+//! Paging benchmark: walking 200 pages from a local server through the crate's
 //! `Stream` versus a hand-written reqwest + serde_json loop, same server, same run.
 //!
 //! ```sh

@@ -1,4 +1,4 @@
-//! Peak memory while streaming N pages (issue #7, memory part).
+//! Peak memory while streaming N pages.
 //!
 //! ```sh
 //! cargo run --release --example memory-probe -- 10

@@ -5,17 +5,9 @@
 /// conversion of `.send()`'s error into [`crate::Error`] for the generated `Client` of the module
 /// it is called in. `$settings` is the provider's [`crate::provider::ProviderSpec`]; the module's
 /// `paging::page_size_bound` gives each operation's page-size bound. The client's inner value is
-/// the transport, or (second form) a provider type that derefs to it and also keeps what the
-/// settings say about reading responses, made by `$make_inner`.
+/// the transport.
 macro_rules! provider_client {
     ($settings:ty) => {
-        provider_client!(
-            $settings,
-            $crate::transport::Transport,
-            |transport, _settings| transport
-        );
-    };
-    ($settings:ty, $inner:ty, $make_inner:expr) => {
         impl Client {
             /// A client built from `config`: its base URL, auth headers, timeout and retry policy,
             /// with an HTTP client of its own that does not follow redirects.
@@ -51,13 +43,8 @@ macro_rules! provider_client {
                 config: $crate::config::Config<$settings>,
                 http: Option<reqwest::Client>,
             ) -> ::std::result::Result<Self, $crate::Error> {
-                let (base_url, http, transport, settings) = config.into_parts(http)?;
-                let make_inner: fn($crate::transport::Transport, $settings) -> $inner = $make_inner;
-                Ok(Self::new_with_client(
-                    &base_url,
-                    http,
-                    make_inner(transport, settings),
-                ))
+                let (base_url, http, transport, _settings) = config.into_parts(http)?;
+                Ok(Self::new_with_client(&base_url, http, transport))
             }
 
             /// A client with the key from the provider's environment variable and the defaults.
@@ -74,6 +61,12 @@ macro_rules! provider_client {
             pub fn retry_policy(&self) -> &$crate::RetryPolicy {
                 self.inner.retry_policy()
             }
+
+            /// The unit this client reads the provider's amounts in
+            /// ([`ProviderSpec::amount_unit`]($crate::ProviderSpec::amount_unit)).
+            pub fn amount_unit(&self) -> $crate::money::AmountUnit {
+                self.inner.amount_unit()
+            }
         }
 
         /// `?` on `.send()`: the same [`Error`]($crate::Error) as `.fetch()` gives, but for the
@@ -87,7 +80,7 @@ macro_rules! provider_client {
             }
         }
 
-        impl progenitor_client::ClientHooks<$inner> for Client {
+        impl progenitor_client::ClientHooks<$crate::transport::Transport> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,

@@ -171,7 +171,13 @@ impl<P: ProviderSpec> Config<P> {
                 .build()
                 .map_err(|source| invalid(format!("cannot build the HTTP client: {source}")))?,
         };
-        let transport = Transport::new(Rules::of::<P>(), self.retry, headers, self.timeout);
+        let transport = Transport::new(
+            Rules::of::<P>(),
+            self.retry,
+            headers,
+            self.timeout,
+            self.settings.amount_unit(),
+        );
         Ok((self.base_url, http, transport, self.settings))
     }
 }

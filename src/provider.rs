@@ -6,7 +6,8 @@
 //! envelope, the request-id headers, the rate-limit reset headers and which answers are final. The shared modules (config, error, transport, retry, json)
 //! only ask this trait; none of them names a provider.
 //!
-//! This module is a leaf: it imports nothing else from the crate but [`crate::secret`].
+//! This module is a leaf: it imports nothing else from the crate but [`crate::secret`] and
+//! [`crate::money`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use crate::money::AmountUnit;
 use crate::secret::Secret;
 
 /// Defines [`Provider`] from one line per provider: variant, name in code, name for people.
@@ -153,6 +155,12 @@ pub trait ProviderSpec:
     /// exhausted quota), from its status and what its error envelope says.
     fn is_permanent(_status: StatusCode, _details: &ErrorDetails) -> bool {
         false
+    }
+
+    /// The unit the provider's amounts are read in: currency units unless the provider sends
+    /// minor units (cents), or its documents disagree and the configuration chose.
+    fn amount_unit(&self) -> AmountUnit {
+        AmountUnit::Currency
     }
 }
 

@@ -538,7 +538,7 @@ mod tests {
             max_backoff: Duration::MAX,
             max_elapsed: Duration::MAX,
         };
-        // The first retry used to scale `Duration::MAX` by a float and panic.
+        // Scaling `Duration::MAX` by a float would panic.
         assert_eq!(huge.backoff(1, 1.0), Duration::MAX);
         assert_eq!(
             huge.backoff(1, 0.0),

@@ -19,6 +19,7 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use crate::error::{BodyFailure, Received};
+use crate::money::AmountUnit;
 use crate::provider::Rules;
 use crate::retry::{Decision, Outcome, RetryPolicy};
 
@@ -30,6 +31,7 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     headers: HeaderMap,
     timeout: Duration,
+    amount_unit: AmountUnit,
 }
 
 impl fmt::Debug for Transport {
@@ -49,13 +51,20 @@ impl Transport {
         retry: RetryPolicy,
         headers: HeaderMap,
         timeout: Duration,
+        amount_unit: AmountUnit,
     ) -> Self {
         Self {
             rules,
             retry,
             headers,
             timeout,
+            amount_unit,
         }
+    }
+
+    /// The unit the client's amounts are read in ([`crate::ProviderSpec::amount_unit`]).
+    pub(crate) fn amount_unit(&self) -> AmountUnit {
+        self.amount_unit
     }
 
     /// The retry policy in force.

@@ -1,7 +1,6 @@
 //! Northflank configuration: an API token (team or org scoped) as a bearer token, and the unit
 //! that the client's amounts are read in.
 
-use std::ops::Deref;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -12,7 +11,6 @@ use crate::provider::{
     header_text, parse_seconds, sealed, string_at, ErrorDetails, Provider, ProviderSpec,
 };
 use crate::secret::Secret;
-use crate::transport::Transport;
 
 /// Northflank's configuration: `Config::new(token)`, then the common setters
 /// ([`with_base_url`](crate::config::Config::with_base_url),
@@ -45,6 +43,10 @@ impl ProviderSpec for Settings {
     }
 
     /// `{"error": {"status", "message", "id", "details"}}`, every member optional.
+    fn amount_unit(&self) -> AmountUnit {
+        self.amount_unit
+    }
+
     fn error_details(body: &serde_json::Value) -> ErrorDetails {
         ErrorDetails {
             message: string_at(body, &["error", "message"]),
@@ -70,36 +72,6 @@ impl Config {
     /// The unit Northflank amounts are read in.
     pub fn amount_unit(&self) -> AmountUnit {
         self.settings.amount_unit
-    }
-}
-
-/// What a Northflank [`Client`](super::Client) holds besides its HTTP client: the
-/// [`Transport`] (it derefs to it) and the unit its amounts are read in, from the [`Config`].
-#[derive(Clone, Debug)]
-pub(crate) struct ClientInner {
-    transport: Transport,
-    amount_unit: AmountUnit,
-}
-
-impl ClientInner {
-    pub(super) fn new(transport: Transport, settings: Settings) -> Self {
-        Self {
-            transport,
-            amount_unit: settings.amount_unit,
-        }
-    }
-
-    /// The unit Northflank amounts are read in.
-    pub(crate) fn amount_unit(&self) -> AmountUnit {
-        self.amount_unit
-    }
-}
-
-impl Deref for ClientInner {
-    type Target = Transport;
-
-    fn deref(&self) -> &Transport {
-        &self.transport
     }
 }
 

@@ -4,22 +4,26 @@
 //!
 //! Amounts are exact ([`crate::Amount`]), as sent. Their unit is disputed by Northflank's own
 //! documents (cents, or units of the response's currency): cost records read them in the
-//! client's [`AmountUnit`], currency units unless [`Config::with_amount_unit`] says cents. Auth is an
-//! API token (team or org scoped) as a bearer token. The team routes of get usage and get invoice have the team in the path
-//! (`.team(..)`) and an independent `teamId` query filter (`.team_id(..)`).
+//! client's [`AmountUnit`], currency units unless [`Config::with_amount_unit`] says cents. Auth
+//! is an API token (team or org scoped) as a bearer token. The team routes of get usage and get
+//! invoice have the team in the path (`.team(..)`) and an independent `teamId` query filter
+//! (`.team_id(..)`).
 //!
 //! ```no_run
+//! use futures::TryStreamExt;
 //! use usage_bindings::northflank::{types, Client, Config};
 //!
 //! # async fn run() -> Result<(), usage_bindings::Error> {
 //! let client = Client::from_config(Config::new("nf-api-token"))?; // or Client::from_env()
-//! let hour = client
+//! // One hour's drill-down, every page of it (the breakdown pages by page number).
+//! let teams: Vec<types::TeamUsage> = client
 //!     .get_usage()
 //!     .timestamp("1764068400")
 //!     .resource_type(types::ResourceType::Service)
-//!     .fetch() // like `.send()`, with the crate's error type
+//!     .items()
+//!     .try_collect()
 //!     .await?;
-//! for team in hour.data.paas_usage.iter().flat_map(|paas| &paas.teams) {
+//! for team in &teams {
 //!     let price = team.price.as_ref().and_then(|p| p.total);
 //!     println!("{}: {:?}", team.name.as_deref().unwrap_or("?"), price);
 //! }
@@ -31,7 +35,6 @@ mod costs;
 mod paging;
 
 pub use crate::money::{AmountUnit, ParseAmountUnitError};
-pub(crate) use config::ClientInner;
 pub use config::{Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
@@ -61,11 +64,4 @@ pub use paging::invoices;
 /// [`crate::Error`] (`?` works on `.send()`).
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
-provider_client!(Settings, ClientInner, ClientInner::new);
-
-impl Client {
-    /// The unit this client's amounts are read in ([`Config::with_amount_unit`]).
-    pub fn amount_unit(&self) -> AmountUnit {
-        self.inner.amount_unit()
-    }
-}
+provider_client!(Settings);

@@ -32,32 +32,16 @@ struct Args {
     /// Last day (UTC, inclusive), YYYY-MM-DD [default: yesterday]
     #[arg(long)]
     until: Option<NaiveDate>,
-    /// Only these providers (repeatable) [default: every provider with a key]
-    #[arg(long = "provider", value_enum)]
-    providers: Vec<ProviderArg>,
+    /// Only these providers (repeatable: openai, northflank, phala) [default: every provider with
+    /// a key]
+    #[arg(long = "provider", value_parser = clap::value_parser!(Provider))]
+    providers: Vec<Provider>,
     /// Rows: one per day, provider or scope
     #[arg(long, value_enum, default_value_t = GroupBy::Provider)]
     group_by: GroupBy,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum ProviderArg {
-    Openai,
-    Northflank,
-    Phala,
-}
-
-impl ProviderArg {
-    fn provider(self) -> Provider {
-        match self {
-            ProviderArg::Openai => Provider::OpenAi,
-            ProviderArg::Northflank => Provider::Northflank,
-            ProviderArg::Phala => Provider::Phala,
-        }
-    }
 }
 
 /// An environment variable, when set and not blank.
@@ -161,9 +145,9 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let window = demo::report::window(args.since, args.until, Utc::now().date_naive())?;
     let wanted: Vec<Provider> = if args.providers.is_empty() {
-        vec![Provider::OpenAi, Provider::Northflank, Provider::Phala]
+        Provider::ALL.to_vec()
     } else {
-        args.providers.iter().map(|p| p.provider()).collect()
+        args.providers.clone()
     };
     let any_key = [
         "OPENAI_ADMIN_KEY",

@@ -3,12 +3,12 @@
 //! order, the page parameters on the wire, one request per page, lazy fetching, a rate limit in
 //! the middle of a walk, and a page that fails for good.
 
-mod pages;
+mod support;
 
 use std::num::NonZeroU64;
 
 use futures::{StreamExt, TryStreamExt};
-use pages::*;
+use support::*;
 use usage_bindings::openai::types::UsageResult;
 use usage_bindings::paging::{PageCursor, PagingProblem};
 use usage_bindings::{Error, Provider, RetryPolicy};

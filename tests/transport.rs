@@ -3,13 +3,13 @@
 //! server that writes exactly the bytes it is told), redirects that must not carry a key away,
 //! and transport errors that name their cause.
 
-mod pages;
+mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pages::*;
+use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use usage_bindings::{phala, Error, RetryPolicy};

@@ -8,7 +8,7 @@
 //!
 //! Every test runs under a time guard and counts the requests made.
 
-mod pages;
+mod support;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
-use pages::*;
 use serde_json::{json, Value};
+use support::*;
 use usage_bindings::cost::{self, CostSource, Window};
 use usage_bindings::openai::types::{BucketWidth, CostsBucketWidth, UsageTimeBucket};
 use usage_bindings::paging::PagingProblem;

@@ -41,10 +41,6 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
         .expect("the walk did not end within 20 s")
 }
 
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
-
 /// Everything a stream yields, items and the error that ended it.
 async fn drain<T, S>(stream: S) -> (Vec<T>, Option<Error>)
 where

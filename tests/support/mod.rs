@@ -340,3 +340,31 @@ pub async fn serve(response: ResponseTemplate) -> MockServer {
         .await;
     server
 }
+
+// ---------------------------------------------------------------------------------------------
+// Specs
+
+/// `openapi/<provider>.yaml`, parsed.
+pub fn spec(provider: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("openapi")
+        .join(format!("{provider}.yaml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `value`, or what its local `$ref` points to in `spec`, followed to the end.
+pub fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').expect("a local $ref");
+            deref(
+                spec,
+                spec.pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling $ref {reference}")),
+            )
+        }
+        None => value,
+    }
+}

@@ -6,7 +6,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use std::num::NonZeroU64;
+
+use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
+use usage_bindings::paging::PageCursor;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::MockServer;
 
@@ -53,6 +57,12 @@ pub struct Row {
     pub auth: Auth,
     /// The paging rule of the simple operation.
     pub paging: Paging,
+    /// The query parameter that carries the page size of a walk.
+    pub size_param: &'static str,
+    /// A page of the simple operation holding the records numbered `first..first + count`
+    /// (numbered as [`AnyClient::walk`] reads them back), pointing to the page `next` when the
+    /// rule has a token or cursor.
+    pub page: fn(first: u64, count: u64, next: Option<&str>) -> Value,
     /// What the client's base URL adds to the mock server's address (OpenAI's `/v1`).
     pub base_path: &'static str,
     /// The path, below the mock server's address, of [`AnyClient::call`]'s operation.
@@ -79,6 +89,11 @@ pub fn rows() -> Vec<Row> {
             default_base_url: "https://api.openai.com/v1",
             auth: Auth::Bearer,
             paging: Paging::Token("page"),
+            size_param: "limit",
+            page: |first, count, next| {
+                let starts: Vec<i64> = (first..first + count).map(|d| d as i64 * 86_400).collect();
+                openai_page(&starts, next)
+            },
             base_path: "/v1",
             path: "/v1/organization/usage/completions",
             body: |n| {
@@ -98,6 +113,11 @@ pub fn rows() -> Vec<Row> {
             default_base_url: "https://api.northflank.com",
             auth: Auth::Bearer,
             paging: Paging::Cursor("cursor"),
+            size_param: "per_page",
+            page: |first, count, next| {
+                let timestamps: Vec<i64> = (first as i64..(first + count) as i64).collect();
+                northflank_page(&timestamps, next)
+            },
             base_path: "",
             path: "/v1/billing/usage",
             body: |n| {
@@ -117,6 +137,8 @@ pub fn rows() -> Vec<Row> {
             default_base_url: "https://cloud-api.phala.com",
             auth: Auth::Header("x-api-key"),
             paging: Paging::LimitOffset,
+            size_param: "limit",
+            page: |first, count, _| phala_page(first..first + count),
             base_path: "",
             path: "/api/v1/apps/app-9f3c2a/usage",
             body: |n| phala_page(0..n),
@@ -316,6 +338,62 @@ impl AnyClient {
             AnyClient::Phala(c) => Box::pin(async move {
                 let page = c.get_app_usage().app_id(PHALA_APP).fetch().await?;
                 Ok(page.usage.len())
+            }),
+        }
+    }
+
+    /// A walk of the row's simple operation with `.page_size(size)` and `.items()`, stopped after
+    /// `take` items when given: the number of each record, in order (an OpenAI bucket's start
+    /// day, a Northflank entry's timestamp, a Phala record's `inst-<n>`).
+    pub fn walk(
+        &self,
+        size: u64,
+        take: Option<usize>,
+        resume: Option<PageCursor>,
+    ) -> Boxed<'_, Result<Vec<u64>, Error>> {
+        let size = NonZeroU64::new(size).expect("a page size above zero");
+        let take = take.unwrap_or(usize::MAX);
+        let start = resume.unwrap_or(PageCursor::First);
+        match self {
+            #[cfg(feature = "openai")]
+            AnyClient::OpenAi(c) => Box::pin(async move {
+                let walk = c
+                    .usage_completions()
+                    .start_time(0)
+                    .page_size(size)
+                    .resume_from(start);
+                let items: Vec<_> = walk.items().take(take).try_collect().await?;
+                Ok(items
+                    .iter()
+                    .map(|b| (b.start_time / 86_400) as u64)
+                    .collect())
+            }),
+            #[cfg(feature = "northflank")]
+            AnyClient::Northflank(c) => Box::pin(async move {
+                let walk = c.list_usage().page_size(size).resume_from(start);
+                let items: Vec<_> = walk.items().take(take).try_collect().await?;
+                Ok(items
+                    .iter()
+                    .map(|e| e.timestamp.expect("a timestamp") as u64)
+                    .collect())
+            }),
+            #[cfg(feature = "phala")]
+            AnyClient::Phala(c) => Box::pin(async move {
+                let walk = c
+                    .get_app_usage()
+                    .app_id(PHALA_APP)
+                    .page_size(size)
+                    .resume_from(start);
+                let items: Vec<_> = walk.items().take(take).try_collect().await?;
+                Ok(items
+                    .iter()
+                    .map(|r| {
+                        r.instance_id
+                            .strip_prefix("inst-")
+                            .and_then(|n| n.parse().ok())
+                            .expect("an instance id inst-<n>")
+                    })
+                    .collect())
             }),
         }
     }

@@ -61,7 +61,7 @@ async fn every_walk_yields_each_record_once_with_one_request_per_page() {
         let server = MockServer::start().await;
         mount_walk(&server, &row, &[2, 2, 1]).await;
         let client = row.client(&server, RetryPolicy::disabled());
-        let records = client.walk(2, None, None).await.unwrap();
+        let records = client.walk(Some(2), None, None).await.unwrap();
         assert_eq!(records, [0, 1, 2, 3, 4], "{}", row.provider);
         let sent = requests(&server).await;
         assert_eq!(sent.len(), 3, "{}", row.provider);
@@ -83,10 +83,13 @@ async fn every_walk_fetches_its_pages_lazily() {
         let server = MockServer::start().await;
         mount_walk(&server, &row, &[4, 4, 1]).await;
         let client = row.client(&server, RetryPolicy::disabled());
-        assert_eq!(client.walk(4, Some(1), None).await.unwrap(), [0]);
+        assert_eq!(client.walk(Some(4), Some(1), None).await.unwrap(), [0]);
         assert_eq!(requests(&server).await.len(), 1, "{}", row.provider);
         // The rest of the first page comes from memory.
-        assert_eq!(client.walk(4, Some(4), None).await.unwrap(), [0, 1, 2, 3]);
+        assert_eq!(
+            client.walk(Some(4), Some(4), None).await.unwrap(),
+            [0, 1, 2, 3]
+        );
         assert_eq!(requests(&server).await.len(), 2, "{}", row.provider);
     }
 }
@@ -99,11 +102,11 @@ async fn every_walk_resumes_from_the_page_that_failed() {
         let (name, value) = third_page(&row);
         fail_once(&server, name, &value).await;
         let client = row.client(&server, RetryPolicy::disabled());
-        let error = client.walk(2, None, None).await.unwrap_err();
+        let error = client.walk(Some(2), None, None).await.unwrap_err();
         assert_eq!(error.status(), Some(500), "{}", row.provider);
         let cursor = error.resume_from().cloned().expect("a page error resumes");
         let before = requests(&server).await.len();
-        let rest = client.walk(2, None, Some(cursor)).await.unwrap();
+        let rest = client.walk(Some(2), None, Some(cursor)).await.unwrap();
         assert_eq!(rest, [4], "{}", row.provider);
         assert_eq!(
             requests(&server).await.len(),

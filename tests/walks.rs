@@ -541,34 +541,20 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
 }
 
 #[tokio::test]
-async fn northflank_and_phala_walks_ask_for_the_largest_page() {
+async fn every_walk_asks_for_the_largest_page() {
     bounded(async {
-        let server = mounted(NORTHFLANK_USAGE.into(), ok(northflank_page(&[START], None))).await;
-        let client = northflank_client(&server, RetryPolicy::disabled());
-        client
-            .list_usage()
-            .items()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
-        assert_eq!(
-            first_page_size(&server, "per_page").await.as_deref(),
-            Some("100")
-        );
-
-        let server = mounted(format!("/api/v1/apps/{APP}/usage"), ok(phala_page(0..2))).await;
-        let client = phala_client(&server, RetryPolicy::disabled());
-        client
-            .get_app_usage()
-            .app_id(APP)
-            .items()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
-        assert_eq!(
-            first_page_size(&server, "limit").await.as_deref(),
-            Some("5000")
-        );
+        for row in rows() {
+            let server = mounted(row.path.into(), ok((row.body)(2))).await;
+            let client = row.client(&server, RetryPolicy::disabled());
+            let records = client.walk(None, None, None).await.unwrap();
+            assert_eq!(records.len(), 2, "{}", row.provider);
+            assert_eq!(
+                first_page_size(&server, row.size_param).await,
+                Some(row.max_page.to_string()),
+                "{}",
+                row.provider
+            );
+        }
     })
     .await;
 }

@@ -59,6 +59,9 @@ pub struct Row {
     pub paging: Paging,
     /// The query parameter that carries the page size of a walk.
     pub size_param: &'static str,
+    /// The page size a walk of the simple operation asks for unless told otherwise: the
+    /// largest the API allows.
+    pub max_page: u64,
     /// A page of the simple operation holding the records numbered `first..first + count`
     /// (numbered as [`AnyClient::walk`] reads them back), pointing to the page `next` when the
     /// rule has a token or cursor.
@@ -90,6 +93,7 @@ pub fn rows() -> Vec<Row> {
             auth: Auth::Bearer,
             paging: Paging::Token("page"),
             size_param: "limit",
+            max_page: 31,
             page: |first, count, next| {
                 let starts: Vec<i64> = (first..first + count).map(|d| d as i64 * 86_400).collect();
                 openai_page(&starts, next)
@@ -114,6 +118,7 @@ pub fn rows() -> Vec<Row> {
             auth: Auth::Bearer,
             paging: Paging::Cursor("cursor"),
             size_param: "per_page",
+            max_page: 100,
             page: |first, count, next| {
                 let timestamps: Vec<i64> = (first as i64..(first + count) as i64).collect();
                 northflank_page(&timestamps, next)
@@ -138,6 +143,7 @@ pub fn rows() -> Vec<Row> {
             auth: Auth::Header("x-api-key"),
             paging: Paging::LimitOffset,
             size_param: "limit",
+            max_page: 5000,
             page: |first, count, _| phala_page(first..first + count),
             base_path: "",
             path: "/api/v1/apps/app-9f3c2a/usage",
@@ -342,26 +348,26 @@ impl AnyClient {
         }
     }
 
-    /// A walk of the row's simple operation with `.page_size(size)` and `.items()`, stopped after
+    /// A walk of the row's simple operation with `.page_size(size)` (when given) and `.items()`, stopped after
     /// `take` items when given: the number of each record, in order (an OpenAI bucket's start
     /// day, a Northflank entry's timestamp, a Phala record's `inst-<n>`).
     pub fn walk(
         &self,
-        size: u64,
+        size: Option<u64>,
         take: Option<usize>,
         resume: Option<PageCursor>,
     ) -> Boxed<'_, Result<Vec<u64>, Error>> {
-        let size = NonZeroU64::new(size).expect("a page size above zero");
+        let size = size.map(|size| NonZeroU64::new(size).expect("a page size above zero"));
         let take = take.unwrap_or(usize::MAX);
         let start = resume.unwrap_or(PageCursor::First);
         match self {
             #[cfg(feature = "openai")]
             AnyClient::OpenAi(c) => Box::pin(async move {
-                let walk = c
-                    .usage_completions()
-                    .start_time(0)
-                    .page_size(size)
-                    .resume_from(start);
+                let mut request = c.usage_completions().start_time(0);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.resume_from(start);
                 let items: Vec<_> = walk.items().take(take).try_collect().await?;
                 Ok(items
                     .iter()
@@ -370,7 +376,11 @@ impl AnyClient {
             }),
             #[cfg(feature = "northflank")]
             AnyClient::Northflank(c) => Box::pin(async move {
-                let walk = c.list_usage().page_size(size).resume_from(start);
+                let mut request = c.list_usage();
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.resume_from(start);
                 let items: Vec<_> = walk.items().take(take).try_collect().await?;
                 Ok(items
                     .iter()
@@ -379,11 +389,11 @@ impl AnyClient {
             }),
             #[cfg(feature = "phala")]
             AnyClient::Phala(c) => Box::pin(async move {
-                let walk = c
-                    .get_app_usage()
-                    .app_id(PHALA_APP)
-                    .page_size(size)
-                    .resume_from(start);
+                let mut request = c.get_app_usage().app_id(PHALA_APP);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.resume_from(start);
                 let items: Vec<_> = walk.items().take(take).try_collect().await?;
                 Ok(items
                     .iter()

@@ -1,12 +1,13 @@
 //! The provider table: one [`Row`] per enabled provider, carrying what the provider-generic
-//! tests need. A provider-generic test iterates [`rows`]; adding a provider is adding a row (and
-//! a variant to [`AnyConfig`] and [`AnyClient`]).
+//! tests need. A provider-generic test iterates [`rows`]. Adding a provider is adding, in this
+//! file only, its row, its variant of [`AnyConfig`] and [`AnyClient`] (and of the `each!` and
+//! `map!` macros), its `Connect` impl and its arms of [`AnyClient::call`],
+//! [`AnyClient::walk`] and [`AnyClient::call_everything`]; every row-driven test then covers it.
 
 use std::future::Future;
+use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::time::Duration;
-
-use std::num::NonZeroU64;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;

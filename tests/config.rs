@@ -1,5 +1,7 @@
 //! Configuration and auth that do not need a server: defaults, `from_env`, and keys that never
-//! show in `Debug`, `Display` or errors.
+//! show in `Debug`, `Display` or errors. The provider-generic checks iterate the provider table.
+
+mod support;
 
 #[cfg(feature = "northflank")]
 use usage_bindings::northflank;
@@ -7,59 +9,60 @@ use usage_bindings::northflank;
 use usage_bindings::openai;
 #[cfg(feature = "phala")]
 use usage_bindings::phala;
-use usage_bindings::Error;
-#[cfg(feature = "openai")]
-use usage_bindings::RetryPolicy;
+use usage_bindings::{Error, RetryPolicy};
 
-const OPENAI_KEY: &str = "sk-admin-SECRET-openai-0123456789";
-const NORTHFLANK_KEY: &str = "nf-SECRET-northflank-0123456789";
-const PHALA_KEY: &str = "phak_SECRET-phala-0123456789";
+use support::{assert_no_key, rows};
 
-fn assert_hidden(text: &str) {
-    for key in [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY] {
-        assert!(!text.contains(key), "a key leaked into: {text}");
+/// Every provider's defaults, and keys hidden from the `Debug` of its config and client.
+#[test]
+fn defaults_and_debug() {
+    for row in rows() {
+        let config = (row.config)(row.key);
+        assert_eq!(config.base_url(), row.default_base_url, "{}", row.provider);
+        assert_eq!(config.retry(), &RetryPolicy::default());
+        assert_eq!(config.timeout(), usage_bindings::config::DEFAULT_TIMEOUT);
+        assert_eq!(
+            config.user_agent(),
+            usage_bindings::config::DEFAULT_USER_AGENT
+        );
+        assert_no_key(&format!("{config:?}"));
+        let client = config.connect().unwrap();
+        assert_eq!(client.base_url(), row.default_base_url, "{}", row.provider);
+        assert_no_key(&format!("{client:?}"));
+
+        let config = (row.config)(row.key).with_base_url("http://127.0.0.1:9/");
+        assert_eq!(
+            config.base_url(),
+            "http://127.0.0.1:9",
+            "{}: a trailing slash is dropped",
+            row.provider
+        );
+        assert_no_key(&format!("{config:?}"));
+        let client = config.connect().unwrap();
+        assert_no_key(&format!("{client:?}"));
     }
-    assert!(
-        !text.contains("SECRET"),
-        "part of a key leaked into: {text}"
-    );
 }
 
 #[cfg(feature = "openai")]
 #[test]
 fn openai_defaults_and_debug() {
-    let config = openai::Config::new(OPENAI_KEY)
+    let config = openai::Config::new(support::OPENAI_KEY)
         .with_organization("org-1")
         .with_project("proj-1");
     assert_eq!(config.base_url(), "https://api.openai.com/v1");
-    assert_eq!(config.retry(), &RetryPolicy::default());
-    assert_eq!(config.timeout(), usage_bindings::config::DEFAULT_TIMEOUT);
-    assert_eq!(
-        config.user_agent(),
-        usage_bindings::config::DEFAULT_USER_AGENT
-    );
     assert_eq!(
         (config.organization(), config.project()),
         (Some("org-1"), Some("proj-1"))
     );
-    assert_hidden(&format!("{config:?}"));
+    assert_no_key(&format!("{config:?}"));
     let client = openai::Client::from_config(config).unwrap();
     assert_eq!(client.base_url(), "https://api.openai.com/v1");
-    assert_hidden(&format!("{client:?}"));
+    assert_no_key(&format!("{client:?}"));
 }
 
 #[cfg(feature = "northflank")]
 #[test]
 fn northflank_defaults_and_debug() {
-    let config = northflank::Config::new(NORTHFLANK_KEY).with_base_url("http://127.0.0.1:9/");
-    assert_eq!(
-        config.base_url(),
-        "http://127.0.0.1:9",
-        "a trailing slash is dropped"
-    );
-    assert_hidden(&format!("{config:?}"));
-    let client = northflank::Client::from_config(config).unwrap();
-    assert_hidden(&format!("{client:?}"));
     assert_eq!(
         northflank::Config::new("k").base_url(),
         "https://api.northflank.com"
@@ -69,31 +72,29 @@ fn northflank_defaults_and_debug() {
 #[cfg(feature = "phala")]
 #[test]
 fn phala_defaults_and_debug() {
-    let config = phala::Config::new(PHALA_KEY).with_phala_version("2026-06-23");
+    let config = phala::Config::new(support::PHALA_KEY).with_phala_version("2026-06-23");
     assert_eq!(config.base_url(), "https://cloud-api.phala.com");
     let debug = format!("{config:?}");
-    assert_hidden(&debug);
+    assert_no_key(&debug);
     assert!(debug.contains("2026-06-23"), "{debug}");
     let client = phala::Client::from_config(config).unwrap();
-    assert_hidden(&format!("{client:?}"));
+    assert_no_key(&format!("{client:?}"));
     assert_eq!(phala::DEFAULT_PHALA_VERSION, "2026-01-21");
 }
 
 /// A key that a header cannot carry is a configuration error that does not echo the key.
 #[test]
 fn unusable_keys_fail_without_echoing_them() {
-    let bad = "SECRET\nline-break";
-    let mut errors: Vec<Error> = Vec::new();
-    #[cfg(feature = "openai")]
-    errors.push(openai::Client::from_config(openai::Config::new(bad)).unwrap_err());
-    #[cfg(feature = "northflank")]
-    errors.push(northflank::Client::from_config(northflank::Config::new(bad)).unwrap_err());
-    #[cfg(feature = "phala")]
-    errors.push(phala::Client::from_config(phala::Config::new(bad)).unwrap_err());
-    for error in errors {
-        assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
-        assert!(!error.to_string().contains("SECRET"), "{error}");
-        assert!(!format!("{error:?}").contains("SECRET"), "{error:?}");
+    let bad = "SEKRIT\nline-break";
+    for row in rows() {
+        let error = (row.config)(bad).connect().unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidConfig { .. }),
+            "{}: {error:?}",
+            row.provider
+        );
+        assert!(!error.to_string().contains("SEKRIT"), "{error}");
+        assert!(!format!("{error:?}").contains("SEKRIT"), "{error:?}");
     }
 }
 
@@ -113,31 +114,12 @@ fn from_env_reads_and_names_the_variable() {
         assert!(load().is_err(), "a blank key counts as missing");
         std::env::set_var(variable, key);
         let loaded = load().unwrap();
-        assert_hidden(&format!("{loaded:?}"));
+        assert_no_key(&format!("{loaded:?}"));
         std::env::remove_var(variable);
     }
-    #[cfg(feature = "openai")]
-    {
-        check("OPENAI_ADMIN_KEY", OPENAI_KEY, openai::Config::from_env);
-        check("OPENAI_ADMIN_KEY", OPENAI_KEY, openai::Client::from_env);
-    }
-    #[cfg(feature = "northflank")]
-    {
-        check(
-            "NORTHFLANK_API_TOKEN",
-            NORTHFLANK_KEY,
-            northflank::Config::from_env,
-        );
-        check(
-            "NORTHFLANK_API_TOKEN",
-            NORTHFLANK_KEY,
-            northflank::Client::from_env,
-        );
-    }
-    #[cfg(feature = "phala")]
-    {
-        check("PHALA_CLOUD_API_KEY", PHALA_KEY, phala::Config::from_env);
-        check("PHALA_CLOUD_API_KEY", PHALA_KEY, phala::Client::from_env);
+    for row in rows() {
+        check(row.key_env, row.key, row.config_from_env);
+        check(row.key_env, row.key, row.client_from_env);
     }
 }
 
@@ -146,18 +128,16 @@ fn from_env_reads_and_names_the_variable() {
 /// parallel threads of one process.)
 #[test]
 fn from_env_reads_the_base_url_variable() {
-    fn check<P: usage_bindings::ProviderSpec>(
-        key_variable: &str,
-        url_variable: &str,
-        load: impl Fn() -> Result<usage_bindings::config::Config<P>, Error>,
-    ) {
+    for row in rows() {
+        let (key_variable, url_variable) = (row.key_env, row.base_url_env);
+        let load = row.config_from_env;
         std::env::set_var(key_variable, "k-test");
         std::env::remove_var(url_variable);
-        assert_eq!(load().unwrap().base_url(), P::DEFAULT_BASE_URL);
+        assert_eq!(load().unwrap().base_url(), row.default_base_url);
         std::env::set_var(url_variable, "  ");
         assert_eq!(
             load().unwrap().base_url(),
-            P::DEFAULT_BASE_URL,
+            row.default_base_url,
             "blank is unset"
         );
         std::env::set_var(url_variable, "http://127.0.0.1:9/v1/");
@@ -169,42 +149,16 @@ fn from_env_reads_the_base_url_variable() {
         std::env::remove_var(url_variable);
         std::env::remove_var(key_variable);
     }
-    #[cfg(feature = "openai")]
-    check(
-        "OPENAI_ADMIN_KEY",
-        "OPENAI_BASE_URL",
-        openai::Config::from_env,
-    );
-    #[cfg(feature = "northflank")]
-    check(
-        "NORTHFLANK_API_TOKEN",
-        "NORTHFLANK_BASE_URL",
-        northflank::Config::from_env,
-    );
-    #[cfg(feature = "phala")]
-    check(
-        "PHALA_CLOUD_API_KEY",
-        "PHALA_CLOUD_BASE_URL",
-        phala::Config::from_env,
-    );
 }
 
 /// A base URL that is not an absolute http(s) URL is refused when the client is built, naming it.
 #[test]
 fn base_urls_must_be_absolute_http_urls() {
     fn build(url: &str) -> Vec<Result<(), Error>> {
-        vec![
-            #[cfg(feature = "openai")]
-            openai::Client::from_config(openai::Config::new(OPENAI_KEY).with_base_url(url))
-                .map(drop),
-            #[cfg(feature = "northflank")]
-            northflank::Client::from_config(
-                northflank::Config::new(NORTHFLANK_KEY).with_base_url(url),
-            )
-            .map(drop),
-            #[cfg(feature = "phala")]
-            phala::Client::from_config(phala::Config::new(PHALA_KEY).with_base_url(url)).map(drop),
-        ]
+        rows()
+            .iter()
+            .map(|row| (row.config)(row.key).with_base_url(url).connect().map(drop))
+            .collect()
     }
     for refused in [
         "not a url",
@@ -227,7 +181,7 @@ fn base_urls_must_be_absolute_http_urls() {
             let named = format!("`{}`", refused.trim_end_matches('/'));
             assert!(text.contains(&named), "{refused}: {text}");
             assert!(text.contains("not an absolute http"), "{refused}: {text}");
-            assert_hidden(&text);
+            assert_no_key(&text);
         }
     }
     for accepted in [
@@ -240,10 +194,10 @@ fn base_urls_must_be_absolute_http_urls() {
         }
     }
     // A password in a refused URL is not echoed.
-    for result in build("ftp://user:SECRET@host") {
+    for result in build("ftp://user:SEKRIT@host") {
         let error = result.unwrap_err();
-        assert_hidden(&error.to_string());
-        assert_hidden(&format!("{error:?}"));
+        assert_no_key(&error.to_string());
+        assert_no_key(&format!("{error:?}"));
     }
 }
 
@@ -293,7 +247,7 @@ fn getters_give_back_what_was_set() {
     assert_eq!(usage_bindings::RetryPolicy::disabled().max_attempts(), 1);
     #[cfg(feature = "phala")]
     {
-        let config = phala::Config::new(PHALA_KEY)
+        let config = phala::Config::new(support::PHALA_KEY)
             .with_phala_version("2030-01-01")
             .with_timeout(std::time::Duration::from_secs(5))
             .with_user_agent("report/1")

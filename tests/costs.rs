@@ -1,20 +1,13 @@
 //! The cost view: each provider's fixtures turned into records (expected amounts worked out by
 //! hand from the fixture text), exact decimals, the cents conversion, exact sums.
 
-use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, Scope, Window};
 use usage_bindings::Provider;
 
-mod common;
+mod support;
 
-fn dec(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
-
-fn utc(text: &str) -> DateTime<Utc> {
-    text.parse().unwrap()
-}
+use support::{dec, utc};
 
 #[allow(dead_code)] // not in a northflank-only build
 fn some(text: &str) -> Option<String> {
@@ -62,7 +55,7 @@ mod openai {
     use usage_bindings::openai::{cost_records, types::UsageResponse};
 
     fn page(name: &str) -> UsageResponse {
-        serde_json::from_str(&common::fixture("openai", name)).unwrap()
+        serde_json::from_str(&support::fixture("openai", name)).unwrap()
     }
 
     #[test]
@@ -189,11 +182,11 @@ mod northflank {
     const CENTS: AmountUnit = AmountUnit::Cents;
 
     fn list(name: &str) -> types::ListUsageResponse {
-        serde_json::from_str(&common::fixture("northflank", name)).unwrap()
+        serde_json::from_str(&support::fixture("northflank", name)).unwrap()
     }
 
     fn get(name: &str) -> types::GetUsageResponse {
-        serde_json::from_str(&common::fixture("northflank", name)).unwrap()
+        serde_json::from_str(&support::fixture("northflank", name)).unwrap()
     }
 
     fn scope(
@@ -279,7 +272,7 @@ mod northflank {
     }
 
     fn invoice_page(name: &str) -> types::ListInvoicesResponse {
-        serde_json::from_str(&common::fixture("northflank", name)).unwrap()
+        serde_json::from_str(&support::fixture("northflank", name)).unwrap()
     }
 
     #[test]
@@ -521,7 +514,7 @@ mod phala {
     use usage_bindings::phala::{types, usage_records};
 
     fn page(name: &str) -> types::AppUsageResponse {
-        serde_json::from_str(&common::fixture("phala", name)).unwrap()
+        serde_json::from_str(&support::fixture("phala", name)).unwrap()
     }
 
     #[test]
@@ -727,7 +720,7 @@ mod over_http {
         let server = MockServer::start().await;
         let page = |body: Value| ResponseTemplate::new(200).set_body_json(body);
         Mock::given(method("GET"))
-            .and(path("/organization/costs"))
+            .and(path("/v1/organization/costs"))
             .respond_with(page(openai))
             .expect(1)
             .mount(&server)
@@ -748,30 +741,11 @@ mod over_http {
             .expect(1)
             .mount(&server)
             .await;
-        let uri = server.uri();
-        let openai = openai::Costs::new(
-            openai::Client::from_config(
-                openai::Config::new("sk-admin-test")
-                    .with_base_url(&uri)
-                    .with_retry(RetryPolicy::disabled()),
-            )
-            .unwrap(),
-        );
-        let northflank = northflank::Costs::new(
-            northflank::Client::from_config(
-                northflank::Config::new("nf-test")
-                    .with_base_url(&uri)
-                    .with_retry(RetryPolicy::disabled()),
-            )
-            .unwrap(),
-        );
+        let openai = openai::Costs::new(support::openai_client(&server, RetryPolicy::disabled()));
+        let northflank =
+            northflank::Costs::new(support::northflank_client(&server, RetryPolicy::disabled()));
         let phala = phala::Costs::new(
-            phala::Client::from_config(
-                phala::Config::new("phak_test")
-                    .with_base_url(&uri)
-                    .with_retry(RetryPolicy::disabled()),
-            )
-            .unwrap(),
+            support::phala_client(&server, RetryPolicy::disabled()),
             ["app-1"],
         );
         let sources: [&dyn CostSource; 3] = [&openai, &northflank, &phala];
@@ -1097,11 +1071,11 @@ fn northflank_views_of_the_same_spend_are_kinds_apart() {
 
     let unit = AmountUnit::Currency;
     let list: types::ListUsageResponse =
-        serde_json::from_str(&common::fixture("northflank", "list_usage.full.json")).unwrap();
+        serde_json::from_str(&support::fixture("northflank", "list_usage.full.json")).unwrap();
     let hour: types::GetUsageResponse =
-        serde_json::from_str(&common::fixture("northflank", "get_usage.full.json")).unwrap();
+        serde_json::from_str(&support::fixture("northflank", "get_usage.full.json")).unwrap();
     let listed: types::ListInvoicesResponse =
-        serde_json::from_str(&common::fixture("northflank", "list_invoices.full.json")).unwrap();
+        serde_json::from_str(&support::fixture("northflank", "list_invoices.full.json")).unwrap();
     let usage = entry_records(&list.data.usage, None, unit).unwrap();
     let breakdown = drilldown_records(&hour, unit).unwrap();
     let billed = invoice_records(&invoices(listed.data.invoices), None, unit).unwrap();

@@ -3,30 +3,15 @@
 //! provider's envelope; non-JSON and off-schema error bodies; the JSON path of a body that does
 //! not decode; one-sentence `Display`; no key anywhere.
 
-mod pages;
+mod support;
 
-use pages::*;
 use serde_json::json;
+use support::*;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const APP: &str = "app-9f3c2a";
-
 const HTML_502: &str = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.3</center>\n</body>\n</html>\n";
-
-async fn serving(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn request_count(server: &MockServer) -> usize {
-    requests(server).await.len()
-}
 
 /// The checks every error gets: one sentence, no key anywhere.
 fn check(error: &Error) {
@@ -36,38 +21,25 @@ fn check(error: &Error) {
     assert_error_keeps_keys(error);
 }
 
-async fn openai_error(response: ResponseTemplate) -> Error {
-    let server = serving(response).await;
-    let client = openai_client(&server, RetryPolicy::disabled());
-    let error = client
-        .usage_completions()
-        .start_time(0)
-        .fetch()
-        .await
-        .unwrap_err();
+/// The error of the row's simple operation against a server answering `response`, retries off.
+async fn error_of(row: &Row, response: ResponseTemplate) -> Error {
+    let server = serve(response).await;
+    let client = row.client(&server, RetryPolicy::disabled());
+    let error = client.call().await.unwrap_err();
     check(&error);
     error
+}
+
+async fn openai_error(response: ResponseTemplate) -> Error {
+    error_of(&row(Provider::OpenAi), response).await
 }
 
 async fn northflank_error(response: ResponseTemplate) -> Error {
-    let server = serving(response).await;
-    let client = northflank_client(&server, RetryPolicy::disabled());
-    let error = client.list_usage().fetch().await.unwrap_err();
-    check(&error);
-    error
+    error_of(&row(Provider::Northflank), response).await
 }
 
 async fn phala_error(response: ResponseTemplate) -> Error {
-    let server = serving(response).await;
-    let client = phala_client(&server, RetryPolicy::disabled());
-    let error = client
-        .get_app_usage()
-        .app_id(APP)
-        .fetch()
-        .await
-        .unwrap_err();
-    check(&error);
-    error
+    error_of(&row(Provider::Phala), response).await
 }
 
 fn html(status: u16) -> ResponseTemplate {
@@ -76,11 +48,8 @@ fn html(status: u16) -> ResponseTemplate {
 
 #[tokio::test]
 async fn an_html_502_keeps_its_status_and_an_excerpt() {
-    for (provider, error) in [
-        (Provider::OpenAi, openai_error(html(502)).await),
-        (Provider::Northflank, northflank_error(html(502)).await),
-        (Provider::Phala, phala_error(html(502)).await),
-    ] {
+    for row in rows() {
+        let (provider, error) = (row.provider, error_of(&row, html(502)).await);
         let api = error.api().unwrap_or_else(|| panic!("{error:?}"));
         assert_eq!(api.provider, provider);
         assert_eq!(api.status, 502);
@@ -121,28 +90,22 @@ async fn an_empty_error_body_says_so() {
 
 #[tokio::test]
 async fn an_html_502_is_retried_then_reported() {
-    let server = serving(html(502)).await;
-    let client = phala_client(&server, fast_retry().with_max_attempts(3));
-    let error = client
-        .get_app_usage()
-        .app_id(APP)
-        .fetch()
-        .await
-        .unwrap_err();
-    check(&error);
-    assert_eq!(error.status(), Some(502));
-    assert_eq!(request_count(&server).await, 3);
+    for row in rows() {
+        let server = serve(html(502)).await;
+        let client = row.client(&server, fast_retry().with_max_attempts(3));
+        let error = client.call().await.unwrap_err();
+        check(&error);
+        assert_eq!(error.status(), Some(502), "{}", row.provider);
+        assert_eq!(request_count(&server).await, 3, "{}", row.provider);
+    }
 }
 
 #[tokio::test]
 async fn an_html_200_names_status_content_type_and_body() {
     let portal = "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body><form action=\"/login\">Please sign in to continue</form></body></html>\n";
     let ok_html = || ResponseTemplate::new(200).set_body_raw(portal, "text/html; charset=utf-8");
-    for (provider, error) in [
-        (Provider::OpenAi, openai_error(ok_html()).await),
-        (Provider::Northflank, northflank_error(ok_html()).await),
-        (Provider::Phala, phala_error(ok_html()).await),
-    ] {
+    for row in rows() {
+        let (provider, error) = (row.provider, error_of(&row, ok_html()).await);
         let Error::NotJson {
             provider: named,
             status,
@@ -319,11 +282,8 @@ async fn a_json_error_body_off_the_envelope_keeps_its_status() {
             "code": "gateway_timeout"
         }))
     };
-    for error in [
-        openai_error(gateway()).await,
-        northflank_error(gateway()).await,
-        phala_error(gateway()).await,
-    ] {
+    for row in rows() {
+        let error = error_of(&row, gateway()).await;
         assert_eq!(error.status(), Some(503), "{error:?}");
         let api = error.api().unwrap();
         assert!(api.body.is_some(), "{api:?}");
@@ -377,7 +337,7 @@ async fn a_wrong_type_deep_in_a_200_names_its_path() {
             "line_item": 7,
             "project_id": "proj_1"
         }));
-    let server = serving(ResponseTemplate::new(200).set_body_json(body)).await;
+    let server = serve(ResponseTemplate::new(200).set_body_json(body)).await;
     let page = openai_client(&server, RetryPolicy::disabled())
         .usage_completions()
         .start_time(0)
@@ -455,16 +415,18 @@ async fn a_decode_error_in_a_stream_names_the_page_and_the_path() {
 
 #[tokio::test]
 async fn invalid_configuration_never_echoes_the_key() {
-    let bad_key = format!("{OPENAI_KEY}\nX-Injected: 1");
-    let error = usage_bindings::openai::Client::from_config(usage_bindings::openai::Config::new(
-        bad_key.as_str(),
-    ))
-    .unwrap_err();
-    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
-    check(&error);
-    let error = usage_bindings::phala::Client::from_config(usage_bindings::phala::Config::new(
-        format!("{PHALA_KEY}\r\n"),
-    ))
-    .unwrap_err();
-    check(&error);
+    for row in rows() {
+        for bad_key in [
+            format!("{}\nX-Injected: 1", row.key),
+            format!("{}\r\n", row.key),
+        ] {
+            let error = (row.config)(&bad_key).connect().unwrap_err();
+            assert!(
+                matches!(error, Error::InvalidConfig { .. }),
+                "{}: {error:?}",
+                row.provider
+            );
+            check(&error);
+        }
+    }
 }

@@ -2,12 +2,12 @@
 //! `.fetch()` on every provider's builders without importing a trait, and what the one error
 //! type tells about a failed request: status, request id, the wait asked for, whether to retry.
 
-mod pages;
+mod support;
 
 use std::time::Duration;
 
-use pages::*;
 use serde_json::json;
+use support::*;
 use usage_bindings::RetryPolicy;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -16,45 +16,24 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn fetch_needs_no_trait_import() {
+    // Each row's `call` is `.fetch()` on a builder, in a support module that imports no trait.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/organization/usage/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(openai_page(&[0], None)))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/billing/usage"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(northflank_page(&[0], None)))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/apps/app-1/usage"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(phala_page(0..1)))
-        .mount(&server)
-        .await;
-    let retry = RetryPolicy::disabled();
-
-    let page = openai_client(&server, retry.clone())
-        .usage_completions()
-        .start_time(0)
-        .fetch()
-        .await
-        .unwrap();
-    assert_eq!(page.data.len(), 1);
-    let page = northflank_client(&server, retry.clone())
-        .list_usage()
-        .fetch()
-        .await
-        .unwrap();
-    assert_eq!(page.data.usage.len(), 1);
-    let page = phala_client(&server, retry)
-        .get_app_usage()
-        .app_id("app-1")
-        .fetch()
-        .await
-        .unwrap();
-    assert_eq!(page.usage.len(), 1);
-    assert_eq!(requests(&server).await.len(), 3);
+    for row in rows() {
+        Mock::given(method("GET"))
+            .and(path(row.path))
+            .respond_with(ResponseTemplate::new(200).set_body_json((row.body)(1)))
+            .mount(&server)
+            .await;
+    }
+    for row in rows() {
+        let records = row
+            .client(&server, RetryPolicy::disabled())
+            .call()
+            .await
+            .unwrap();
+        assert_eq!(records, 1, "{}", row.provider);
+    }
+    assert_eq!(requests(&server).await.len(), rows().len());
 }
 
 #[tokio::test]
@@ -132,18 +111,14 @@ async fn the_error_tells_status_request_id_wait_and_whether_to_retry() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let nowhere = usage_bindings::phala::Client::from_config(
-        usage_bindings::phala::Config::new(PHALA_KEY)
+    for row in rows() {
+        let nowhere = (row.config)(row.key)
             .with_base_url(format!("http://127.0.0.1:{port}"))
-            .with_retry(RetryPolicy::disabled()),
-    )
-    .unwrap();
-    let refused = nowhere
-        .get_app_usage()
-        .app_id("a")
-        .fetch()
-        .await
-        .unwrap_err();
-    assert_eq!(refused.status(), None);
-    assert!(refused.is_retryable(), "{refused}");
+            .with_retry(RetryPolicy::disabled())
+            .connect()
+            .unwrap();
+        let refused = nowhere.call().await.unwrap_err();
+        assert_eq!(refused.status(), None, "{}", row.provider);
+        assert!(refused.is_retryable(), "{}: {refused}", row.provider);
+    }
 }

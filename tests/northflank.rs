@@ -3,7 +3,9 @@
 //! decoded body of every fixture, exact amounts in cents, the two team parameters of the team
 //! route, and error bodies.
 
-mod common;
+mod support;
+
+use support::dec;
 
 use std::str::FromStr;
 
@@ -20,23 +22,17 @@ use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const PROVIDER: &str = "northflank";
-const TOKEN: &str = "nf-token-test";
+const TOKEN: &str = support::NORTHFLANK_KEY;
 /// A team ID that needs percent-encoding in a path segment (space, slash, non-ASCII).
 const ODD_TEAM: &str = "team one/α";
 const ODD_TEAM_ENCODED: &str = "team%20one%2F%CE%B1";
 
 fn client(server: &MockServer) -> Client {
-    Client::from_config(
-        Config::new(TOKEN)
-            .with_base_url(server.uri())
-            .with_retry(RetryPolicy::disabled()),
-    )
-    .unwrap()
+    support::northflank_client(server, RetryPolicy::disabled())
 }
 
 fn json_response(status: u16, fixture: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .set_body_raw(common::fixture(PROVIDER, fixture), "application/json")
+    support::json_response(PROVIDER, status, fixture)
         .insert_header("x-ratelimit-limit", "1000")
         .insert_header("x-ratelimit-remaining", "997")
         .insert_header("x-ratelimit-reset", "1834")
@@ -44,30 +40,21 @@ fn json_response(status: u16, fixture: &str) -> ResponseTemplate {
 
 /// A server answering every request with `fixture`.
 async fn serve(status: u16, fixture: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(status, fixture))
-        .mount(&server)
-        .await;
-    server
+    support::serve(json_response(status, fixture)).await
 }
 
 fn amount(text: &str) -> Option<Amount> {
     Some(Amount::from_str(text).unwrap())
 }
 
-fn dec(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
-
 /// Method, path as sent (still percent-encoded), auth and user agent of a request.
 fn assert_request(request: &Request, expected_path: &str) {
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), expected_path);
-    common::assert_header(request, "authorization", "Bearer nf-token-test");
-    common::assert_header(request, "user-agent", common::USER_AGENT);
-    common::assert_header(request, "accept", "application/json");
-    common::assert_no_header(request, "api-version");
+    support::assert_header(request, "authorization", &format!("Bearer {TOKEN}"));
+    support::assert_header(request, "user-agent", support::USER_AGENT);
+    support::assert_header(request, "accept", "application/json");
+    support::assert_no_header(request, "api-version");
 }
 
 fn assert_paas(
@@ -120,9 +107,9 @@ async fn list_usage_sends_every_parameter_and_decodes_a_full_page() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/usage");
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("per_page", "100"),
@@ -230,9 +217,9 @@ async fn list_usage_without_parameters_sends_no_query_and_decodes_a_minimal_page
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/usage");
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
 
     assert!(page.data.usage.is_empty());
     assert!(!page.pagination.has_next_page);
@@ -288,8 +275,8 @@ async fn list_usage_last_page_has_no_next_page_and_no_cursor() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
-    common::assert_query(&request, &[("cursor", "eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDB9")]);
+    let request = support::only_request(&server).await;
+    support::assert_query(&request, &[("cursor", "eyJ0aW1lc3RhbXAiOjE3ODA5OTIwMDB9")]);
     assert!(!page.pagination.has_next_page);
     assert_eq!(page.pagination.cursor, None);
     assert_eq!(page.pagination.count, 1.0);
@@ -356,11 +343,11 @@ async fn list_usage_pages_with_the_returned_cursor() {
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
-    common::assert_query(
+    support::assert_query(
         &requests[0],
         &[("per_page", "3"), ("startTime", "1780963200")],
     );
-    common::assert_query(
+    support::assert_query(
         &requests[1],
         &[
             ("per_page", "3"),
@@ -454,12 +441,12 @@ async fn invoice_records_are_fetched_through_the_team_route() {
         .try_collect()
         .await
         .unwrap();
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices"),
     );
-    common::assert_query(&request, &[("per_page", "100")]);
+    support::assert_query(&request, &[("per_page", "100")]);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].amount, dec("0.5"));
     assert_eq!(records[0].currency, "USD");
@@ -537,9 +524,9 @@ async fn get_usage_sends_every_parameter_and_decodes_the_full_drill_down() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/usage/1780999200");
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("teamId", "acme-platform"),
@@ -760,9 +747,9 @@ async fn get_usage_minimal_has_an_empty_team_list() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/usage/1780999200");
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
 
     assert_eq!(body.pagination, None);
     assert_eq!(body.data.timestamp, None);
@@ -784,9 +771,9 @@ async fn get_usage_filtered_by_team_lists_projects_without_resources() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/usage/1780999200");
-    common::assert_query(&request, &[("teamId", "acme-platform")]);
+    support::assert_query(&request, &[("teamId", "acme-platform")]);
 
     let pagination = body.pagination.unwrap();
     assert!(!pagination.has_next_page);
@@ -833,8 +820,8 @@ async fn get_usage_filtered_by_resource_type_drills_down_to_resources() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
-    common::assert_query(&request, &[("resourceType", "addon")]);
+    let request = support::only_request(&server).await;
+    support::assert_query(&request, &[("resourceType", "addon")]);
 
     let team = &body.data.paas_usage.as_ref().unwrap().teams[0];
     // Under a resourceType filter the team's price covers only that slice.
@@ -890,7 +877,7 @@ async fn get_usage_sends_every_resource_type_by_its_exact_name() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), all.len());
     for (request, (kind, name)) in requests.iter().zip(all) {
-        common::assert_query(request, &[("resourceType", name)]);
+        support::assert_query(request, &[("resourceType", name)]);
         assert_eq!(kind.to_string(), name);
         assert_eq!(ResourceType::from_str(name).unwrap(), kind);
     }
@@ -974,12 +961,12 @@ async fn get_team_usage_sends_the_path_team_and_the_team_filter_independently() 
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/usage/1780999200"),
     );
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("teamId", "team-two"),
@@ -1035,9 +1022,9 @@ async fn get_team_usage_without_the_filter_sends_only_the_path_team() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/teams/team-one/billing/usage/1780999200");
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
 }
 
 #[tokio::test]
@@ -1056,12 +1043,12 @@ async fn list_team_usage_sends_every_parameter_and_encodes_the_team() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/usage"),
     );
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("per_page", "50"),
@@ -1148,9 +1135,9 @@ async fn list_invoices_sends_every_parameter_and_decodes_a_full_page() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/invoices");
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("per_page", "20"),
@@ -1217,12 +1204,12 @@ async fn list_team_invoices_sends_every_parameter_and_encodes_the_team() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices"),
     );
-    common::assert_query(
+    support::assert_query(
         &request,
         &[("per_page", "100"), ("page", "1"), ("cursor", "c1")],
     );
@@ -1276,8 +1263,8 @@ async fn list_invoices_stream_follows_the_cursor() {
     let ids: Vec<_> = invoices.iter().map(|i| i.id.clone().unwrap()).collect();
     assert_eq!(ids, ["835994C3-14310", "835994C3-14309", "835994C3-14308"]);
     let requests = server.received_requests().await.unwrap();
-    common::assert_query(&requests[0], &[("per_page", "100")]);
-    common::assert_query(
+    support::assert_query(&requests[0], &[("per_page", "100")]);
+    support::assert_query(
         &requests[1],
         &[("per_page", "100"), ("cursor", next_cursor)],
     );
@@ -1417,9 +1404,9 @@ async fn get_invoice_sends_every_parameter_and_decodes_the_full_invoice() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/invoices/835994C3-14310");
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("teamId", "team-one"),
@@ -1527,12 +1514,12 @@ async fn get_team_invoice_sends_the_path_team_and_the_team_filter_independently(
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/invoices/835994C3%2F14310"),
     );
-    common::assert_query(&request, &[("teamId", "team-two")]);
+    support::assert_query(&request, &[("teamId", "team-two")]);
     let pagination = body.pagination.unwrap();
     assert!(pagination.has_next_page);
     assert_eq!(pagination.cursor.as_deref(), Some("eyJwYWdlIjoyfQ=="));
@@ -1609,9 +1596,9 @@ async fn get_credit_balance_sends_no_query_and_decodes_the_balance() {
     let server = serve(200, "get_credit_balance.full.json").await;
     let response = client(&server).get_credit_balance().send().await.unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(&request, "/v1/billing/credit-balance");
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
     assert_eq!(response.headers()["x-ratelimit-reset"], "1834");
     let balance = response.into_inner().data;
     assert_eq!(balance.currency.as_deref(), Some("usd"));
@@ -1644,12 +1631,12 @@ async fn get_team_credit_balance_encodes_the_team_and_reads_what_is_owed() {
         .into_inner()
         .data;
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_request(
         &request,
         &format!("/v1/teams/{ODD_TEAM_ENCODED}/billing/credit-balance"),
     );
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
     // Owed (negative) does not reduce what is available.
     assert_eq!(balance.customer_balance.unwrap().amount, amount("-12.5"));
     assert_eq!(balance.total.unwrap().available, amount("50"));
@@ -1849,7 +1836,7 @@ async fn rate_limited_is_an_error_response_with_the_rate_limit_headers() {
         .respond_with(
             ResponseTemplate::new(429)
                 .set_body_raw(
-                    common::fixture(PROVIDER, "error.rate_limited.json"),
+                    support::fixture(PROVIDER, "error.rate_limited.json"),
                     "application/json",
                 )
                 .insert_header("x-ratelimit-limit", "1000")
@@ -1912,7 +1899,7 @@ async fn every_operation_returns_every_documented_error_status_as_an_error_respo
         let server = serve(status, fixture).await;
         let client = client(&server);
         let expected: ErrorResponse =
-            serde_json::from_str(&common::fixture(PROVIDER, fixture)).unwrap();
+            serde_json::from_str(&support::fixture(PROVIDER, fixture)).unwrap();
         for operation in OPERATIONS {
             let error = call(&client, operation).await.unwrap_err();
             let (body, _) = error_body(error, status);
@@ -1975,7 +1962,7 @@ async fn the_crate_error_reads_the_northflank_envelope() {
         .respond_with(
             ResponseTemplate::new(429)
                 .set_body_raw(
-                    common::fixture(PROVIDER, "error.rate_limited.json"),
+                    support::fixture(PROVIDER, "error.rate_limited.json"),
                     "application/json",
                 )
                 .insert_header("x-ratelimit-remaining", "0")
@@ -2086,7 +2073,7 @@ fn every_fixture_decodes_into_its_type_without_losing_members() {
         if !name.ends_with(".json") {
             continue;
         }
-        let text = common::fixture(PROVIDER, &name);
+        let text = support::fixture(PROVIDER, &name);
         let kind = name.split('.').next().unwrap();
         let encoded = match kind {
             "list_usage" | "list_team_usage" => decode_as::<ListUsageResponse>(&name, &text),

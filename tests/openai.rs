@@ -3,7 +3,7 @@
 //! decoded body field by field against the fixture served; the error responses; forward
 //! compatibility (unknown result types, unknown fields); and every fixture decoding.
 
-mod common;
+mod support;
 
 use serde_json::Value;
 use usage_bindings::openai::types::{
@@ -24,7 +24,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const PROVIDER: &str = "openai";
-const KEY: &str = "sk-admin-test";
+const KEY: &str = support::OPENAI_KEY;
 
 const START: i64 = 1_730_419_200;
 const END: i64 = 1_730_678_400;
@@ -56,10 +56,7 @@ async fn serve(api_path: &str, status: u16, fixture: &str) -> (MockServer, Clien
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("/v1{api_path}")))
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_raw(common::fixture(PROVIDER, fixture), "application/json"),
-        )
+        .respond_with(support::json_response(PROVIDER, status, fixture))
         .expect(1)
         .mount(&server)
         .await;
@@ -68,22 +65,17 @@ async fn serve(api_path: &str, status: u16, fixture: &str) -> (MockServer, Clien
 }
 
 fn client_for(server: &MockServer) -> Client {
-    Client::from_config(
-        Config::new(KEY)
-            .with_base_url(format!("{}/v1", server.uri()))
-            .with_retry(RetryPolicy::disabled()),
-    )
-    .unwrap()
+    support::openai_client(server, RetryPolicy::disabled())
 }
 
 /// Method, path, auth and user agent of the one request received; returns it for the query.
 async fn assert_request(server: &MockServer, api_path: &str) -> Request {
-    let request = common::only_request(server).await;
+    let request = support::only_request(server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), format!("/v1{api_path}"));
-    common::assert_header(&request, "authorization", &format!("Bearer {KEY}"));
-    common::assert_header(&request, "user-agent", common::USER_AGENT);
-    common::assert_header(&request, "accept", "application/json");
+    support::assert_header(&request, "authorization", &format!("Bearer {KEY}"));
+    support::assert_header(&request, "user-agent", support::USER_AGENT);
+    support::assert_header(&request, "accept", "application/json");
     request
 }
 
@@ -508,10 +500,10 @@ async fn usage_completions_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "batch"),
         ("group_by[]", "service_tier"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
 
-    let json = common::fixture_json(PROVIDER, "usage_completions.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_completions.full.json");
     let page = page.into_inner();
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
@@ -559,9 +551,9 @@ async fn usage_embeddings_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "api_key_id"),
         ("group_by[]", "model"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_embeddings.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_embeddings.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_embeddings(results[0].0);
@@ -605,9 +597,9 @@ async fn usage_moderations_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "project_id"),
         ("group_by[]", "api_key_id"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_moderations.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_moderations.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_moderations(results[0].0);
@@ -674,9 +666,9 @@ async fn usage_images_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "size"),
         ("group_by[]", "source"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_images.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_images.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_images(results[0].0);
@@ -719,9 +711,9 @@ async fn usage_audio_speeches_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "api_key_id"),
         ("group_by[]", "model"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_audio_speeches.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_audio_speeches.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_speeches(results[0].0);
@@ -764,9 +756,9 @@ async fn usage_audio_transcriptions_sends_every_parameter_and_decodes_the_page()
         ("group_by[]", "user_id"),
         ("group_by[]", "project_id"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_audio_transcriptions.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_audio_transcriptions.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_transcriptions(results[0].0);
@@ -795,9 +787,9 @@ async fn usage_vector_stores_sends_every_parameter_and_decodes_the_page() {
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1d", "3");
     expected.push(("group_by[]", "project_id"));
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_vector_stores.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_vector_stores.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_vector_stores(results[0].0);
@@ -827,9 +819,9 @@ async fn usage_code_interpreter_sessions_sends_every_parameter_and_decodes_the_p
     let request = assert_request(&server, api_path).await;
     let mut expected = common_pairs("1m", "60");
     expected.push(("group_by[]", "project_id"));
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
 
-    let json = common::fixture_json(PROVIDER, "usage_code_interpreter_sessions.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_code_interpreter_sessions.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_code_interpreter(results[0].0);
@@ -874,10 +866,10 @@ async fn usage_file_search_calls_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "api_key_id"),
         ("group_by[]", "vector_store_id"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
 
-    let json = common::fixture_json(PROVIDER, "usage_file_search_calls.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_file_search_calls.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     // The full fixture sets every field: nothing may decode as absent.
@@ -934,10 +926,10 @@ async fn usage_web_search_calls_sends_every_parameter_and_decodes_the_page() {
         ("group_by[]", "model"),
         ("group_by[]", "context_level"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
 
-    let json = common::fixture_json(PROVIDER, "usage_web_search_calls.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_web_search_calls.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     // The full fixture sets every field: nothing may decode as absent.
@@ -980,10 +972,10 @@ async fn usage_costs_sends_every_parameter_and_decodes_exact_amounts() {
         ("group_by[]", "line_item"),
         ("group_by[]", "api_key_id"),
     ]);
-    common::assert_query(&request, &expected);
+    support::assert_query(&request, &expected);
     assert_cursor_encoded(&request);
 
-    let json = common::fixture_json(PROVIDER, "usage_costs.full.json");
+    let json = support::fixture_json(PROVIDER, "usage_costs.full.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 1);
     let r = as_costs(results[0].0);
@@ -1009,11 +1001,11 @@ async fn only_start_time_is_sent_when_nothing_else_is_set() {
         .unwrap()
         .into_inner();
     let request = assert_request(&server, api_path).await;
-    common::assert_query(&request, &[("start_time", "1730419200")]);
-    common::assert_no_header(&request, "openai-organization");
-    common::assert_no_header(&request, "openai-project");
+    support::assert_query(&request, &[("start_time", "1730419200")]);
+    support::assert_no_header(&request, "openai-organization");
+    support::assert_no_header(&request, "openai-project");
 
-    let json = common::fixture_json(PROVIDER, "usage_costs.minimal.json");
+    let json = support::fixture_json(PROVIDER, "usage_costs.minimal.json");
     let results = assert_page(&page, &json);
     let r = as_costs(results[0].0);
     assert_eq!(r.amount, None);
@@ -1039,7 +1031,7 @@ async fn organization_and_project_headers_are_sent_when_configured() {
     Mock::given(method("GET"))
         .and(path("/v1/organization/usage/embeddings"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
-            common::fixture(PROVIDER, "usage_embeddings.minimal.json"),
+            support::fixture(PROVIDER, "usage_embeddings.minimal.json"),
             "application/json",
         ))
         .mount(&server)
@@ -1058,8 +1050,8 @@ async fn organization_and_project_headers_are_sent_when_configured() {
         .await
         .unwrap();
     let request = assert_request(&server, "/organization/usage/embeddings").await;
-    common::assert_header(&request, "openai-organization", "org-Xq2Lm9Tz4Rw8Yb1C");
-    common::assert_header(&request, "openai-project", PROJECTS[0]);
+    support::assert_header(&request, "openai-organization", "org-Xq2Lm9Tz4Rw8Yb1C");
+    support::assert_header(&request, "openai-project", PROJECTS[0]);
 }
 
 #[tokio::test]
@@ -1074,7 +1066,7 @@ async fn a_page_with_more_to_come_carries_its_cursor_and_empty_buckets() {
         .unwrap()
         .into_inner();
     assert_request(&server, api_path).await;
-    let json = common::fixture_json(PROVIDER, "usage_completions.paged.json");
+    let json = support::fixture_json(PROVIDER, "usage_completions.paged.json");
     let results = assert_page(&page, &json);
     assert!(page.has_more);
     assert_eq!(page.next_page.as_deref(), json["next_page"].as_str());
@@ -1100,7 +1092,7 @@ async fn a_400_is_an_error_response_with_the_decoded_body() {
         .await
         .unwrap_err();
     assert_request(&server, api_path).await;
-    let json = common::fixture_json(PROVIDER, "error.invalid_request.json");
+    let json = support::fixture_json(PROVIDER, "error.invalid_request.json");
     match error {
         OperationError::ErrorResponse(response) => {
             assert_eq!(response.status(), 400);
@@ -1137,7 +1129,7 @@ async fn every_documented_error_status_decodes_its_body() {
             .await
             .unwrap_err();
         assert_request(&server, api_path).await;
-        let json = common::fixture_json(PROVIDER, fixture);
+        let json = support::fixture_json(PROVIDER, fixture);
         match error {
             OperationError::ErrorResponse(response) => {
                 assert_eq!(response.status(), status, "{fixture}");
@@ -1161,7 +1153,7 @@ async fn a_rate_limit_keeps_its_code_and_retry_after_header() {
             ResponseTemplate::new(429)
                 .insert_header("retry-after", "7")
                 .set_body_raw(
-                    common::fixture(PROVIDER, "error.rate_limit.json"),
+                    support::fixture(PROVIDER, "error.rate_limit.json"),
                     "application/json",
                 ),
         )
@@ -1223,7 +1215,7 @@ async fn an_unknown_result_type_is_kept_whole_beside_known_ones() {
         .unwrap()
         .into_inner();
     assert_request(&server, api_path).await;
-    let json = common::fixture_json(PROVIDER, "usage_completions.unknown_variant.json");
+    let json = support::fixture_json(PROVIDER, "usage_completions.unknown_variant.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 2);
 
@@ -1255,7 +1247,7 @@ async fn an_unknown_result_type_is_kept_whole_beside_known_ones() {
 
 #[test]
 fn every_result_type_decodes_into_its_own_variant() {
-    let json = common::fixture_json(PROVIDER, "usage_completions.mixed_variants.json");
+    let json = support::fixture_json(PROVIDER, "usage_completions.mixed_variants.json");
     let page: UsageResponse = serde_json::from_value(json.clone()).unwrap();
     let results = assert_page(&page, &json);
     let checks: [fn(&UsageResult) -> bool; 12] = [
@@ -1347,7 +1339,7 @@ async fn a_result_that_does_not_fit_its_type_does_not_fail_its_page() {
         .unwrap()
         .into_inner();
     assert_request(&server, api_path).await;
-    let json = common::fixture_json(PROVIDER, "usage_costs.malformed_result.json");
+    let json = support::fixture_json(PROVIDER, "usage_costs.malformed_result.json");
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 4);
     // The results around it decode as usual, in their places.
@@ -1404,7 +1396,7 @@ async fn unknown_fields_at_every_level_are_ignored() {
         .unwrap()
         .into_inner();
         assert_request(&server, api_path).await;
-        let json = common::fixture_json(PROVIDER, fixture);
+        let json = support::fixture_json(PROVIDER, fixture);
         let results = assert_page(&page, &json);
         assert_eq!(results.len(), 1);
         // Known fields are read; the unknown ones beside them change nothing.
@@ -1530,7 +1522,7 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
     let mut errors = 0;
     let mut kept_whole = Vec::new();
     for name in &names {
-        let json = common::fixture_json(PROVIDER, name);
+        let json = support::fixture_json(PROVIDER, name);
         let (subject, case) = name
             .trim_end_matches(".json")
             .split_once('.')
@@ -1547,7 +1539,7 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
             continue;
         }
         // Decoded from the text, as a response body is.
-        let text = common::fixture(PROVIDER, name);
+        let text = support::fixture(PROVIDER, name);
         let (results, written): (Vec<(UsageResult, Value)>, Value) = match subject {
             "result" => {
                 let result: UsageResult = usage_bindings::json::from_slice(text.as_bytes())
@@ -1654,7 +1646,7 @@ fn every_fixture_decodes_into_the_type_its_name_says() {
 
 #[test]
 fn grouped_fixtures_set_only_their_grouping_fields() {
-    let json = common::fixture_json(PROVIDER, "usage_costs.grouped.json");
+    let json = support::fixture_json(PROVIDER, "usage_costs.grouped.json");
     let page: UsageResponse = serde_json::from_value(json.clone()).unwrap();
     let results = assert_page(&page, &json);
     assert_eq!(results.len(), 4);

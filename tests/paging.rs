@@ -3,12 +3,12 @@
 //! order, the page parameters on the wire, one request per page, lazy fetching, a rate limit in
 //! the middle of a walk, and a page that fails for good.
 
-mod pages;
+mod support;
 
 use std::num::NonZeroU64;
 
 use futures::{StreamExt, TryStreamExt};
-use pages::*;
+use support::*;
 use usage_bindings::openai::types::UsageResult;
 use usage_bindings::paging::{PageCursor, PagingProblem};
 use usage_bindings::{Error, Provider, RetryPolicy};
@@ -19,8 +19,102 @@ const START: i64 = 1_730_419_200;
 const DAY: i64 = 86_400;
 const APP: &str = "app-9f3c2a";
 
-fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+// ---------------------------------------------------------------------------------------------
+// Every provider's simple walk, by the rule its row names
+
+/// The token a page points to the page `k` with.
+fn token(k: usize) -> String {
+    format!("tok{k}")
+}
+
+/// Serves the row's simple operation as pages of `sizes` records (numbered on from 0), each
+/// page found by the row's paging rule; the walk asks for pages of `sizes[0]`.
+async fn mount_walk(server: &MockServer, row: &Row, sizes: &[u64]) {
+    let mut first = 0;
+    for (k, &count) in sizes.iter().enumerate() {
+        let next = (k + 1 < sizes.len()).then(|| token(k + 1));
+        let body = (row.page)(first, count, next.as_deref());
+        let mock = Mock::given(method("GET")).and(path(row.path));
+        let mock = match row.paging {
+            Paging::Token(param) | Paging::Cursor(param) if k == 0 => {
+                mock.and(query_param_is_missing(param))
+            }
+            Paging::Token(param) | Paging::Cursor(param) => mock.and(query_param(param, token(k))),
+            Paging::LimitOffset => mock.and(query_param("offset", first.to_string())),
+        };
+        mock.respond_with(ok(body)).mount(server).await;
+        first += count;
+    }
+}
+
+/// Where the row's third page is asked for: its token, or its offset with pages of two.
+fn third_page(row: &Row) -> (&'static str, String) {
+    match row.paging {
+        Paging::Token(param) | Paging::Cursor(param) => (param, token(2)),
+        Paging::LimitOffset => ("offset", "4".to_string()),
+    }
+}
+
+#[tokio::test]
+async fn every_walk_yields_each_record_once_with_one_request_per_page() {
+    for row in rows() {
+        let server = MockServer::start().await;
+        mount_walk(&server, &row, &[2, 2, 1]).await;
+        let client = row.client(&server, RetryPolicy::disabled());
+        let records = client.walk(Some(2), None, None).await.unwrap();
+        assert_eq!(records, [0, 1, 2, 3, 4], "{}", row.provider);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 3, "{}", row.provider);
+        for request in &sent {
+            assert_eq!(
+                query(request, row.size_param).as_deref(),
+                Some("2"),
+                "{}: {}",
+                row.provider,
+                request.url
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_walk_fetches_its_pages_lazily() {
+    for row in rows() {
+        let server = MockServer::start().await;
+        mount_walk(&server, &row, &[4, 4, 1]).await;
+        let client = row.client(&server, RetryPolicy::disabled());
+        assert_eq!(client.walk(Some(4), Some(1), None).await.unwrap(), [0]);
+        assert_eq!(requests(&server).await.len(), 1, "{}", row.provider);
+        // The rest of the first page comes from memory.
+        assert_eq!(
+            client.walk(Some(4), Some(4), None).await.unwrap(),
+            [0, 1, 2, 3]
+        );
+        assert_eq!(requests(&server).await.len(), 2, "{}", row.provider);
+    }
+}
+
+#[tokio::test]
+async fn every_walk_resumes_from_the_page_that_failed() {
+    for row in rows() {
+        let server = MockServer::start().await;
+        mount_walk(&server, &row, &[2, 2, 1]).await;
+        let (name, value) = third_page(&row);
+        fail_once(&server, name, &value).await;
+        let client = row.client(&server, RetryPolicy::disabled());
+        let error = client.walk(Some(2), None, None).await.unwrap_err();
+        assert_eq!(error.status(), Some(500), "{}", row.provider);
+        let cursor = error.resume_from().cloned().expect("a page error resumes");
+        let before = requests(&server).await.len();
+        let rest = client.walk(Some(2), None, Some(cursor)).await.unwrap();
+        assert_eq!(rest, [4], "{}", row.provider);
+        assert_eq!(
+            requests(&server).await.len(),
+            before + 1,
+            "{}",
+            row.provider
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,21 +303,6 @@ async fn northflank_team_stream_follows_the_cursor() {
 }
 
 #[tokio::test]
-async fn northflank_pages_are_fetched_lazily() {
-    let server = northflank_three_pages("/v1/billing/usage").await;
-    let client = northflank_client(&server, RetryPolicy::disabled());
-    let first: Vec<_> = client
-        .list_usage()
-        .items()
-        .take(1)
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(timestamps(&first), [1000.0]);
-    assert_eq!(requests(&server).await.len(), 1);
-}
-
-#[tokio::test]
 async fn northflank_pages_yields_whole_pages() {
     let server = northflank_three_pages("/v1/billing/usage").await;
     let client = northflank_client(&server, RetryPolicy::disabled());
@@ -331,28 +410,6 @@ async fn phala_default_stream_asks_for_the_default_page_size() {
         queries(&server).await,
         [pairs(&[("limit", &limit), ("offset", "0")])]
     );
-}
-
-#[tokio::test]
-async fn phala_pages_are_fetched_lazily() {
-    let server = phala_four_pages().await;
-    let client = phala_client(&server, RetryPolicy::disabled());
-    let stream = client
-        .get_app_usage()
-        .app_id(APP)
-        .page_size(page_size(4))
-        .items();
-    futures::pin_mut!(stream);
-    let first = stream.try_next().await.unwrap().unwrap();
-    assert_eq!(first.instance_id, "inst-0");
-    // The rest of the first page comes from memory.
-    for n in 1..4 {
-        assert_eq!(
-            stream.try_next().await.unwrap().unwrap().instance_id,
-            format!("inst-{n}")
-        );
-    }
-    assert_eq!(requests(&server).await.len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 //! Phala Cloud: `get_app_usage` against a local mock server, the exact request on the wire, the
 //! decoded records and every error body shape.
 
-mod common;
+mod support;
+
+use support::dec;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -16,20 +18,11 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PROVIDER: &str = "phala";
-const KEY: &str = "phala-key-test";
+const KEY: &str = support::PHALA_KEY;
 const APP_ID: &str = "e15c1a29a9dfb522da528464a8d5ce40ac28039f";
 
 fn client(server: &MockServer) -> Client {
-    Client::from_config(
-        Config::new(KEY)
-            .with_base_url(server.uri())
-            .with_retry(RetryPolicy::disabled()),
-    )
-    .unwrap()
-}
-
-fn dec(text: &str) -> Decimal {
-    text.parse::<Decimal>().unwrap()
+    support::phala_client(server, RetryPolicy::disabled())
 }
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
@@ -38,25 +31,16 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
 
 /// Serves `fixture` with `status` on any GET and returns the server.
 async fn serve(status: u16, fixture: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(status)
-                .insert_header("content-type", "application/json")
-                .set_body_string(common::fixture(PROVIDER, fixture)),
-        )
-        .mount(&server)
-        .await;
-    server
+    support::serve(support::json_response(PROVIDER, status, fixture)).await
 }
 
 /// The headers every Phala request carries.
 fn assert_phala_headers(request: &wiremock::Request, version: &str) {
-    common::assert_header(request, "x-api-key", KEY);
-    common::assert_header(request, "x-phala-version", version);
-    common::assert_header(request, "user-agent", common::USER_AGENT);
-    common::assert_no_header(request, "authorization");
-    common::assert_no_header(request, "api-version");
+    support::assert_header(request, "x-api-key", KEY);
+    support::assert_header(request, "x-phala-version", version);
+    support::assert_header(request, "user-agent", support::USER_AGENT);
+    support::assert_no_header(request, "authorization");
+    support::assert_no_header(request, "api-version");
 }
 
 /// Asserts every field of `record` against the fixture's JSON record.
@@ -85,7 +69,7 @@ fn assert_record_matches(record: &MeteredUsageResponse, json: &Value) {
 }
 
 fn assert_matches_fixture(body: &AppUsageResponse, fixture: &str) {
-    let json = common::fixture_json(PROVIDER, fixture);
+    let json = support::fixture_json(PROVIDER, fixture);
     let records = json["usage"].as_array().unwrap();
     assert_eq!(body.usage.len(), records.len());
     for (record, expected) in body.usage.iter().zip(records) {
@@ -113,10 +97,10 @@ async fn get_app_usage_sends_every_parameter_and_decodes_every_field() {
         .unwrap();
     assert_eq!(response.status(), 200);
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), format!("/api/v1/apps/{APP_ID}/usage"));
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("start_date", "2026-11-01T00:00:00Z"),
@@ -188,9 +172,9 @@ async fn app_id_is_percent_encoded_in_the_path() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_eq!(request.url.path(), "/api/v1/apps/app%201%2F%C3%BC/usage");
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("start_date", "2026-10-01T00:00:00Z"),
@@ -222,9 +206,9 @@ async fn phala_version_header_is_configurable() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_eq!(request.url.path(), format!("/api/v1/apps/{APP_ID}/usage"));
-    common::assert_query(
+    support::assert_query(
         &request,
         &[
             ("start_date", "2026-11-01T00:00:00Z"),
@@ -247,9 +231,9 @@ async fn unset_optional_parameters_are_not_sent() {
         .unwrap()
         .into_inner();
 
-    let request = common::only_request(&server).await;
+    let request = support::only_request(&server).await;
     assert_eq!(request.url.path(), format!("/api/v1/apps/{APP_ID}/usage"));
-    common::assert_query(&request, &[]);
+    support::assert_query(&request, &[]);
     assert_phala_headers(&request, DEFAULT_PHALA_VERSION);
 
     assert!(body.usage.is_empty());
@@ -274,8 +258,8 @@ async fn dates_with_an_offset_are_sent_in_utc() {
         .await
         .unwrap();
 
-    let request = common::only_request(&server).await;
-    common::assert_query(
+    let request = support::only_request(&server).await;
+    support::assert_query(
         &request,
         &[
             ("start_date", "2026-11-01T00:00:00Z"),
@@ -612,7 +596,7 @@ fn every_fixture_decodes_into_its_type() {
     names.sort();
     let (mut usage, mut errors) = (0, 0);
     for name in &names {
-        let text = common::fixture(PROVIDER, name);
+        let text = support::fixture(PROVIDER, name);
         if name.starts_with("get_app_usage.") {
             let body: AppUsageResponse = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{name} is not an AppUsageResponse: {e}"));

@@ -2,13 +2,13 @@
 //! Retries over a local mock server: what is retried and how often, the server's waits, the
 //! time budget, timeouts, OpenAI's exhausted quota, and the `usage_request` tracing spans.
 
-mod pages;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use pages::*;
 use serde_json::json;
+use support::*;
 use usage_bindings::{Error, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -33,10 +33,6 @@ async fn failing_then_ok(
         .mount(&server)
         .await;
     server
-}
-
-async fn request_count(server: &MockServer) -> usize {
-    requests(server).await.len()
 }
 
 fn openai_error(status: u16, kind: &str, code: &str) -> ResponseTemplate {
@@ -66,54 +62,55 @@ async fn a_429_with_retry_after_is_retried_once() {
 
 #[tokio::test]
 async fn two_503_then_200_succeeds() {
-    let server = failing_then_ok(
-        ResponseTemplate::new(503).set_body_json(json!({"detail": "Service Unavailable"})),
-        2,
-        phala_page(0..3),
-    )
-    .await;
-    let client = phala_client(&server, fast_retry());
-    let page = client.get_app_usage().app_id(APP).fetch().await.unwrap();
-    assert_eq!(page.usage.len(), 3);
-    assert_eq!(request_count(&server).await, 3);
+    for row in rows() {
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).set_body_json(json!({"detail": "Service Unavailable"})),
+            2,
+            (row.body)(3),
+        )
+        .await;
+        let client = row.client(&server, fast_retry());
+        let records = client.call().await.unwrap();
+        assert_eq!(records, 3, "{}", row.provider);
+        assert_eq!(request_count(&server).await, 3, "{}", row.provider);
+    }
 }
 
 #[tokio::test]
 async fn every_retryable_status_is_retried() {
-    for status in [408, 425, 429, 500, 502, 503, 504, 529] {
-        let server = failing_then_ok(
-            ResponseTemplate::new(status)
-                .set_body_json(json!({"error": {"message": "try again", "id": "r1"}})),
-            1,
-            northflank_page(&[1000], None),
-        )
-        .await;
-        let client = northflank_client(&server, fast_retry());
-        let page = client.list_usage().fetch().await.unwrap();
-        assert_eq!(page.data.usage.len(), 1, "{status}");
-        assert_eq!(request_count(&server).await, 2, "{status}");
+    for row in rows() {
+        for status in [408, 425, 429, 500, 502, 503, 504, 529] {
+            let server = failing_then_ok(
+                ResponseTemplate::new(status)
+                    .set_body_json(json!({"error": {"message": "try again", "id": "r1"}})),
+                1,
+                (row.body)(1),
+            )
+            .await;
+            let client = row.client(&server, fast_retry());
+            let records = client.call().await.unwrap();
+            assert_eq!(records, 1, "{} {status}", row.provider);
+            assert_eq!(request_count(&server).await, 2, "{} {status}", row.provider);
+        }
     }
 }
 
 #[tokio::test]
 async fn other_error_statuses_are_not_retried() {
-    for status in [400, 401, 403, 404, 405, 409, 410, 422, 451, 501, 505] {
-        let server = failing_then_ok(
-            ResponseTemplate::new(status).set_body_json(json!({"detail": "no"})),
-            1,
-            phala_page(0..1),
-        )
-        .await;
-        let client = phala_client(&server, fast_retry());
-        let error = client
-            .get_app_usage()
-            .app_id(APP)
-            .fetch()
-            .await
-            .unwrap_err();
-        assert_eq!(error.status(), Some(status), "{error}");
-        assert_eq!(request_count(&server).await, 1, "{status}");
-        assert_error_keeps_keys(&error);
+    for row in rows() {
+        for status in [400, 401, 403, 404, 405, 409, 410, 422, 451, 501, 505] {
+            let server = failing_then_ok(
+                ResponseTemplate::new(status).set_body_json(json!({"detail": "no"})),
+                1,
+                (row.body)(1),
+            )
+            .await;
+            let client = row.client(&server, fast_retry());
+            let error = client.call().await.unwrap_err();
+            assert_eq!(error.status(), Some(status), "{}: {error}", row.provider);
+            assert_eq!(request_count(&server).await, 1, "{} {status}", row.provider);
+            assert_error_keeps_keys(&error);
+        }
     }
 }
 
@@ -148,16 +145,18 @@ async fn a_500_forever_fails_after_max_attempts() {
 
 #[tokio::test]
 async fn disabled_retries_send_once() {
-    let server = failing_then_ok(
-        ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "busy"}})),
-        1,
-        northflank_page(&[1000], None),
-    )
-    .await;
-    let client = northflank_client(&server, RetryPolicy::disabled());
-    let error = client.list_usage().fetch().await.unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(request_count(&server).await, 1);
+    for row in rows() {
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "busy"}})),
+            1,
+            (row.body)(1),
+        )
+        .await;
+        let client = row.client(&server, RetryPolicy::disabled());
+        let error = client.call().await.unwrap_err();
+        assert_eq!(error.status(), Some(503), "{}", row.provider);
+        assert_eq!(request_count(&server).await, 1, "{}", row.provider);
+    }
 }
 
 #[tokio::test]
@@ -305,25 +304,24 @@ fn only_server_waits() -> RetryPolicy {
 
 #[tokio::test]
 async fn retry_after_is_honoured_on_every_retried_status() {
-    for status in [408, 425, 429, 500, 502, 503, 504, 529] {
-        let server = failing_then_ok(
-            ResponseTemplate::new(status)
-                .insert_header("retry-after", "0")
-                .set_body_json(json!({"detail": "later"})),
-            1,
-            phala_page(0..1),
-        )
-        .await;
-        let client = phala_client(&server, only_server_waits());
-        let page = tokio::time::timeout(
-            Duration::from_secs(20),
-            client.get_app_usage().app_id(APP).fetch(),
-        )
-        .await
-        .unwrap()
-        .unwrap_or_else(|e| panic!("{status}: {e}"));
-        assert_eq!(page.usage.len(), 1, "{status}");
-        assert_eq!(request_count(&server).await, 2, "{status}");
+    for row in rows() {
+        for status in [408, 425, 429, 500, 502, 503, 504, 529] {
+            let server = failing_then_ok(
+                ResponseTemplate::new(status)
+                    .insert_header("retry-after", "0")
+                    .set_body_json(json!({"detail": "later"})),
+                1,
+                (row.body)(1),
+            )
+            .await;
+            let client = row.client(&server, only_server_waits());
+            let records = tokio::time::timeout(Duration::from_secs(20), client.call())
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{} {status}: {e}", row.provider));
+            assert_eq!(records, 1, "{} {status}", row.provider);
+            assert_eq!(request_count(&server).await, 2, "{} {status}", row.provider);
+        }
     }
 }
 
@@ -384,91 +382,95 @@ async fn huge_policy_values_do_not_panic() {
         .with_max_elapsed(Duration::MAX);
     let guard = Duration::from_secs(20);
 
-    // A computed backoff of `Duration::MAX` with a small budget: the first retry is given up.
-    let server = failing_then_ok(
-        ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
-        1,
-        phala_page(0..1),
-    )
-    .await;
-    let client = phala_client(
-        &server,
-        huge.clone().with_max_elapsed(Duration::from_secs(5)),
-    );
-    let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
-        .await
-        .unwrap()
-        .unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(request_count(&server).await, 1);
+    for row in rows() {
+        // A computed backoff of `Duration::MAX` with a small budget: the first retry is given up.
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
+            1,
+            (row.body)(1),
+        )
+        .await;
+        let client = row.client(
+            &server,
+            huge.clone().with_max_elapsed(Duration::from_secs(5)),
+        );
+        let error = tokio::time::timeout(guard, client.call())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.status(), Some(503), "{}", row.provider);
+        assert_eq!(request_count(&server).await, 1, "{}", row.provider);
 
-    // Two attempts, the server's wait of 0, and the longest timeout there is.
-    let server = failing_then_ok(
-        ResponseTemplate::new(503)
-            .insert_header("retry-after", "0")
-            .set_body_json(json!({"detail": "busy"})),
-        1,
-        phala_page(0..1),
-    )
-    .await;
-    let client = usage_bindings::phala::Client::from_config(
-        phala_config(&server, huge.clone().with_max_attempts(2)).with_timeout(Duration::MAX),
-    )
-    .unwrap();
-    let page = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(page.usage.len(), 1);
-    assert_eq!(request_count(&server).await, 2);
+        // Two attempts, the server's wait of 0, and the longest timeout there is.
+        let server = failing_then_ok(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"detail": "busy"})),
+            1,
+            (row.body)(1),
+        )
+        .await;
+        let client = row
+            .config_for(&server, huge.clone().with_max_attempts(2))
+            .with_timeout(Duration::MAX)
+            .connect()
+            .unwrap();
+        let records = tokio::time::timeout(guard, client.call())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(records, 1, "{}", row.provider);
+        assert_eq!(request_count(&server).await, 2, "{}", row.provider);
 
-    // No attempts at all counts as one; a zero timeout fails that attempt without panicking.
-    let server = failing_then_ok(
-        ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
-        1,
-        phala_page(0..1),
-    )
-    .await;
-    let zero = RetryPolicy::default()
-        .with_max_attempts(0)
-        .with_initial_backoff(Duration::ZERO)
-        .with_max_backoff(Duration::ZERO)
-        .with_max_elapsed(Duration::ZERO);
-    let client = phala_client(&server, zero.clone());
-    let error = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
-        .await
-        .unwrap()
-        .unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(request_count(&server).await, 1);
-    let client = usage_bindings::phala::Client::from_config(
-        phala_config(&server, zero).with_timeout(Duration::ZERO),
-    )
-    .unwrap();
-    let result = tokio::time::timeout(guard, client.get_app_usage().app_id(APP).fetch())
-        .await
-        .unwrap();
-    if let Err(error) = result {
-        assert_error_keeps_keys(&error);
+        // No attempts at all counts as one; a zero timeout fails that attempt without panicking.
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).set_body_json(json!({"detail": "busy"})),
+            1,
+            (row.body)(1),
+        )
+        .await;
+        let zero = RetryPolicy::default()
+            .with_max_attempts(0)
+            .with_initial_backoff(Duration::ZERO)
+            .with_max_backoff(Duration::ZERO)
+            .with_max_elapsed(Duration::ZERO);
+        let client = row.client(&server, zero.clone());
+        let error = tokio::time::timeout(guard, client.call())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.status(), Some(503), "{}", row.provider);
+        assert_eq!(request_count(&server).await, 1, "{}", row.provider);
+        let client = row
+            .config_for(&server, zero)
+            .with_timeout(Duration::ZERO)
+            .connect()
+            .unwrap();
+        let result = tokio::time::timeout(guard, client.call()).await.unwrap();
+        if let Err(error) = result {
+            assert_error_keeps_keys(&error);
+        }
     }
 }
 
 #[tokio::test]
 async fn a_budget_shorter_than_the_backoff_stops_retrying() {
-    let server = failing_then_ok(
-        ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "busy"}})),
-        5,
-        northflank_page(&[1], None),
-    )
-    .await;
-    let policy = RetryPolicy::default()
-        .with_max_attempts(10)
-        .with_initial_backoff(Duration::from_secs(20))
-        .with_max_elapsed(Duration::from_secs(5));
-    let client = northflank_client(&server, policy);
-    let error = client.list_usage().fetch().await.unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(request_count(&server).await, 1);
+    for row in rows() {
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "busy"}})),
+            5,
+            (row.body)(1),
+        )
+        .await;
+        let policy = RetryPolicy::default()
+            .with_max_attempts(10)
+            .with_initial_backoff(Duration::from_secs(20))
+            .with_max_elapsed(Duration::from_secs(5));
+        let client = row.client(&server, policy);
+        let error = client.call().await.unwrap_err();
+        assert_eq!(error.status(), Some(503), "{}", row.provider);
+        assert_eq!(request_count(&server).await, 1, "{}", row.provider);
+    }
 }
 
 #[tokio::test]
@@ -493,29 +495,33 @@ async fn northflank_window_reset_does_not_stop_a_5xx_retry() {
 
 #[tokio::test]
 async fn a_slow_server_times_out() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(northflank_page(&[1], None))
-                .set_delay(Duration::from_millis(800)),
-        )
-        .mount(&server)
-        .await;
-    let config = northflank_config(&server, fast_retry().with_max_attempts(2))
-        .with_timeout(Duration::from_millis(100));
-    let client = usage_bindings::northflank::Client::from_config(config).unwrap();
-    let error = client.list_usage().fetch().await.unwrap_err();
-    assert!(error.is_timeout(), "{error:?}");
-    assert!(
-        matches!(error, Error::Transport { timeout: true, .. }),
-        "{error:?}"
-    );
-    assert_eq!(error.status(), None);
-    assert!(error.to_string().contains("timed out"), "{error}");
-    assert_error_keeps_keys(&error);
-    // Timeouts are retried.
-    assert_eq!(request_count(&server).await, 2);
+    for row in rows() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json((row.body)(1))
+                    .set_delay(Duration::from_millis(800)),
+            )
+            .mount(&server)
+            .await;
+        let client = row
+            .config_for(&server, fast_retry().with_max_attempts(2))
+            .with_timeout(Duration::from_millis(100))
+            .connect()
+            .unwrap();
+        let error = client.call().await.unwrap_err();
+        assert!(error.is_timeout(), "{error:?}");
+        assert!(
+            matches!(error, Error::Transport { timeout: true, .. }),
+            "{error:?}"
+        );
+        assert_eq!(error.status(), None);
+        assert!(error.to_string().contains("timed out"), "{error}");
+        assert_error_keeps_keys(&error);
+        // Timeouts are retried.
+        assert_eq!(request_count(&server).await, 2, "{}", row.provider);
+    }
 }
 
 #[tokio::test]
@@ -523,25 +529,22 @@ async fn a_refused_connection_is_a_transport_error() {
     // Nothing listens on port 1 (a port freed by another mock server could be reused by a
     // test running in parallel).
     let uri = "http://127.0.0.1:1";
-    let client = usage_bindings::phala::Client::from_config(
-        usage_bindings::phala::Config::new(PHALA_KEY)
+    for row in rows() {
+        let client = (row.config)(row.key)
             .with_base_url(uri)
-            .with_retry(fast_retry().with_max_attempts(2)),
-    )
-    .unwrap();
-    let error = client
-        .get_app_usage()
-        .app_id(APP)
-        .fetch()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, Error::Transport { timeout: false, .. }),
-        "{error:?}"
-    );
-    assert!(!error.is_timeout());
-    assert!(error.to_string().contains("the request failed"), "{error}");
-    assert_error_keeps_keys(&error);
+            .with_retry(fast_retry().with_max_attempts(2))
+            .connect()
+            .unwrap();
+        let error = client.call().await.unwrap_err();
+        assert!(
+            matches!(error, Error::Transport { timeout: false, .. }),
+            "{}: {error:?}",
+            row.provider
+        );
+        assert!(!error.is_timeout());
+        assert!(error.to_string().contains("the request failed"), "{error}");
+        assert_error_keeps_keys(&error);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,7 +659,16 @@ async fn each_attempt_is_a_usage_request_span() {
 #[tokio::test]
 async fn configs_and_clients_never_show_a_key() {
     let server = MockServer::start().await;
-    let texts = [
+    let mut texts = Vec::new();
+    for row in rows() {
+        let config = row.config_for(&server, fast_retry());
+        texts.push(format!("{config:?}"));
+        texts.push(format!("{config:#?}"));
+        let client = config.connect().unwrap();
+        texts.push(format!("{client:?}"));
+        texts.push(format!("{client:#?}"));
+    }
+    texts.extend([
         format!("{:?}", openai_config(&server, fast_retry())),
         format!(
             "{:#?}",
@@ -680,7 +692,7 @@ async fn configs_and_clients_never_show_a_key() {
                 .app_id(APP)
                 .page_size(std::num::NonZeroU64::new(5).unwrap())
         ),
-    ];
+    ]);
     for text in &texts {
         assert_no_key(text);
     }

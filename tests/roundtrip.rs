@@ -40,6 +40,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+mod support;
+
+use support::{deref, spec};
+
 // =============================================================================================
 // The table
 
@@ -439,33 +443,11 @@ fn row_for<'a>(rows: &'a [Row], provider: &str, path: &Path) -> Option<&'a Row> 
         .find(|row| row.provider == provider && row.prefix == prefix)
 }
 
-/// `openapi/<provider>.yaml` as JSON.
-fn spec(provider: &str) -> Value {
-    let path = root().join("openapi").join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
+/// `components.schemas` of a spec.
 fn component_schemas(spec: &Value) -> &Map<String, Value> {
     spec.pointer("/components/schemas")
         .and_then(Value::as_object)
         .expect("the spec has components.schemas")
-}
-
-/// Follows a `$ref` of the spec (`#/components/...`).
-fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference.strip_prefix('#').expect("a local $ref");
-            deref(
-                spec,
-                spec.pointer(pointer)
-                    .unwrap_or_else(|| panic!("dangling $ref {reference}")),
-            )
-        }
-        None => value,
-    }
 }
 
 /// The component schema name of a response's `application/json` body.

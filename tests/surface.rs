@@ -18,25 +18,9 @@ use std::fmt::Write;
 use serde_json::Value;
 use syn::{Fields, Item, Type};
 
-fn spec(provider: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("openapi")
-        .join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+mod support;
 
-fn deref<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => deref(
-            spec,
-            spec.pointer(reference.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("dangling $ref {reference}")),
-        ),
-        None => value,
-    }
-}
+use support::{deref, spec};
 
 /// progenitor's Rust name of a parameter: snake case, with characters that cannot be in an
 /// identifier (`project_ids[]`) read as word separators and dropped at the ends.

@@ -3,13 +3,13 @@
 //! server that writes exactly the bytes it is told), redirects that must not carry a key away,
 //! and transport errors that name their cause.
 
-mod pages;
+mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pages::*;
+use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use usage_bindings::{phala, Error, RetryPolicy};
@@ -252,43 +252,31 @@ fn check_redirect(error: &Error, status: u16, b: &MockServer) {
     assert_error_keeps_keys(error);
 }
 
+/// Whatever header carries the key, a redirect is reported, not followed: B receives nothing.
 #[tokio::test]
-async fn a_redirect_does_not_carry_the_phala_key_away() {
-    for status in [302, 301, 307, 308] {
-        let (a, b) = redirecting(status).await;
-        let client = phala_client(&a, fast_retry());
-        let error = tokio::time::timeout(GUARD, client.get_app_usage().app_id(APP).fetch())
-            .await
-            .unwrap()
-            .unwrap_err();
-        check_redirect(&error, status, &b);
-        assert_eq!(requests(&b).await.len(), 0, "B received a request");
-        let sent = requests(&a).await;
-        assert_eq!(sent.len(), 1, "a redirect is not retried");
-        // A received the key: the key goes to its origin and nowhere else.
-        assert_eq!(sent[0].headers.get("x-api-key").unwrap(), PHALA_KEY);
+async fn a_redirect_does_not_carry_a_key_away() {
+    for row in rows() {
+        for status in [302, 301, 307, 308] {
+            let (a, b) = redirecting(status).await;
+            let client = row.client(&a, fast_retry());
+            let error = tokio::time::timeout(GUARD, client.call())
+                .await
+                .unwrap()
+                .unwrap_err();
+            check_redirect(&error, status, &b);
+            assert_eq!(
+                requests(&b).await.len(),
+                0,
+                "{}: B received a request",
+                row.provider
+            );
+            let sent = requests(&a).await;
+            assert_eq!(sent.len(), 1, "{}: a redirect is not retried", row.provider);
+            // A received the key: the key goes to its origin and nowhere else.
+            let (name, value) = row.key_header();
+            assert_eq!(header(&sent[0], name), Some(value), "{}", row.provider);
+        }
     }
-}
-
-#[tokio::test]
-async fn a_redirect_does_not_carry_a_bearer_token_away() {
-    let (a, b) = redirecting(302).await;
-    let client = openai_client(&a, fast_retry());
-    let error = tokio::time::timeout(GUARD, client.usage_costs().start_time(0).fetch())
-        .await
-        .unwrap()
-        .unwrap_err();
-    check_redirect(&error, 302, &b);
-    assert_eq!(requests(&b).await.len(), 0, "B received a request");
-
-    let (a, b) = redirecting(302).await;
-    let client = northflank_client(&a, fast_retry());
-    let error = tokio::time::timeout(GUARD, client.list_usage().fetch())
-        .await
-        .unwrap()
-        .unwrap_err();
-    check_redirect(&error, 302, &b);
-    assert_eq!(requests(&b).await.len(), 0, "B received a request");
 }
 
 #[tokio::test]
@@ -459,71 +447,57 @@ fn shared_http(follow_redirects: bool) -> reqwest::Client {
 async fn one_http_client_serves_every_provider() {
     use wiremock::matchers::path;
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/organization/usage/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(openai_page(&[0], None)))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/billing/usage"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(northflank_page(&[0], None)))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/apps/{APP}/usage")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(phala_page(0..1)))
-        .mount(&server)
-        .await;
+    for row in rows() {
+        Mock::given(method("GET"))
+            .and(path(row.path))
+            .respond_with(ResponseTemplate::new(200).set_body_json((row.body)(1)))
+            .mount(&server)
+            .await;
+    }
     let http = shared_http(false);
     let retry = RetryPolicy::disabled();
-    let openai = usage_bindings::openai::Client::from_config_with_http(
-        openai_config(&server, retry.clone()),
-        http.clone(),
-    )
-    .unwrap();
-    let northflank = usage_bindings::northflank::Client::from_config_with_http(
-        northflank_config(&server, retry.clone()).with_user_agent("report/1"),
-        http.clone(),
-    )
-    .unwrap();
-    let phala =
-        usage_bindings::phala::Client::from_config_with_http(phala_config(&server, retry), http)
-            .unwrap();
+    // Every other provider is given a user agent of its own.
+    let agent = |n: usize| (n % 2 == 1).then_some("report/1");
+    let clients: Vec<AnyClient> = rows()
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let mut config = row.config_for(&server, retry.clone());
+            if let Some(agent) = agent(n) {
+                config = config.with_user_agent(agent);
+            }
+            config.connect_with_http(http.clone()).unwrap()
+        })
+        .collect();
 
     let call = async {
-        openai.usage_completions().start_time(0).fetch().await?;
-        northflank.list_usage().fetch().await?;
-        phala.get_app_usage().app_id(APP).fetch().await?;
+        for client in &clients {
+            client.call().await?;
+        }
         Ok::<_, Error>(())
     };
     tokio::time::timeout(GUARD, call).await.unwrap().unwrap();
 
     let sent = requests(&server).await;
-    assert_eq!(sent.len(), 3);
-    let header = |n: usize, name: &str| {
-        sent[n]
-            .headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
-    // Each request carries its own provider's auth, and only that.
-    assert_eq!(
-        header(0, "authorization"),
-        Some(format!("Bearer {OPENAI_KEY}"))
-    );
-    assert_eq!(
-        header(1, "authorization"),
-        Some(format!("Bearer {NORTHFLANK_KEY}"))
-    );
-    assert_eq!(header(2, "authorization"), None);
-    assert_eq!(header(2, "x-api-key").as_deref(), Some(PHALA_KEY));
-    assert_eq!(header(0, "x-api-key"), None);
-    // The configured user agent, and the shared client's own default headers.
+    assert_eq!(sent.len(), rows().len());
     let default_agent = usage_bindings::config::DEFAULT_USER_AGENT;
-    assert_eq!(header(0, "user-agent").as_deref(), Some(default_agent));
-    assert_eq!(header(1, "user-agent").as_deref(), Some("report/1"));
-    for n in 0..3 {
-        assert_eq!(header(n, "x-shared").as_deref(), Some("yes"));
+    for (n, (row, request)) in rows().iter().zip(&sent).enumerate() {
+        // Each request carries its own provider's auth, and only that.
+        let (name, value) = row.key_header();
+        assert_eq!(header(request, name), Some(value), "{}", row.provider);
+        for other in ["authorization", "x-api-key"] {
+            if other != name {
+                assert_eq!(header(request, other), None, "{}", row.provider);
+            }
+        }
+        // The configured user agent, and the shared client's own default headers.
+        assert_eq!(
+            header(request, "user-agent").as_deref(),
+            Some(agent(n).unwrap_or(default_agent)),
+            "{}",
+            row.provider
+        );
+        assert_eq!(header(request, "x-shared").as_deref(), Some("yes"));
     }
 }
 
@@ -547,34 +521,15 @@ async fn the_configured_timeout_holds_on_a_shared_client() {
 #[tokio::test]
 async fn a_shared_client_that_follows_redirects_keeps_a_bearer_key_home() {
     let http = shared_http(true);
-    for provider in ["openai", "northflank"] {
+    for row in rows().into_iter().filter(|row| row.auth == Auth::Bearer) {
+        let provider = row.provider;
         let (a, b) = redirecting(302).await;
-        let retry = RetryPolicy::disabled();
-        let call = async {
-            match provider {
-                "openai" => usage_bindings::openai::Client::from_config_with_http(
-                    openai_config(&a, retry),
-                    http.clone(),
-                )
-                .unwrap()
-                .usage_costs()
-                .start_time(0)
-                .fetch()
-                .await
-                .map(drop),
-                _ => usage_bindings::northflank::Client::from_config_with_http(
-                    northflank_config(&a, retry),
-                    http.clone(),
-                )
-                .unwrap()
-                .list_usage()
-                .fetch()
-                .await
-                .map(drop),
-            }
-        };
+        let client = row
+            .config_for(&a, RetryPolicy::disabled())
+            .connect_with_http(http.clone())
+            .unwrap();
         // B's answer is not the operation's type; what matters is what B received.
-        let outcome = tokio::time::timeout(GUARD, call).await.unwrap();
+        let outcome = tokio::time::timeout(GUARD, client.call()).await.unwrap();
         if let Err(error) = &outcome {
             assert_error_keeps_keys(error);
         }
@@ -599,36 +554,50 @@ async fn a_shared_client_that_follows_redirects_keeps_a_bearer_key_home() {
 /// nothing.
 #[tokio::test]
 async fn a_shared_client_that_follows_redirects_is_refused_a_key_header() {
-    let (a, b) = redirecting(302).await;
-    let error = phala::Client::from_config_with_http(
-        phala_config(&a, RetryPolicy::disabled()),
-        shared_http(true),
-    )
-    .unwrap_err();
-    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
-    let text = error.to_string();
-    assert!(
-        text.contains("x-api-key") && text.contains("Policy::none()"),
-        "{text}"
-    );
-    assert_error_keeps_keys(&error);
-    // A client that says nothing of redirects follows them: refused too.
-    let error = phala::Client::from_config_with_http(
-        phala_config(&a, RetryPolicy::disabled()),
-        reqwest::Client::new(),
-    )
-    .unwrap_err();
-    assert!(matches!(error, Error::InvalidConfig { .. }), "{error:?}");
+    for row in rows() {
+        let Auth::Header(key_header) = row.auth else {
+            continue;
+        };
+        let provider = row.provider;
+        let (a, b) = redirecting(302).await;
+        let config = row.config_for(&a, RetryPolicy::disabled());
+        let error = config
+            .clone()
+            .connect_with_http(shared_http(true))
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidConfig { .. }),
+            "{provider}: {error:?}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.contains(key_header) && text.contains("Policy::none()"),
+            "{text}"
+        );
+        assert_error_keeps_keys(&error);
+        // A client that says nothing of redirects follows them: refused too.
+        let error = config
+            .clone()
+            .connect_with_http(reqwest::Client::new())
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidConfig { .. }),
+            "{provider}: {error:?}"
+        );
 
-    let client = phala::Client::from_config_with_http(
-        phala_config(&a, RetryPolicy::disabled()),
-        shared_http(false),
-    )
-    .unwrap();
-    let error = fetch(&client).await.unwrap_err();
-    check_redirect(&error, 302, &b);
-    assert_eq!(requests(&b).await.len(), 0, "B received a request");
-    let at_a = requests(&a).await;
-    assert_eq!(at_a.len(), 1);
-    assert_eq!(at_a[0].headers.get("x-api-key").unwrap(), PHALA_KEY);
+        let client = config.connect_with_http(shared_http(false)).unwrap();
+        let error = tokio::time::timeout(GUARD, client.call())
+            .await
+            .expect("the call ends")
+            .unwrap_err();
+        check_redirect(&error, 302, &b);
+        assert_eq!(
+            requests(&b).await.len(),
+            0,
+            "{provider}: B received a request"
+        );
+        let at_a = requests(&a).await;
+        assert_eq!(at_a.len(), 1);
+        assert_eq!(header(&at_a[0], key_header).as_deref(), Some(row.key));
+    }
 }

@@ -8,7 +8,7 @@
 //!
 //! Every test runs under a time guard and counts the requests made.
 
-mod pages;
+mod support;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
-use pages::*;
 use serde_json::{json, Value};
+use support::*;
 use usage_bindings::cost::{self, CostSource, Window};
 use usage_bindings::openai::types::{BucketWidth, CostsBucketWidth, UsageTimeBucket};
 use usage_bindings::paging::PagingProblem;
@@ -39,10 +39,6 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(20), test)
         .await
         .expect("the walk did not end within 20 s")
-}
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
 }
 
 /// Everything a stream yields, items and the error that ended it.
@@ -545,34 +541,20 @@ async fn openai_walks_ask_for_the_largest_page_of_their_bucket_width() {
 }
 
 #[tokio::test]
-async fn northflank_and_phala_walks_ask_for_the_largest_page() {
+async fn every_walk_asks_for_the_largest_page() {
     bounded(async {
-        let server = mounted(NORTHFLANK_USAGE.into(), ok(northflank_page(&[START], None))).await;
-        let client = northflank_client(&server, RetryPolicy::disabled());
-        client
-            .list_usage()
-            .items()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
-        assert_eq!(
-            first_page_size(&server, "per_page").await.as_deref(),
-            Some("100")
-        );
-
-        let server = mounted(format!("/api/v1/apps/{APP}/usage"), ok(phala_page(0..2))).await;
-        let client = phala_client(&server, RetryPolicy::disabled());
-        client
-            .get_app_usage()
-            .app_id(APP)
-            .items()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
-        assert_eq!(
-            first_page_size(&server, "limit").await.as_deref(),
-            Some("5000")
-        );
+        for row in rows() {
+            let server = mounted(row.path.into(), ok((row.body)(2))).await;
+            let client = row.client(&server, RetryPolicy::disabled());
+            let records = client.walk(None, None, None).await.unwrap();
+            assert_eq!(records.len(), 2, "{}", row.provider);
+            assert_eq!(
+                first_page_size(&server, row.size_param).await,
+                Some(row.max_page.to_string()),
+                "{}",
+                row.provider
+            );
+        }
     })
     .await;
 }

@@ -98,8 +98,8 @@ fn unusable_keys_fail_without_echoing_them() {
     }
 }
 
-/// `from_env` reads the documented variable and names it when it is missing. One test, because
-/// the environment is shared by every test thread of this binary.
+/// `from_env` reads the documented variables and names the key's when it is missing. One test,
+/// because the environment is shared by every test thread of this binary.
 #[test]
 fn from_env_reads_and_names_the_variable() {
     fn check<T: std::fmt::Debug>(variable: &str, key: &str, load: impl Fn() -> Result<T, Error>) {
@@ -121,13 +121,8 @@ fn from_env_reads_and_names_the_variable() {
         check(row.key_env, row.key, row.config_from_env);
         check(row.key_env, row.key, row.client_from_env);
     }
-}
-
-/// `from_env` also reads `<PROVIDER>_BASE_URL` when it is set, and refuses one that is not an
-/// absolute http(s) URL, naming the variable. (One test sets these variables: tests run in
-/// parallel threads of one process.)
-#[test]
-fn from_env_reads_the_base_url_variable() {
+    // `<PROVIDER>_BASE_URL` is read when set, and one that is not an absolute http(s) URL is
+    // refused, naming the variable. (In this test too: it sets the key variables.)
     for row in rows() {
         let (key_variable, url_variable) = (row.key_env, row.base_url_env);
         let load = row.config_from_env;

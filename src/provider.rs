@@ -62,6 +62,8 @@ providers! {
     Northflank = "northflank", "Northflank";
     /// Phala Cloud app usage.
     Phala = "phala", "Phala Cloud";
+    /// Anthropic organization usage and cost reports.
+    Anthropic = "anthropic", "Anthropic";
 }
 
 /// `OpenAI`, `Northflank`, `Phala Cloud`: the provider's name for people.
@@ -263,10 +265,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", provider.as_str()));
         }
         assert_eq!("OpenAI".parse::<Provider>(), Ok(Provider::OpenAi));
-        let error = "anthropic".parse::<Provider>().unwrap_err();
+        let error = "mistral".parse::<Provider>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown provider `anthropic`: expected one of openai, northflank, phala"
+            "unknown provider `mistral`: expected one of openai, northflank, phala, anthropic"
         );
         assert_eq!(Provider::Phala.to_string(), "Phala Cloud");
     }

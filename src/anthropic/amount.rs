@@ -8,6 +8,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::types::ClaudeCodeToolActionCounts;
 use crate::money::{Amount, ParseAmountError};
 
 /// An exact amount in cents as the cost report sends it: a decimal string (`"123.78912"`). It
@@ -59,10 +60,6 @@ impl schemars::JsonSchema for CentsAmount {
         "CentsAmount".to_string()
     }
 
-    fn is_referenceable() -> bool {
-        false
-    }
-
     fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
         schemars::schema::SchemaObject {
             instance_type: Some(schemars::schema::InstanceType::String.into()),
@@ -74,5 +71,25 @@ impl schemars::JsonSchema for CentsAmount {
 }
 
 /// Accepted and rejected proposals per tool, ordered by tool name (a `HashMap` would print and
-/// encode in a different order every run).
-pub type ClaudeCodeToolActions = BTreeMap<String, super::types::ClaudeCodeToolActionCounts>;
+/// encode in a different order every run). Reads and writes the JSON object itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClaudeCodeToolActions(pub BTreeMap<String, ClaudeCodeToolActionCounts>);
+
+impl std::ops::Deref for ClaudeCodeToolActions {
+    type Target = BTreeMap<String, ClaudeCodeToolActionCounts>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl schemars::JsonSchema for ClaudeCodeToolActions {
+    fn schema_name() -> String {
+        "ClaudeCodeToolActions".to_string()
+    }
+
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        <BTreeMap<String, ClaudeCodeToolActionCounts>>::json_schema(generator)
+    }
+}

@@ -10,7 +10,7 @@ use futures::TryStreamExt;
 use rust_decimal::Decimal;
 use usage_bindings::anthropic::types::{
     BucketWidth, ClaudeCodeUsageReport, ContextWindow, CostGroupBy, CostReport, InferenceGeo,
-    MessagesGroupBy, ServiceTier, Speed,
+    MessagesGroupBy, MessagesUsageReport, ServiceTier, Speed,
 };
 use usage_bindings::anthropic::{
     cost_records, fetch_cost_records, Client, Config, Costs, ANTHROPIC_VERSION, DEFAULT_WORKSPACE,
@@ -687,4 +687,94 @@ fn config_reads_the_admin_key_and_hides_it() {
     );
     std::env::remove_var("ANTHROPIC_ADMIN_KEY");
     assert!(Config::from_env().is_err());
+}
+
+/// Decodes `bytes` as `T` with the clients' decoder; it must agree with serde_json, and a value
+/// must survive encode + decode unchanged.
+fn hostile_decode<T>(name: &str, bytes: &[u8])
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let decoded = usage_bindings::json::from_slice::<T>(bytes);
+    match (&decoded, serde_json::from_slice::<T>(bytes)) {
+        (Ok(ours), Ok(theirs)) => assert_eq!(ours, &theirs, "{name}"),
+        (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string(), "{name}"),
+        (ours, theirs) => panic!("{name}: json::from_slice gave {ours:?}, serde_json {theirs:?}"),
+    }
+    if let Ok(value) = decoded {
+        let encoded = serde_json::to_vec(&value).unwrap();
+        let again: T = serde_json::from_slice(&encoded)
+            .unwrap_or_else(|e| panic!("{name}: its own encoding does not decode: {e}"));
+        assert_eq!(again, value, "{name}");
+    }
+}
+
+/// The hostile corpus (`tests/hostile/`) through every Anthropic decoder and, over HTTP, through
+/// every Anthropic operation with a success status and an error status: a value or a typed
+/// error each time, never a panic, and never the key in an error.
+#[tokio::test]
+async fn hostile_bodies_give_a_value_or_a_typed_error() {
+    use usage_bindings::anthropic::types::ErrorResponse;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut bodies: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    bodies.sort();
+    assert!(bodies.len() >= 50, "{}", bodies.len());
+    let server = MockServer::start().await;
+    let client = client(&server);
+    for (name, bytes) in &bodies {
+        hostile_decode::<MessagesUsageReport>(name, bytes);
+        hostile_decode::<CostReport>(name, bytes);
+        hostile_decode::<ClaudeCodeUsageReport>(name, bytes);
+        hostile_decode::<ErrorResponse>(name, bytes);
+        for status in [200u16, 400, 529] {
+            server.reset().await;
+            Mock::given(method("GET"))
+                .respond_with(
+                    ResponseTemplate::new(status)
+                        .insert_header("content-type", "application/json")
+                        .set_body_bytes(bytes.clone()),
+                )
+                .mount(&server)
+                .await;
+            let outcomes = [
+                client
+                    .messages_usage_report()
+                    .starting_at(utc(2026, 11, 1, 0))
+                    .fetch()
+                    .await
+                    .map(|_| ()),
+                client
+                    .cost_report()
+                    .starting_at(utc(2026, 11, 1, 0))
+                    .fetch()
+                    .await
+                    .map(|_| ()),
+                client
+                    .claude_code_usage_report()
+                    .starting_at(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+                    .fetch()
+                    .await
+                    .map(|_| ()),
+            ];
+            for outcome in outcomes {
+                match outcome {
+                    Ok(()) => assert_eq!(status, 200, "{name}"),
+                    Err(error) => {
+                        let text = format!("{error} {error:?}");
+                        assert!(!text.contains(KEY), "{name}");
+                        if status != 200 {
+                            assert_eq!(error.status(), Some(status), "{name}: {error}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

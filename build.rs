@@ -41,7 +41,10 @@ const PROVIDERS: &[Provider] = &[
         name: "anthropic",
         replacements: &[
             ("CentsAmount", "crate::anthropic::CentsAmount"),
-            ("ClaudeCodeToolActions", "crate::anthropic::ClaudeCodeToolActions"),
+            (
+                "ClaudeCodeToolActions",
+                "crate::anthropic::ClaudeCodeToolActions",
+            ),
         ],
     },
 ];

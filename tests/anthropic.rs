@@ -487,7 +487,9 @@ async fn a_limit_above_the_maximum_is_refused_before_sending() {
 async fn an_error_envelope_gives_status_type_message_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(json(404, "error.published_example.json").insert_header("request-id", "req_header"))
+        .respond_with(
+            json(404, "error.published_example.json").insert_header("request-id", "req_header"),
+        )
         .mount(&server)
         .await;
     let error = client(&server)
@@ -560,7 +562,10 @@ async fn a_429_with_retry_after_and_a_529_are_retried() {
     let started = Instant::now();
     let page = tokio::time::timeout(
         Duration::from_secs(10),
-        client.cost_report().starting_at(utc(2026, 11, 1, 0)).fetch(),
+        client
+            .cost_report()
+            .starting_at(utc(2026, 11, 1, 0))
+            .fetch(),
     )
     .await
     .unwrap()
@@ -590,7 +595,10 @@ async fn a_529_after_the_retries_is_an_overloaded_error() {
         .unwrap_err();
     assert_eq!(error.status(), Some(529));
     assert!(error.is_retryable());
-    assert_eq!(error.api().unwrap().kind.as_deref(), Some("overloaded_error"));
+    assert_eq!(
+        error.api().unwrap().kind.as_deref(),
+        Some("overloaded_error")
+    );
     assert_eq!(error.request_id(), None);
 }
 
@@ -616,7 +624,10 @@ async fn cost_records_convert_cents_and_name_the_default_workspace() {
     assert_eq!(first.currency, "USD");
     assert_eq!(first.period.start, utc(2026, 11, 1, 0));
     assert_eq!(first.period.end, utc(2026, 11, 2, 0));
-    assert_eq!(first.scope.get(Dimension::Workspace), Some(DEFAULT_WORKSPACE));
+    assert_eq!(
+        first.scope.get(Dimension::Workspace),
+        Some(DEFAULT_WORKSPACE)
+    );
     assert_eq!(
         first.scope.get(Dimension::LineItem),
         Some("Claude Opus 5 Usage - Input Tokens")

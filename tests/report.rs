@@ -849,9 +849,15 @@ async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace(
         assert_eq!(record.period.start, cost.day);
         assert_eq!(
             record.scope.get(Dimension::Workspace),
-            Some(cost.workspace.unwrap_or(usage_bindings::anthropic::DEFAULT_WORKSPACE))
+            Some(
+                cost.workspace
+                    .unwrap_or(usage_bindings::anthropic::DEFAULT_WORKSPACE)
+            )
         );
-        assert_eq!(record.scope.get(Dimension::LineItem), Some(cost.description));
+        assert_eq!(
+            record.scope.get(Dimension::LineItem),
+            Some(cost.description)
+        );
         assert_eq!(record.scope.get(Dimension::Model), cost.model);
         assert_eq!(record.scope.get(Dimension::CostType), Some(cost.cost_type));
         assert_eq!(record.scope.get(Dimension::TokenType), cost.token_type);

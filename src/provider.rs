@@ -37,15 +37,15 @@ macro_rules! providers {
             pub const ALL: &'static [Provider] = &[$(Provider::$variant),*];
 
             /// The provider's name as used in feature names, serde and the CLI (`openai`,
-            /// `northflank`, `phala`).
+            /// `northflank`, ...).
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Provider::$variant => $id,)*
                 }
             }
 
-            /// The provider's name for people (`OpenAI`, `Northflank`, `Phala Cloud`), as
-            /// `Display` writes it.
+            /// The provider's name for people (`OpenAI`, `Phala Cloud`, ...), as `Display`
+            /// writes it.
             pub const fn label(self) -> &'static str {
                 match self {
                     $(Provider::$variant => $label,)*
@@ -66,14 +66,14 @@ providers! {
     Anthropic = "anthropic", "Anthropic";
 }
 
-/// `OpenAI`, `Northflank`, `Phala Cloud`: the provider's name for people.
+/// The provider's name for people ([`Provider::label`]).
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
 }
 
-/// Reads [`Provider::as_str`] (`openai`, `northflank`, `phala`), ignoring ASCII case.
+/// Reads [`Provider::as_str`] (`openai`, `northflank`, ...), ignoring ASCII case.
 impl FromStr for Provider {
     type Err = ParseProviderError;
 

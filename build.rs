@@ -15,7 +15,8 @@ struct Provider {
     /// The name of its spec (`openapi/<name>.yaml`), cargo feature and module.
     name: &'static str,
     /// Schemas whose generated type is replaced by a hand-written one: `(component, Rust path)`.
-    /// OpenAI's `UsageResult` dispatches on `object` instead of trying each variant.
+    /// OpenAI's `UsageResult` dispatches on `object` instead of trying each variant; Anthropic's
+    /// cost amounts stay decimal strings and its tool-action map is ordered.
     replacements: &'static [(&'static str, &'static str)],
 }
 
@@ -35,6 +36,16 @@ const PROVIDERS: &[Provider] = &[
     Provider {
         name: "phala",
         replacements: &[],
+    },
+    Provider {
+        name: "anthropic",
+        replacements: &[
+            ("CentsAmount", "crate::anthropic::CentsAmount"),
+            (
+                "ClaudeCodeToolActions",
+                "crate::anthropic::ClaudeCodeToolActions",
+            ),
+        ],
     },
 ];
 

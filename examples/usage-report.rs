@@ -1,10 +1,10 @@
-//! `cargo run --example usage-report`: what you spent on OpenAI, Northflank and Phala Cloud,
-//! side by side, exactly.
+//! `cargo run --example usage-report`: what you spent on OpenAI, Northflank, Phala Cloud and
+//! Anthropic, side by side, exactly.
 //!
 //! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus
 //! `NORTHFLANK_TEAM` for a team-scoped token, and `NORTHFLANK_AMOUNT_UNIT=cents` to read
 //! Northflank amounts in cents rather than currency units), `PHALA_CLOUD_API_KEY` with
-//! `PHALA_APP_IDS` (comma-separated app ids). A provider without a key is skipped, with one line on stderr. With
+//! `PHALA_APP_IDS` (comma-separated app ids), `ANTHROPIC_ADMIN_KEY`. A provider without a key is skipped, with one line on stderr. With
 //! no key at all, the report runs on demo data served by an embedded server on 127.0.0.1
 //! through the real clients.
 
@@ -18,11 +18,11 @@ use chrono::{NaiveDate, Utc};
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use usage_bindings::cost::{self, CostSource};
-use usage_bindings::{northflank, openai, phala, Provider};
+use usage_bindings::{anthropic, northflank, openai, phala, Provider};
 
 use demo::report::{Format, GroupBy, Report};
 
-/// What you spent on OpenAI, Northflank and Phala Cloud, side by side, exactly.
+/// What you spent on OpenAI, Northflank, Phala Cloud and Anthropic, side by side, exactly.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -32,7 +32,7 @@ struct Args {
     /// Last day (UTC, inclusive), YYYY-MM-DD [default: yesterday]
     #[arg(long)]
     until: Option<NaiveDate>,
-    /// Only these providers (repeatable: openai, northflank, phala) [default: every provider with
+    /// Only these providers (repeatable: openai, northflank, phala, anthropic) [default: every provider with
     /// a key]
     #[arg(long = "provider", value_parser = clap::value_parser!(Provider))]
     providers: Vec<Provider>,
@@ -84,6 +84,14 @@ fn sources_from_env(
                 "usage-report: skipping Phala Cloud: PHALA_APP_IDS is not set (comma-separated app ids)"
             ),
             (None, _) => eprintln!("usage-report: skipping Phala Cloud: PHALA_CLOUD_API_KEY is not set"),
+        }
+    }
+    if wanted.contains(&Provider::Anthropic) {
+        match var("ANTHROPIC_ADMIN_KEY") {
+            Some(_) => sources.push(Box::new(anthropic::Costs::new(
+                anthropic::Client::from_env()?,
+            ))),
+            None => eprintln!("usage-report: skipping Anthropic: ANTHROPIC_ADMIN_KEY is not set"),
         }
     }
     Ok(sources)
@@ -153,6 +161,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         "OPENAI_ADMIN_KEY",
         "NORTHFLANK_API_TOKEN",
         "PHALA_CLOUD_API_KEY",
+        "ANTHROPIC_ADMIN_KEY",
     ]
     .iter()
     .any(|name| var(name).is_some());
@@ -164,7 +173,8 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     } else {
         let server = demo::DemoServer::start(window).await;
         eprintln!(
-            "usage-report: no OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN or PHALA_CLOUD_API_KEY set: \
+            "usage-report: no OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN, PHALA_CLOUD_API_KEY or \
+             ANTHROPIC_ADMIN_KEY set: \
              showing DEMO data (sample usage served by an embedded server at {}, read through the real clients)",
             server.uri()
         );

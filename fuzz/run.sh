@@ -7,7 +7,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${FUZZ_SECONDS:-600}
 logs=${FUZZ_LOGS:-$here/logs}
-targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_list_invoices_response northflank_get_invoice_response northflank_credit_balance_response northflank_error_response phala_app_usage_response phala_error_response error_envelopes amount"}
+targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_list_invoices_response northflank_get_invoice_response northflank_credit_balance_response northflank_error_response phala_app_usage_response phala_error_response anthropic_responses error_envelopes amount"}
 export RUSTC_BOOTSTRAP=1
 mkdir -p "$logs"
 for target in $targets; do

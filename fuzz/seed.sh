@@ -18,7 +18,7 @@ seed() {
     done
 }
 
-targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_list_invoices_response northflank_get_invoice_response northflank_credit_balance_response northflank_error_response phala_app_usage_response phala_error_response error_envelopes amount"}
+targets=${*:-"openai_usage_response openai_error_response northflank_list_usage_response northflank_get_usage_response northflank_list_invoices_response northflank_get_invoice_response northflank_credit_balance_response northflank_error_response phala_app_usage_response phala_error_response anthropic_responses error_envelopes amount"}
 for target in $targets; do
     case $target in
         openai_usage_response) seed "$target" "$fixtures"/openai/usage_*.json "$hostile"/* ;;
@@ -31,6 +31,7 @@ for target in $targets; do
         northflank_error_response) seed "$target" "$fixtures"/northflank/error.*.json "$hostile"/* ;;
         phala_app_usage_response) seed "$target" "$fixtures"/phala/get_*.json "$hostile"/* ;;
         phala_error_response) seed "$target" "$fixtures"/phala/error.*.json "$hostile"/* ;;
+        anthropic_responses) seed "$target" "$fixtures"/anthropic/*.json "$hostile"/* ;;
         error_envelopes) seed "$target" "$fixtures"/*/error.*.json "$hostile"/* ;;
         amount)
             seed "$target" "$hostile"/*amount*.json "$hostile"/*number*.json "$hostile"/*integer*.json \

@@ -16,6 +16,9 @@ pub mod retry;
 pub mod secret;
 pub(crate) mod transport;
 
+#[cfg(feature = "anthropic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "anthropic")))]
+pub mod anthropic;
 #[cfg(feature = "northflank")]
 #[cfg_attr(docsrs, doc(cfg(feature = "northflank")))]
 pub mod northflank;

@@ -37,15 +37,15 @@ macro_rules! providers {
             pub const ALL: &'static [Provider] = &[$(Provider::$variant),*];
 
             /// The provider's name as used in feature names, serde and the CLI (`openai`,
-            /// `northflank`, `phala`).
+            /// `northflank`, ...).
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Provider::$variant => $id,)*
                 }
             }
 
-            /// The provider's name for people (`OpenAI`, `Northflank`, `Phala Cloud`), as
-            /// `Display` writes it.
+            /// The provider's name for people (`OpenAI`, `Phala Cloud`, ...), as `Display`
+            /// writes it.
             pub const fn label(self) -> &'static str {
                 match self {
                     $(Provider::$variant => $label,)*
@@ -62,16 +62,18 @@ providers! {
     Northflank = "northflank", "Northflank";
     /// Phala Cloud app usage.
     Phala = "phala", "Phala Cloud";
+    /// Anthropic organization usage and cost reports.
+    Anthropic = "anthropic", "Anthropic";
 }
 
-/// `OpenAI`, `Northflank`, `Phala Cloud`: the provider's name for people.
+/// The provider's name for people ([`Provider::label`]).
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
 }
 
-/// Reads [`Provider::as_str`] (`openai`, `northflank`, `phala`), ignoring ASCII case.
+/// Reads [`Provider::as_str`] (`openai`, `northflank`, ...), ignoring ASCII case.
 impl FromStr for Provider {
     type Err = ParseProviderError;
 
@@ -263,10 +265,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", provider.as_str()));
         }
         assert_eq!("OpenAI".parse::<Provider>(), Ok(Provider::OpenAi));
-        let error = "anthropic".parse::<Provider>().unwrap_err();
+        let error = "mistral".parse::<Provider>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown provider `anthropic`: expected one of openai, northflank, phala"
+            "unknown provider `mistral`: expected one of openai, northflank, phala, anthropic"
         );
         assert_eq!(Provider::Phala.to_string(), "Phala Cloud");
     }

@@ -1,7 +1,12 @@
 //! The usage report on the embedded demo server: every provider through its real client and
 //! paging, totals checked against sums computed here from the demo data, and the three output
 //! formats checked against each other.
-#![cfg(all(feature = "openai", feature = "northflank", feature = "phala"))]
+#![cfg(all(
+    feature = "openai",
+    feature = "northflank",
+    feature = "phala",
+    feature = "anthropic"
+))]
 
 #[path = "../examples/demo/mod.rs"]
 mod demo;
@@ -33,6 +38,10 @@ fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
                 .sum(),
         ),
         (Provider::Phala, data.phala.iter().map(|u| u.cost).sum()),
+        (
+            Provider::Anthropic,
+            data.anthropic.iter().map(|c| c.usd()).sum(),
+        ),
     ])
 }
 
@@ -52,18 +61,25 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert_eq!(data.openai.len(), 35);
     assert_eq!(data.northflank.len(), 168);
     assert_eq!(data.phala.len(), 7 * (2 * (24 + 24 + 16) + 48));
+    // 7 days: 4 Anthropic lines a day, two of them in the default workspace.
+    assert_eq!(data.anthropic.len(), 28);
 
     let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
     assert_eq!(
         providers,
-        [Provider::OpenAi, Provider::Northflank, Provider::Phala]
+        [
+            Provider::OpenAi,
+            Provider::Northflank,
+            Provider::Phala,
+            Provider::Anthropic
+        ]
     );
     for result in &results {
         assert!(result.is_complete(), "{:?}", result.errors);
         assert_eq!(result.outside_window, 0, "{}", result.provider);
     }
     let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
-    assert_eq!(counts, [35, 168, 1232]);
+    assert_eq!(counts, [35, 168, 1232, 28]);
 
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
     let totals = cost::totals_by_provider(&all).unwrap();
@@ -78,7 +94,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert!(all
         .iter()
         .all(|r| r.period.start >= window().start && r.period.end <= window().end));
-    assert_eq!(totals.len(), 3);
+    assert_eq!(totals.len(), 4);
 
     // OpenAI and Northflank were walked over several pages (the demo server pages them small).
     let paths = server.request_paths().await;
@@ -88,6 +104,7 @@ async fn totals_per_provider_equal_the_demo_data() {
                                                // Phala walks ask for 5000 records a page: one request per app.
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[0])), 1); // 896 records
     assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
+    assert_eq!(count("/v1/organizations/cost_report"), 4); // 7 buckets, 2 a page
 }
 
 /// `NORTHFLANK_AMOUNT_UNIT` as the report reads it: currency units unless it says `cents`.
@@ -194,7 +211,7 @@ async fn csv_json_and_table_agree() {
         let csv_total: Decimal = csv_rows.iter().map(|row| row.2).sum();
         assert_eq!(csv_total, grand_total, "{group_by}");
         let csv_records: usize = csv_rows.iter().map(|row| row.3).sum();
-        assert_eq!(csv_records, 35 + 168 + 1232);
+        assert_eq!(csv_records, 35 + 168 + 1232 + 28);
 
         // JSON: the same rows, amounts as exact strings, and the same total.
         let json_rows: Vec<(String, String, Decimal, usize)> = json["rows"]
@@ -283,9 +300,10 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     let expected = expected_totals(&data);
     let rows = parse_csv(&report.render(Format::Csv).unwrap());
     let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
-    assert_eq!(by_name.len(), 2);
+    assert_eq!(by_name.len(), 3);
     assert_eq!(by_name["OpenAI"], expected[&Provider::OpenAi]);
     assert_eq!(by_name["Phala Cloud"], expected[&Provider::Phala]);
+    assert_eq!(by_name["Anthropic"], expected[&Provider::Anthropic]);
 }
 
 #[tokio::test]
@@ -294,6 +312,7 @@ async fn a_failing_phala_app_does_not_hide_the_next_app() {
     let mut sources = server.sources().unwrap();
     sources.openai = None;
     sources.northflank = None;
+    sources.anthropic = None;
     if let Some(phala) = &mut sources.phala {
         phala.app_ids.insert(0, "no-such-app".to_string());
     }
@@ -806,4 +825,45 @@ fn records_of_another_kind_are_left_out_and_marked() {
     );
     let table = report.render(Format::Table).unwrap();
     assert!(table.contains("INCOMPLETE: Northflank"), "{table}");
+}
+
+#[tokio::test]
+async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace() {
+    let server = DemoServer::start(window()).await;
+    let mut sources = server.sources().unwrap();
+    sources.openai = None;
+    sources.northflank = None;
+    sources.phala = None;
+    let results = cost::fetch_all(&sources.list(), window()).await;
+    assert_eq!(results.len(), 1);
+    let anthropic = &results[0];
+    assert_eq!(anthropic.provider, Provider::Anthropic);
+    assert!(anthropic.is_complete(), "{:?}", anthropic.errors);
+    let data = DemoData::generate(window());
+    assert_eq!(anthropic.records.len(), data.anthropic.len());
+    for (record, cost) in anthropic.records.iter().zip(&data.anthropic) {
+        // Fractional cents, converted exactly.
+        assert_eq!(record.amount, cost.usd());
+        assert_eq!(record.amount * Decimal::ONE_HUNDRED, cost.cents);
+        assert_eq!(record.currency, "USD");
+        assert_eq!(record.period.start, cost.day);
+        assert_eq!(
+            record.scope.get(Dimension::Workspace),
+            Some(
+                cost.workspace
+                    .unwrap_or(usage_bindings::anthropic::DEFAULT_WORKSPACE)
+            )
+        );
+        assert_eq!(
+            record.scope.get(Dimension::LineItem),
+            Some(cost.description)
+        );
+        assert_eq!(record.scope.get(Dimension::Model), cost.model);
+        assert_eq!(record.scope.get(Dimension::CostType), Some(cost.cost_type));
+        assert_eq!(record.scope.get(Dimension::TokenType), cost.token_type);
+    }
+    assert!(data.anthropic.iter().any(|c| c.workspace.is_none()));
+    assert!(data.anthropic.iter().any(|c| c.cents.scale() > 2));
+    let paths = server.request_paths().await;
+    assert_eq!(paths.len(), 4, "{paths:?}");
 }

@@ -266,6 +266,28 @@ fn table() -> Vec<Row> {
             row!("phala", "error", ErrorResponse, "ErrorResponse"),
         ]);
     }
+    #[cfg(feature = "anthropic")]
+    {
+        use usage_bindings::anthropic::types::{
+            ClaudeCodeUsageReport, CostReport, ErrorResponse, MessagesUsageReport,
+        };
+        rows.extend([
+            row!(
+                "anthropic",
+                "messages_usage_report",
+                MessagesUsageReport,
+                "MessagesUsageReport"
+            ),
+            row!("anthropic", "cost_report", CostReport, "CostReport"),
+            row!(
+                "anthropic",
+                "claude_code_usage_report",
+                ClaudeCodeUsageReport,
+                "ClaudeCodeUsageReport"
+            ),
+            row!("anthropic", "error", ErrorResponse, "ErrorResponse"),
+        ]);
+    }
     rows
 }
 
@@ -401,6 +423,41 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "ValidationErrorBody" => ValidationErrorBody,
             "ValidationError" => ValidationError,
             "ValidationErrorLocation" => ValidationErrorLocation,
+        ],
+    ));
+    #[cfg(feature = "anthropic")]
+    all.push((
+        "anthropic",
+        models![usage_bindings::anthropic::types;
+            "BucketWidth" => BucketWidth,
+            "CostBucketWidth" => CostBucketWidth,
+            "ServiceTier" => ServiceTier,
+            "ContextWindow" => ContextWindow,
+            "InferenceGeo" => InferenceGeo,
+            "Speed" => Speed,
+            "MessagesGroupBy" => MessagesGroupBy,
+            "CostGroupBy" => CostGroupBy,
+            "MessagesUsageReport" => MessagesUsageReport,
+            "MessagesUsageBucket" => MessagesUsageBucket,
+            "MessagesUsageResult" => MessagesUsageResult,
+            "CacheCreation" => CacheCreation,
+            "ServerToolUse" => ServerToolUse,
+            "CostReport" => CostReport,
+            "CostBucket" => CostBucket,
+            "CostResult" => CostResult,
+            "CentsAmount" => CentsAmount,
+            "ClaudeCodeUsageReport" => ClaudeCodeUsageReport,
+            "ClaudeCodeUsageRecord" => ClaudeCodeUsageRecord,
+            "ClaudeCodeActor" => ClaudeCodeActor,
+            "ClaudeCodeCoreMetrics" => ClaudeCodeCoreMetrics,
+            "ClaudeCodeLinesOfCode" => ClaudeCodeLinesOfCode,
+            "ClaudeCodeModelBreakdown" => ClaudeCodeModelBreakdown,
+            "ClaudeCodeEstimatedCost" => ClaudeCodeEstimatedCost,
+            "ClaudeCodeTokens" => ClaudeCodeTokens,
+            "ClaudeCodeToolActions" => ClaudeCodeToolActions,
+            "ClaudeCodeToolActionCounts" => ClaudeCodeToolActionCounts,
+            "ErrorResponse" => ErrorResponse,
+            "Error" => Error,
         ],
     ));
     all
@@ -1577,6 +1634,13 @@ mod proptests {
                     })
                     .boxed()
             }
+            "string" if schema.get("format") == Some(&json!("decimal")) => {
+                (-999_999_999_999_999i64..=999_999_999_999_999, 0u32..=10)
+                    .prop_map(|(mantissa, scale)| {
+                        Value::String(rust_decimal::Decimal::new(mantissa, scale).to_string())
+                    })
+                    .boxed()
+            }
             "string" => {
                 let not: Vec<Value> = schema
                     .pointer("/not/enum")
@@ -1770,6 +1834,36 @@ mod proptests {
         );
         check(
             "openai",
+            "ErrorResponse",
+            encode_decode::<t::ErrorResponse>,
+            128,
+        );
+    }
+
+    #[cfg(feature = "anthropic")]
+    #[test]
+    fn anthropic_models_survive_encode_decode() {
+        use usage_bindings::anthropic::types as t;
+        check(
+            "anthropic",
+            "MessagesUsageReport",
+            encode_decode::<t::MessagesUsageReport>,
+            256,
+        );
+        check(
+            "anthropic",
+            "CostReport",
+            encode_decode::<t::CostReport>,
+            256,
+        );
+        check(
+            "anthropic",
+            "ClaudeCodeUsageReport",
+            encode_decode::<t::ClaudeCodeUsageReport>,
+            256,
+        );
+        check(
+            "anthropic",
             "ErrorResponse",
             encode_decode::<t::ErrorResponse>,
             128,

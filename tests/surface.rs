@@ -414,3 +414,4 @@ fn snake_case_of_parameter_names() {
     assert_eq!(snake("project_ids[]"), "project_ids");
     assert_eq!(snake("group_by[]"), "group_by");
 }
+surface_test!("anthropic", anthropic_surface);

@@ -1,4 +1,4 @@
-//! The embedded demo: realistic sample usage for all three providers, generated
+//! The embedded demo: realistic sample usage for every provider, generated
 //! deterministically for any window, served on 127.0.0.1 by a wiremock server with each
 //! provider's real paging, and read back through the crate's real clients.
 //!
@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use usage_bindings::cost::{CostSource, Window};
-use usage_bindings::{northflank, openai, phala, Provider};
+use usage_bindings::{anthropic, northflank, openai, phala, Provider};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -21,6 +21,8 @@ pub const OPENAI_BUCKETS_PER_PAGE: usize = 2;
 pub const NORTHFLANK_ENTRIES_PER_PAGE: usize = 48;
 /// The demo Phala apps.
 pub const PHALA_APPS: [&str; 2] = ["demo-inference-7f3a", "demo-web-2c91"];
+/// Anthropic cost buckets per page (the server's choice, smaller than the `limit` asked).
+pub const ANTHROPIC_BUCKETS_PER_PAGE: usize = 2;
 /// The demo Northflank team.
 pub const NORTHFLANK_TEAM: Option<&str> = None;
 
@@ -72,6 +74,27 @@ pub struct PhalaUsage {
     pub details: &'static str,
 }
 
+/// One Anthropic cost result of the demo (grouped by workspace and description).
+#[derive(Clone, Debug)]
+pub struct AnthropicCost {
+    pub day: DateTime<Utc>,
+    /// `None`: the default workspace (sent as `null`).
+    pub workspace: Option<&'static str>,
+    pub description: &'static str,
+    pub model: Option<&'static str>,
+    pub cost_type: &'static str,
+    pub token_type: Option<&'static str>,
+    /// Cents, with fractional digits, sent as a string.
+    pub cents: Decimal,
+}
+
+impl AnthropicCost {
+    /// The amount in dollars.
+    pub fn usd(&self) -> Decimal {
+        self.cents / Decimal::ONE_HUNDRED
+    }
+}
+
 /// Every value of the demo for `window`, by provider.
 #[derive(Clone, Debug)]
 pub struct DemoData {
@@ -79,6 +102,7 @@ pub struct DemoData {
     pub openai: Vec<OpenAiCost>,
     pub northflank: Vec<NorthflankEntry>,
     pub phala: Vec<PhalaUsage>,
+    pub anthropic: Vec<AnthropicCost>,
 }
 
 /// A small deterministic scramble of a number (no randomness: the same hour, the same value).
@@ -255,11 +279,68 @@ impl DemoData {
                 }
             }
         }
+        type AnthropicLine = (
+            Option<&'static str>,
+            &'static str,
+            Option<&'static str>,
+            &'static str,
+            Option<&'static str>,
+        );
+        const ANTHROPIC_LINES: [AnthropicLine; 4] = [
+            (
+                None,
+                "Claude Opus 5 Usage - Input Tokens",
+                Some("claude-opus-5"),
+                "tokens",
+                Some("uncached_input_tokens"),
+            ),
+            (
+                None,
+                "Claude Opus 5 Usage - Output Tokens",
+                Some("claude-opus-5"),
+                "tokens",
+                Some("output_tokens"),
+            ),
+            (
+                Some("wrkspc_demo_research"),
+                "Claude Sonnet 5 Usage - Cache Read",
+                Some("claude-sonnet-5"),
+                "tokens",
+                Some("cache_read_input_tokens"),
+            ),
+            (
+                Some("wrkspc_demo_research"),
+                "Web Search Usage",
+                None,
+                "web_search",
+                None,
+            ),
+        ];
+        let mut anthropic = Vec::new();
+        for day in days(window) {
+            let n = day.timestamp() / 86_400;
+            for (index, (workspace, description, model, cost_type, token_type)) in
+                ANTHROPIC_LINES.into_iter().enumerate()
+            {
+                // Cents with up to five fractional digits, as Anthropic sends them.
+                let cents = Decimal::new(mix(n, index as i64 + 40) * 100 + 1_234_567, 5);
+                anthropic.push(AnthropicCost {
+                    day,
+                    workspace,
+                    description,
+                    model,
+                    cost_type,
+                    token_type,
+                    cents,
+                });
+            }
+        }
         DemoData {
             window,
             openai,
             northflank,
             phala,
+            anthropic,
         }
     }
 }
@@ -362,6 +443,71 @@ fn openai_daily_page(
         "has_more": has_more,
         "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
     }))
+}
+
+fn rfc3339_query(request: &Request, name: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&query(request, name)?)
+        .ok()
+        .map(|time| time.with_timezone(&Utc))
+}
+
+/// Anthropic's cost report: daily buckets, [`ANTHROPIC_BUCKETS_PER_PAGE`] a page, amounts as
+/// strings in cents, the default workspace as `null`.
+struct AnthropicCostReport(Window);
+
+impl Respond for AnthropicCostReport {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let window = requested(
+            self.0,
+            rfc3339_query(request, "starting_at"),
+            rfc3339_query(request, "ending_at"),
+        );
+        let data = DemoData::generate(window);
+        let buckets: Vec<DateTime<Utc>> = days(window).collect();
+        let page: usize = query(request, "page")
+            .and_then(|page| page.strip_prefix("page_")?.parse().ok())
+            .unwrap_or(0);
+        let first = page * ANTHROPIC_BUCKETS_PER_PAGE;
+        let last = (first + ANTHROPIC_BUCKETS_PER_PAGE).min(buckets.len());
+        let has_more = last < buckets.len();
+        let body_buckets: Vec<Value> = buckets
+            .get(first..last)
+            .unwrap_or_default()
+            .iter()
+            .map(|&day| {
+                let results: Vec<Value> = data
+                    .anthropic
+                    .iter()
+                    .filter(|cost| cost.day == day)
+                    .map(|cost| {
+                        json!({
+                            "amount": cost.cents.to_string(),
+                            "currency": "USD",
+                            "workspace_id": cost.workspace,
+                            "description": cost.description,
+                            "cost_type": cost.cost_type,
+                            "token_type": cost.token_type,
+                            "model": cost.model,
+                            "service_tier": cost.model.map(|_| "standard"),
+                            "context_window": cost.model.map(|_| "0-200k"),
+                            "inference_geo": cost.model.map(|_| "global"),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "starting_at": day.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    "ending_at": (day + TimeDelta::days(1))
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    "results": results,
+                })
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "data": body_buckets,
+            "has_more": has_more,
+            "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
+        }))
+    }
 }
 
 /// OpenAI file search and web search usage: two results a day (two vector stores, or two
@@ -631,7 +777,7 @@ impl Respond for PhalaAppUsage {
     }
 }
 
-/// The demo server: the three providers' usage routes, and Northflank's invoices and credit
+/// The demo server: the providers' usage and cost routes, and Northflank's invoices and credit
 /// balance, on 127.0.0.1, answering any window (and `window` when a request gives none).
 pub struct DemoServer {
     server: MockServer,
@@ -682,6 +828,11 @@ impl DemoServer {
             .respond_with(PhalaAppUsage(window))
             .mount(&server)
             .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/organizations/cost_report"))
+            .respond_with(AnthropicCostReport(window))
+            .mount(&server)
+            .await;
         DemoServer { server }
     }
 
@@ -701,7 +852,7 @@ impl DemoServer {
         self.server.uri()
     }
 
-    /// Real clients for all three providers, pointed at the server (with demo keys).
+    /// Real clients for every provider, pointed at the server (with demo keys).
     pub fn sources(&self) -> Result<Sources, usage_bindings::Error> {
         self.sources_with(northflank::AmountUnit::default())
     }
@@ -728,6 +879,9 @@ impl DemoServer {
                 phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(&uri))?,
                 PHALA_APPS,
             )),
+            anthropic: Some(anthropic::Costs::new(anthropic::Client::from_config(
+                anthropic::Config::new("sk-ant-admin01-demo").with_base_url(&uri),
+            )?)),
         })
     }
 }
@@ -741,6 +895,8 @@ pub struct Sources {
     pub northflank: Option<northflank::Costs>,
     /// Phala Cloud usage of the demo apps.
     pub phala: Option<phala::Costs>,
+    /// Anthropic costs.
+    pub anthropic: Option<anthropic::Costs>,
 }
 
 impl Sources {
@@ -756,6 +912,9 @@ impl Sources {
         if let Some(source) = &self.phala {
             list.push(source);
         }
+        if let Some(source) = &self.anthropic {
+            list.push(source);
+        }
         list
     }
 
@@ -769,6 +928,9 @@ impl Sources {
             list.push(Box::new(source));
         }
         if let Some(source) = self.phala {
+            list.push(Box::new(source));
+        }
+        if let Some(source) = self.anthropic {
             list.push(Box::new(source));
         }
         list

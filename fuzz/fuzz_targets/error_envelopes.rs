@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use usage_bindings::{northflank, openai, phala};
+use usage_bindings::{anthropic, northflank, openai, phala};
 
 fuzz_target!(|data: &[u8]| {
     // The status is a function of the body so that seeds stay plain bodies.
@@ -12,4 +12,5 @@ fuzz_target!(|data: &[u8]| {
     fuzz_common::error_status::<openai::Settings>(status, data);
     fuzz_common::error_status::<northflank::Settings>(status, data);
     fuzz_common::error_status::<phala::Settings>(status, data);
+    fuzz_common::error_status::<anthropic::Settings>(status, data);
 });

@@ -39,11 +39,17 @@ pub enum Dimension {
     Invoice,
     /// Which part of a bill the amount is (`paas+byoc`, `paas`, `byoc`, ...).
     BillingPart,
+    /// A model (`claude-opus-5`).
+    Model,
+    /// What was charged for (`tokens`, `web_search`, `code_execution`, ...).
+    CostType,
+    /// A kind of token (`uncached_input_tokens`, `output_tokens`, ...).
+    TokenType,
 }
 
 impl Dimension {
     /// Every dimension, in declaration order.
-    pub const ALL: [Dimension; 12] = [
+    pub const ALL: [Dimension; 15] = [
         Dimension::Project,
         Dimension::LineItem,
         Dimension::ApiKey,
@@ -56,6 +62,9 @@ impl Dimension {
         Dimension::Workspace,
         Dimension::Invoice,
         Dimension::BillingPart,
+        Dimension::Model,
+        Dimension::CostType,
+        Dimension::TokenType,
     ];
 
     /// The snake case name (`line_item`), as serialized and displayed.
@@ -73,6 +82,9 @@ impl Dimension {
             Dimension::Workspace => "workspace",
             Dimension::Invoice => "invoice",
             Dimension::BillingPart => "billing_part",
+            Dimension::Model => "model",
+            Dimension::CostType => "cost_type",
+            Dimension::TokenType => "token_type",
         }
     }
 }

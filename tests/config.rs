@@ -201,9 +201,9 @@ fn base_urls_must_be_absolute_http_urls() {
 fn providers_by_name() {
     use usage_bindings::Provider;
     let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-    assert_eq!(names, ["openai", "northflank", "phala"]);
+    assert_eq!(names, ["openai", "northflank", "phala", "anthropic"]);
     let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
-    assert_eq!(shown, ["OpenAI", "Northflank", "Phala Cloud"]);
+    assert_eq!(shown, ["OpenAI", "Northflank", "Phala Cloud", "Anthropic"]);
     for &provider in Provider::ALL {
         assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
         assert_eq!(
@@ -211,9 +211,12 @@ fn providers_by_name() {
             serde_json::json!(provider.as_str())
         );
     }
-    let error = "anthropic".parse::<Provider>().unwrap_err();
+    assert_eq!("Anthropic".parse::<Provider>(), Ok(Provider::Anthropic));
+    let error = "aws".parse::<Provider>().unwrap_err();
     assert!(
-        error.to_string().contains("openai, northflank, phala"),
+        error
+            .to_string()
+            .contains("openai, northflank, phala, anthropic"),
         "{error}"
     );
 }

@@ -938,7 +938,7 @@ fn a_scope_keeps_its_order_and_one_value_per_dimension() {
 
 #[test]
 fn every_dimension_reads_back_from_its_name() {
-    for dimension in Dimension::ALL {
+    for &dimension in Dimension::ALL {
         let name = dimension.to_string();
         assert_eq!(name, dimension.as_str());
         assert_eq!(name.parse::<Dimension>(), Ok(dimension));

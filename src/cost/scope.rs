@@ -49,7 +49,7 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension, in declaration order.
-    pub const ALL: [Dimension; 15] = [
+    pub const ALL: &'static [Dimension] = &[
         Dimension::Project,
         Dimension::LineItem,
         Dimension::ApiKey,
@@ -108,7 +108,8 @@ impl FromStr for Dimension {
     /// The snake case name, as [`Dimension::as_str`] writes it.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Dimension::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|dimension| dimension.as_str() == text)
             .ok_or_else(|| ParseDimensionError {
                 text: text.chars().take(64).collect(),

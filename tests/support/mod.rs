@@ -30,7 +30,8 @@ use usage_bindings::phala;
 pub const OPENAI_KEY: &str = "sk-admin-SEKRIT-openai-4f8a";
 pub const NORTHFLANK_KEY: &str = "nf-SEKRIT-northflank-91c2";
 pub const PHALA_KEY: &str = "phak_SEKRIT_phala_07de";
-pub const KEYS: [&str; 3] = [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY];
+pub const ANTHROPIC_KEY: &str = "sk-ant-admin01-SEKRIT-anthropic-5d3e";
+pub const KEYS: [&str; 4] = [OPENAI_KEY, NORTHFLANK_KEY, PHALA_KEY, ANTHROPIC_KEY];
 
 /// Asserts that no key, nor the `SEKRIT` that every test key holds, appears in `text`.
 pub fn assert_no_key(text: &str) {

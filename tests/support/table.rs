@@ -15,6 +15,8 @@ use usage_bindings::paging::PageCursor;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::MockServer;
 
+#[cfg(feature = "anthropic")]
+use usage_bindings::anthropic;
 #[cfg(feature = "northflank")]
 use usage_bindings::northflank;
 #[cfg(feature = "openai")]
@@ -153,8 +155,61 @@ pub fn rows() -> Vec<Row> {
             config_from_env: || phala::Config::from_env().map(AnyConfig::Phala),
             client_from_env: || phala::Client::from_env().map(AnyClient::Phala),
         },
+        #[cfg(feature = "anthropic")]
+        Row {
+            provider: Provider::Anthropic,
+            key: ANTHROPIC_KEY,
+            key_env: "ANTHROPIC_ADMIN_KEY",
+            base_url_env: "ANTHROPIC_BASE_URL",
+            default_base_url: "https://api.anthropic.com",
+            auth: Auth::Header("x-api-key"),
+            paging: Paging::Token("page"),
+            size_param: "limit",
+            max_page: 31,
+            page: |first, count, next| anthropic_page(first..first + count, next),
+            base_path: "",
+            path: "/v1/organizations/usage_report/messages",
+            body: |n| anthropic_page(0..n, None),
+            config: |key| AnyConfig::Anthropic(anthropic::Config::new(key)),
+            config_from_env: || anthropic::Config::from_env().map(AnyConfig::Anthropic),
+            client_from_env: || anthropic::Client::from_env().map(AnyClient::Anthropic),
+        },
     ]
 }
+
+/// A page of Anthropic's messages usage report: one daily bucket per number of `days`
+/// (counted from the Unix epoch), pointing to `next_page` when given.
+#[cfg(feature = "anthropic")]
+pub fn anthropic_page(days: std::ops::Range<u64>, next_page: Option<&str>) -> Value {
+    let day = |d: u64| {
+        chrono::DateTime::from_timestamp(d as i64 * 86_400, 0)
+            .expect("a day in range")
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let data: Vec<Value> = days
+        .map(|d| {
+            serde_json::json!({
+                "starting_at": day(d),
+                "ending_at": day(d + 1),
+                "results": [{
+                    "uncached_input_tokens": d,
+                    "cache_read_input_tokens": 0,
+                    "output_tokens": 1,
+                    "cache_creation": {
+                        "ephemeral_1h_input_tokens": 0,
+                        "ephemeral_5m_input_tokens": 0
+                    },
+                    "server_tool_use": {"web_search_requests": 0}
+                }]
+            })
+        })
+        .collect();
+    serde_json::json!({"data": data, "has_more": next_page.is_some(), "next_page": next_page})
+}
+
+/// The start of the window the Anthropic operations ask for.
+#[cfg(feature = "anthropic")]
+const EPOCH: chrono::DateTime<chrono::Utc> = chrono::DateTime::UNIX_EPOCH;
 
 /// The app [`AnyClient::call`] asks Phala about.
 pub const PHALA_APP: &str = "app-9f3c2a";
@@ -193,6 +248,8 @@ macro_rules! each {
             $enum::Northflank($bind) => $body,
             #[cfg(feature = "phala")]
             $enum::Phala($bind) => $body,
+            #[cfg(feature = "anthropic")]
+            $enum::Anthropic($bind) => $body,
         }
     };
 }
@@ -207,6 +264,8 @@ macro_rules! map {
             $enum::Northflank($bind) => $out::Northflank($body),
             #[cfg(feature = "phala")]
             $enum::Phala($bind) => $out::Phala($body),
+            #[cfg(feature = "anthropic")]
+            $enum::Anthropic($bind) => $out::Anthropic($body),
         }
     };
 }
@@ -220,6 +279,8 @@ pub enum AnyConfig {
     Northflank(northflank::Config),
     #[cfg(feature = "phala")]
     Phala(phala::Config),
+    #[cfg(feature = "anthropic")]
+    Anthropic(anthropic::Config),
 }
 
 impl AnyConfig {
@@ -276,6 +337,10 @@ impl AnyConfig {
             AnyConfig::Phala(c) => {
                 phala::Client::from_config_with_http(c, http).map(AnyClient::Phala)
             }
+            #[cfg(feature = "anthropic")]
+            AnyConfig::Anthropic(c) => {
+                anthropic::Client::from_config_with_http(c, http).map(AnyClient::Anthropic)
+            }
         }
     }
 }
@@ -306,6 +371,13 @@ impl Connect for phala::Config {
     }
 }
 
+#[cfg(feature = "anthropic")]
+impl Connect for anthropic::Config {
+    fn connect_as(self) -> Result<AnyClient, Error> {
+        anthropic::Client::from_config(self).map(AnyClient::Anthropic)
+    }
+}
+
 /// One provider's `Client`.
 #[derive(Clone, Debug)]
 pub enum AnyClient {
@@ -315,6 +387,8 @@ pub enum AnyClient {
     Northflank(northflank::Client),
     #[cfg(feature = "phala")]
     Phala(phala::Client),
+    #[cfg(feature = "anthropic")]
+    Anthropic(anthropic::Client),
 }
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -345,6 +419,11 @@ impl AnyClient {
             AnyClient::Phala(c) => Box::pin(async move {
                 let page = c.get_app_usage().app_id(PHALA_APP).fetch().await?;
                 Ok(page.usage.len())
+            }),
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => Box::pin(async move {
+                let page = c.messages_usage_report().starting_at(EPOCH).fetch().await?;
+                Ok(page.data.len())
             }),
         }
     }
@@ -404,6 +483,19 @@ impl AnyClient {
                             .and_then(|n| n.parse().ok())
                             .expect("an instance id inst-<n>")
                     })
+                    .collect())
+            }),
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => Box::pin(async move {
+                let mut request = c.messages_usage_report().starting_at(EPOCH);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.resume_from(start);
+                let items: Vec<_> = walk.items().take(take).try_collect().await?;
+                Ok(items
+                    .iter()
+                    .map(|b| (b.starting_at.timestamp() / 86_400) as u64)
                     .collect())
             }),
         }
@@ -532,6 +624,29 @@ impl AnyClient {
                     async move { vec![phala.get_app_usage().app_id("a1").fetch().await.map(drop)] },
                 )
             }
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(anthropic) => Box::pin(async move {
+                vec![
+                    anthropic
+                        .messages_usage_report()
+                        .starting_at(EPOCH)
+                        .fetch()
+                        .await
+                        .map(drop),
+                    anthropic
+                        .cost_report()
+                        .starting_at(EPOCH)
+                        .fetch()
+                        .await
+                        .map(drop),
+                    anthropic
+                        .claude_code_usage_report()
+                        .starting_at(EPOCH.date_naive())
+                        .fetch()
+                        .await
+                        .map(drop),
+                ]
+            }),
         }
     }
 }

@@ -153,6 +153,18 @@ macro_rules! operations {
     };
 }
 
+/// The next-page-token rule of pages that say `has_more` and `next_page` and take the token back
+/// as the `page` query parameter (OpenAI's and Anthropic's usage reports).
+macro_rules! has_more_next_page {
+    () => {
+        $crate::paging::Rule::NextPageToken {
+            has_more: |page| page.has_more,
+            next_page: |page| page.next_page.clone(),
+            set: |request, token| request.page(token),
+        }
+    };
+}
+
 /// Makes generated builders of the module it is called in paged operations, each on one line:
 /// `Builder(Output) => Item, page_size_setter, rule, items;` where `rule` is a
 /// [`crate::paging::Rule`] with the accessors it needs and `items` takes a page's items out.

@@ -32,7 +32,7 @@ use super::types::{
     MessagesUsageBucket, MessagesUsageReport, MessagesUsageResult,
 };
 use super::Settings;
-use crate::paging::{items, PageSizeBound, Rule, Walk};
+use crate::paging::{items, PageSizeBound, Walk};
 use crate::Error;
 
 operations!(Settings;
@@ -41,21 +41,10 @@ operations!(Settings;
     ClaudeCodeUsageReport("claude_code_usage_report") => ClaudeCodeUsageReport,
 );
 
-/// Anthropic's rule: the next page is at `next_page` while `has_more`, sent back as `page`.
-macro_rules! next_page_token {
-    () => {
-        Rule::NextPageToken {
-            has_more: |page| page.has_more,
-            next_page: |page| page.next_page.clone(),
-            set: |request, token| request.page(token),
-        }
-    };
-}
-
 paged_operations!(
-    MessagesUsageReport(MessagesUsageReport) => MessagesUsageBucket, limit, next_page_token!(), |p| p.data;
-    CostReport(CostReport) => CostBucket, limit, next_page_token!(), |p| p.data;
-    ClaudeCodeUsageReport(ClaudeCodeUsageReport) => ClaudeCodeUsageRecord, limit, next_page_token!(), |p| p.data;
+    MessagesUsageReport(MessagesUsageReport) => MessagesUsageBucket, limit, has_more_next_page!(), |p| p.data;
+    CostReport(CostReport) => CostBucket, limit, has_more_next_page!(), |p| p.data;
+    ClaudeCodeUsageReport(ClaudeCodeUsageReport) => ClaudeCodeUsageRecord, limit, has_more_next_page!(), |p| p.data;
 );
 
 /// `limit` counts buckets (messages: 31 daily, 168 hourly or 1440 minute buckets by

@@ -27,7 +27,7 @@ use futures::Stream;
 use super::builder;
 use super::types::{UsageResponse, UsageResult, UsageTimeBucket};
 use super::Settings;
-use crate::paging::{items, PageSizeBound, PagedOperation, Rule, Walk};
+use crate::paging::{items, PageSizeBound, PagedOperation, Walk};
 use crate::Error;
 
 operations!(Settings;
@@ -44,29 +44,18 @@ operations!(Settings;
     UsageCosts("usage_costs") => UsageResponse,
 );
 
-/// OpenAI's rule: the next page is at `next_page` while `has_more`, sent back as `page`.
-macro_rules! next_page_token {
-    () => {
-        Rule::NextPageToken {
-            has_more: |page| page.has_more,
-            next_page: |page| page.next_page.clone(),
-            set: |request, token| request.page(token),
-        }
-    };
-}
-
 paged_operations!(
-    UsageCompletions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageEmbeddings(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageModerations(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageImages(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageAudioSpeeches(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageAudioTranscriptions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageVectorStores(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageCodeInterpreterSessions(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageFileSearchCalls(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageWebSearchCalls(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
-    UsageCosts(UsageResponse) => UsageTimeBucket, limit, next_page_token!(), |p| p.data;
+    UsageCompletions(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageEmbeddings(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageModerations(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageImages(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageAudioSpeeches(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageAudioTranscriptions(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageVectorStores(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageCodeInterpreterSessions(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageFileSearchCalls(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageWebSearchCalls(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
+    UsageCosts(UsageResponse) => UsageTimeBucket, limit, has_more_next_page!(), |p| p.data;
 );
 
 /// `.results()` (each result with its bucket) on every builder and on its [`Walk`].

@@ -548,6 +548,31 @@ pub(crate) struct PageSizeBound {
     pub when: &'static str,
 }
 
+impl PageSizeBound {
+    /// `limit` counting time buckets by the request's `bucket_width` (`1d` when absent): 31
+    /// daily, 168 hourly or 1440 minute buckets, a week or a day of them; an unknown width is
+    /// left to the server. The usage reports of OpenAI and Anthropic share this rule.
+    // Unused in a build whose providers all page otherwise.
+    #[allow(dead_code)]
+    pub(crate) fn buckets_by_width(url: &reqwest::Url) -> Option<PageSizeBound> {
+        let width = url
+            .query_pairs()
+            .find(|(key, _)| key == "bucket_width")
+            .map(|(_, value)| value.into_owned());
+        let (max, when) = match width.as_deref() {
+            None | Some("1d") => (31, "bucket_width=1d"),
+            Some("1h") => (168, "bucket_width=1h"),
+            Some("1m") => (1440, "bucket_width=1m"),
+            Some(_) => return None,
+        };
+        Some(PageSizeBound {
+            param: "limit",
+            max,
+            when,
+        })
+    }
+}
+
 /// Checks the page size of `request` against `bound` and, inside a walk, asks for the largest
 /// page when the caller chose no size. The error says what is wrong, for `InvalidRequest`.
 pub(crate) fn apply_page_size(

@@ -62,17 +62,7 @@ pub(super) fn page_size_bound(operation: &str, url: &reqwest::Url) -> Option<Pag
         "claude_code_usage_report" => return bound(1000, ""),
         _ => {}
     }
-    let width = url
-        .query_pairs()
-        .find(|(key, _)| key == "bucket_width")
-        .map(|(_, value)| value.into_owned());
-    match width.as_deref() {
-        None | Some("1d") => bound(31, "bucket_width=1d"),
-        Some("1h") => bound(168, "bucket_width=1h"),
-        Some("1m") => bound(1440, "bucket_width=1m"),
-        // An unknown width: the server judges the limit.
-        Some(_) => None,
-    }
+    PageSizeBound::buckets_by_width(url)
 }
 
 /// One messages usage result with the time bucket it belongs to.

@@ -8,7 +8,7 @@
     feature = "anthropic"
 ))]
 
-#[path = "../examples/demo/mod.rs"]
+#[path = "../src/bin/usage-report/demo/mod.rs"]
 mod demo;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! deterministically for any window, served on 127.0.0.1 by a wiremock server with each
 //! provider's real paging, and read back through the crate's real clients.
 //!
-//! Shared by `examples/usage-report.rs` and `tests/report.rs` (`#[path]`-included).
+//! Shared by the `usage-report` binary and `tests/report.rs` (`#[path]`-included).
 #![allow(dead_code)]
 
 pub mod report;

@@ -1,7 +1,7 @@
 //! The report of `usage-report`: records grouped and summed exactly, rendered as an aligned
 //! table, CSV or JSON. A provider that failed, or whose total is not exact, is marked as such in
 //! every format (and left out of the sums in the second case); the others are reported in full.
-//! Shared by the example and `tests/report.rs`.
+//! Shared by the `usage-report` binary and `tests/report.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! `cargo run --example usage-report`: what you spent on OpenAI, Northflank, Phala Cloud and
+//! `usage-report` (`cargo install usage-bindings --features cli`): what you spent on OpenAI, Northflank, Phala Cloud and
 //! Anthropic, side by side, exactly.
 //!
 //! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus

@@ -185,7 +185,7 @@ fn significant<'d>(digits: &'d [u8], exponent: &mut i64) -> &'d [u8] {
 /// reads back as `value` (the digits that were sent: `0.06`, `1e-7`). `None` for NaN, infinities
 /// and values no `Decimal` holds. Decoding and encoding both use it, so that what is written as a
 /// number always reads back as the same amount.
-fn decimal_from_f64(value: f64) -> Option<Decimal> {
+pub(crate) fn decimal_from_f64(value: f64) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
     }

@@ -2,7 +2,9 @@
 //! bucket, its amount the result's cents converted into currency units by the shared
 //! [`AmountUnit::to_currency`](crate::money::AmountUnit::to_currency), its currency as sent
 //! (upper case), its scope the workspace, description, model, cost type and token type the result
-//! has. [`Costs`] is the [`CostSource`]: the caller chooses its grouping.
+//! has, its description the result's `description`, its details the service tier and context
+//! window. [`Costs`] is the [`CostSource`]: the caller chooses its grouping; cost results name
+//! no organization, so [`Costs::billing_account`] sets it.
 //!
 //! A null `workspace_id` is the default workspace when the query grouped by workspace (it is
 //! then named [`DEFAULT_WORKSPACE`]), and no workspace otherwise. The messages and Claude Code
@@ -14,7 +16,7 @@ use futures::{Stream, StreamExt};
 
 use super::types::{CostBucketWidth, CostGroupBy, CostReport, CostResult};
 use super::{Client, CostBucketResult, Settings};
-use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::cost::{BillingAccount, CostRecord, CostSource, Details, Dimension, Scope, Window};
 use crate::provider::ProviderSpec;
 use crate::{Error, Provider};
 
@@ -68,21 +70,29 @@ pub fn cost_result_record(
         None if by_workspace => Some(DEFAULT_WORKSPACE),
         None => None,
     };
-    Ok(CostRecord {
-        provider: Provider::Anthropic,
-        period: Window {
+    let record = CostRecord::new(
+        Provider::Anthropic,
+        Window {
             start: starting_at,
             end: ending_at,
         },
         amount,
-        currency: result.currency.to_ascii_uppercase(),
-        scope: Scope::new()
+        result.currency.trim().to_ascii_uppercase(),
+        Scope::new()
             .with_opt(Dimension::Workspace, workspace)
             .with_opt(Dimension::LineItem, result.description.as_deref())
             .with_opt(Dimension::Model, result.model.as_deref())
             .with_opt(Dimension::CostType, result.cost_type.as_deref())
             .with_opt(Dimension::TokenType, result.token_type.as_deref()),
-        kind: CostKind::Usage,
+    )
+    .with_details(
+        Details::new()
+            .with_service_tier(result.service_tier.as_deref())
+            .with_context_window(result.context_window.as_deref()),
+    );
+    Ok(match result.description.as_deref() {
+        Some(description) => record.with_description(description),
+        None => record,
     })
 }
 
@@ -152,6 +162,8 @@ pub struct Costs {
     pub client: Client,
     /// What each result is broken down by (empty: the whole organization per day).
     pub group_by: Vec<CostGroupBy>,
+    /// The organization billed, set on every record (cost results name none).
+    pub billing_account: Option<BillingAccount>,
 }
 
 impl Costs {
@@ -160,7 +172,15 @@ impl Costs {
         Costs {
             client,
             group_by: DEFAULT_GROUP_BY.to_vec(),
+            billing_account: None,
         }
+    }
+
+    /// Sets `account` (the organization) as the billing account of every record: cost results
+    /// do not name it, and a FOCUS export needs it.
+    pub fn billing_account(mut self, account: BillingAccount) -> Costs {
+        self.billing_account = Some(account);
+        self
     }
 
     /// Groups by `group_by` instead (empty: no grouping).
@@ -176,6 +196,9 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        fetch_cost_records(&self.client, window, self.group_by.clone()).boxed()
+        let account = self.billing_account.clone();
+        fetch_cost_records(&self.client, window, self.group_by.clone())
+            .map(move |record| record.map(|record| record.with_billing_account(account.clone())))
+            .boxed()
     }
 }

@@ -13,6 +13,8 @@
 //!   currency. Sums are exact and checked: a sum that a `Decimal` cannot hold exactly is an
 //!   error ([`TotalsError::Inexact`]), never a rounded number.
 //!
+//! - [`focus`] (feature `focus`): usage records as a FOCUS 1.0 CSV export for FinOps tools.
+//!
 //! Nothing is counted twice: records of different [`CostKind`]s are two views of the same spend
 //! (Northflank's invoices bill what its usage records cover; the nodes of an hour's drill-down
 //! break down that hour's total), and a total of records of mixed kinds is refused
@@ -25,13 +27,8 @@
 //!
 //! let day = Utc.with_ymd_and_hms(2026, 11, 3, 0, 0, 0).unwrap();
 //! let period = Window::new(day, day + chrono::TimeDelta::days(1)).unwrap();
-//! let record = |provider, amount: &str, scope| CostRecord {
-//!     provider,
-//!     period,
-//!     amount: amount.parse().unwrap(),
-//!     currency: "USD".to_string(),
-//!     scope,
-//!     kind: CostKind::Usage,
+//! let record = |provider, amount: &str, scope| {
+//!     CostRecord::new(provider, period, amount.parse().unwrap(), "USD", scope)
 //! };
 //! let line = |project: &str, line_item: &str| {
 //!     Scope::new()
@@ -55,8 +52,7 @@
 //! assert_eq!(by_provider[&(Provider::OpenAi, "USD".to_string())].to_string(), "1.6425");
 //!
 //! // An invoice of the same spend is never added to usage.
-//! let mut invoice = record(Provider::Phala, "2.49", Scope::new());
-//! invoice.kind = CostKind::Invoice;
+//! let invoice = record(Provider::Phala, "2.49", Scope::new()).with_kind(CostKind::Invoice);
 //! let mixed = [records[3].clone(), invoice];
 //! assert!(matches!(
 //!     cost::totals_by_currency(&mixed),
@@ -65,13 +61,16 @@
 //! # Ok::<(), cost::TotalsError>(())
 //! ```
 
+#[cfg(feature = "focus")]
+#[cfg_attr(docsrs, doc(cfg(feature = "focus")))]
+pub mod focus;
 mod record;
 mod scope;
 mod source;
 mod totals;
 
 pub use crate::money::{checked_sum, exact_add, InexactSum};
-pub use record::{CostKind, CostRecord, Window};
+pub use record::{BillingAccount, CostKind, CostRecord, Details, Quantity, Window};
 pub use scope::{Dimension, ParseDimensionError, Scope};
 pub use source::{
     collect, fetch, fetch_all, fetch_all_with_progress, CostSource, Progress, ProviderCosts,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::Scope;
+use super::{Dimension, Scope};
 use crate::Provider;
 
 /// A time range `[start, end)`, UTC: the period of a record, and what a fetch asks for.
@@ -87,7 +87,35 @@ pub enum CostKind {
 /// `amount` is exact and in units of `currency` (never cents): each provider's converter turns
 /// the provider's unit into currency units in one named place ([`crate::money::AmountUnit`]).
 /// Zero amounts are records too: nothing a provider reported is dropped.
+///
+/// Beside the amount, a record keeps what the provider said about it and nothing more: the
+/// quantity billed and its unit, a description of the charge, names beside the ids of the scope,
+/// the billing account and a few provider details. Each is empty when the provider gives none
+/// (or, for the billing account, until the source is told it). Build one with
+/// [`CostRecord::new`] and the `with_*` methods:
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use usage_bindings::cost::{BillingAccount, CostRecord, Dimension, Quantity, Scope, Window};
+/// use usage_bindings::Provider;
+///
+/// let day = Utc.with_ymd_and_hms(2026, 11, 3, 0, 0, 0).unwrap();
+/// let period = Window::new(day, day + chrono::TimeDelta::days(1)).unwrap();
+/// let record = CostRecord::new(
+///     Provider::OpenAi,
+///     period,
+///     "0.06".parse().unwrap(),
+///     "USD",
+///     Scope::new().with(Dimension::Project, "proj_1"),
+/// )
+/// .with_quantity(Quantity::new("40000".parse().unwrap(), "tokens"))
+/// .with_description("gpt-4o, input")
+/// .with_name(Dimension::Project, "Chat")
+/// .with_billing_account(BillingAccount::new("org-1").with_name("Acme"));
+/// assert_eq!(record.names.get(Dimension::Project), Some("Chat"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CostRecord {
     /// Who charged it.
     pub provider: Provider,
@@ -103,6 +131,187 @@ pub struct CostRecord {
     /// Which view of spend the record belongs to.
     #[serde(default)]
     pub kind: CostKind,
+    /// How much was billed, in the provider's unit, when the provider says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+    /// What was charged for, in the provider's words (`gpt-4o, input`, `PaaS usage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Names beside the ids of `scope` (a team's name beside its id), those the provider gives.
+    #[serde(default, skip_serializing_if = "Scope::is_empty")]
+    pub names: Scope,
+    /// The account billed, when known (some providers' cost rows carry none: their sources are
+    /// told it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_account: Option<BillingAccount>,
+    /// Provider details that describe the charge but break nothing down.
+    #[serde(default, skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
+}
+
+impl CostRecord {
+    /// A [`CostKind::Usage`] record of `amount` in `currency` for `period`, with nothing beside
+    /// it (no quantity, description, names, billing account or details).
+    pub fn new(
+        provider: Provider,
+        period: Window,
+        amount: Decimal,
+        currency: impl Into<String>,
+        scope: Scope,
+    ) -> CostRecord {
+        CostRecord {
+            provider,
+            period,
+            amount,
+            currency: currency.into(),
+            scope,
+            kind: CostKind::Usage,
+            quantity: None,
+            description: None,
+            names: Scope::new(),
+            billing_account: None,
+            details: Details::default(),
+        }
+    }
+
+    /// `self` of kind `kind`.
+    pub fn with_kind(mut self, kind: CostKind) -> CostRecord {
+        self.kind = kind;
+        self
+    }
+
+    /// `self` with `quantity`.
+    pub fn with_quantity(mut self, quantity: impl Into<Option<Quantity>>) -> CostRecord {
+        self.quantity = quantity.into();
+        self
+    }
+
+    /// `self` described as `description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> CostRecord {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// `self` with `name` beside the id of `dimension` (see [`CostRecord::names`]).
+    pub fn with_name(mut self, dimension: Dimension, name: impl Into<String>) -> CostRecord {
+        self.names.set(dimension, name);
+        self
+    }
+
+    /// `self` billed to `account`.
+    pub fn with_billing_account(mut self, account: impl Into<Option<BillingAccount>>) -> CostRecord {
+        self.billing_account = account.into();
+        self
+    }
+
+    /// `self` with `details`.
+    pub fn with_details(mut self, details: Details) -> CostRecord {
+        self.details = details;
+        self
+    }
+}
+
+/// How much was billed, in the unit the provider names (`tokens`, `1000_tokens`,
+/// `duration_minutes`, ...), as sent.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Quantity {
+    /// The amount of `unit`, exact. Serialized as a JSON string.
+    pub value: Decimal,
+    /// The provider's name of the unit.
+    pub unit: String,
+}
+
+impl Quantity {
+    /// `value` of `unit`.
+    pub fn new(value: Decimal, unit: impl Into<String>) -> Quantity {
+        Quantity {
+            value,
+            unit: unit.into(),
+        }
+    }
+}
+
+/// The account a record is billed to: an organization, a team.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BillingAccount {
+    /// The provider's id of the account (`org-...`, a team id).
+    pub id: String,
+    /// Its name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl BillingAccount {
+    /// The account `id`, without a name.
+    pub fn new(id: impl Into<String>) -> BillingAccount {
+        BillingAccount {
+            id: id.into(),
+            name: None,
+        }
+    }
+
+    /// `self` named `name`.
+    pub fn with_name(mut self, name: impl Into<String>) -> BillingAccount {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+/// Provider details of a charge that are no [`Dimension`]: they describe the charge without
+/// breaking the amount down further. Each is `None` when the provider gives none.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[non_exhaustive]
+pub struct Details {
+    /// Anthropic's service tier (`standard`, `batch`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
+    /// Anthropic's context window (`0-200k`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<String>,
+    /// Phala's usage event type (`cvm_metered`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// Phala's unique key of the billing record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_key: Option<String>,
+}
+
+impl Details {
+    /// No detail.
+    pub fn new() -> Details {
+        Details::default()
+    }
+
+    /// `self` with the service tier.
+    pub fn with_service_tier(mut self, value: Option<impl Into<String>>) -> Details {
+        self.service_tier = value.map(Into::into);
+        self
+    }
+
+    /// `self` with the context window.
+    pub fn with_context_window(mut self, value: Option<impl Into<String>>) -> Details {
+        self.context_window = value.map(Into::into);
+        self
+    }
+
+    /// `self` with the event type.
+    pub fn with_event_type(mut self, value: Option<impl Into<String>>) -> Details {
+        self.event_type = value.map(Into::into);
+        self
+    }
+
+    /// `self` with the billing key.
+    pub fn with_billing_key(mut self, value: Option<impl Into<String>>) -> Details {
+        self.billing_key = value.map(Into::into);
+        self
+    }
+
+    /// Whether no detail is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Details::default()
+    }
 }
 
 #[cfg(test)]
@@ -141,14 +350,13 @@ mod tests {
 
     #[test]
     fn records_of_an_incomplete_fetch_are_an_error() {
-        let record = CostRecord {
-            provider: Provider::Phala,
-            period: Window::month(2026, 10).unwrap(),
-            amount: Decimal::ONE,
-            currency: "USD".into(),
-            scope: Scope::new(),
-            kind: CostKind::Usage,
-        };
+        let record = CostRecord::new(
+            Provider::Phala,
+            Window::month(2026, 10).unwrap(),
+            Decimal::ONE,
+            "USD",
+            Scope::new(),
+        );
         let complete = ProviderCosts {
             provider: Provider::Phala,
             records: vec![record.clone()],

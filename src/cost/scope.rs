@@ -37,7 +37,7 @@ pub enum Dimension {
     Workspace,
     /// An invoice id.
     Invoice,
-    /// Which part of a bill the amount is (`paas+byoc`, `paas`, `byoc`, ...).
+    /// Which part of a bill the amount is (`paas`, `byoc`, ...).
     BillingPart,
     /// A model (`claude-opus-5`).
     Model,
@@ -194,7 +194,7 @@ impl<V: Into<String>> FromIterator<(Dimension, V)> for Scope {
 }
 
 /// `dimension=value` pairs separated by spaces, in order (`project=proj_1 line_item=gpt-4o,
-/// input`, `billing_part=paas+byoc team=acme`); `all` for the empty scope.
+/// input`, `billing_part=paas team=acme`); `all` for the empty scope.
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.pairs.is_empty() {

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
 use super::Client;
-use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::cost::{BillingAccount, CostKind, CostRecord, CostSource, Dimension, Scope, Window};
 use crate::money::{checked_sum, AmountUnit, InexactSum};
 use crate::{Amount, Error, Provider};
 
@@ -36,8 +36,6 @@ pub const AMOUNT_UNIT_ENV_VAR: &str = "NORTHFLANK_AMOUNT_UNIT";
 /// Northflank record's scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum BillingPart {
-    /// PaaS plus BYOC: the whole hour of a list usage entry (`paas+byoc`).
-    Total,
     /// Northflank's managed cloud (PaaS): teams, projects, resources (`paas`).
     Paas,
     /// Bring your own cloud: always a customer-level total (`byoc`).
@@ -45,12 +43,19 @@ pub enum BillingPart {
 }
 
 impl BillingPart {
-    /// `paas+byoc`, `paas` or `byoc`: the value in a scope.
+    /// `paas` or `byoc`: the value in a scope.
     pub fn as_str(self) -> &'static str {
         match self {
-            BillingPart::Total => "paas+byoc",
             BillingPart::Paas => "paas",
             BillingPart::Byoc => "byoc",
+        }
+    }
+
+    /// What a record of this part is a charge for (`PaaS usage`, `BYOC usage`).
+    pub fn description(self) -> &'static str {
+        match self {
+            BillingPart::Paas => "PaaS usage",
+            BillingPart::Byoc => "BYOC usage",
         }
     }
 }
@@ -93,27 +98,34 @@ fn total_or_parts(
     }
 }
 
-/// The record of one hourly usage entry (list usage, org or team route): the hour starting at
-/// `timestamp`, amount `paasUsage.price.total + byocUsage.price.total` read in `unit`, currency
-/// [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`], scope the billing
-/// part [`BillingPart::Total`] (and the team, when the entry came from a team route: `team`).
+/// The two records of one hourly usage entry (list usage, org or team route), PaaS then BYOC:
+/// the hour starting at `timestamp`, amounts `paasUsage.price.total` and `byocUsage.price.total`
+/// (each the sum of its parts when its total is absent, zero when absent altogether) read in
+/// `unit`, currency [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`],
+/// scope the billing part [`BillingPart::Paas`] or [`BillingPart::Byoc`] (and the team, when the
+/// entry came from a team route: `team`, which is then the billing account too), description
+/// [`BillingPart::description`]. The two are disjoint shares of the hour: they add up to what
+/// the hour costs.
 ///
 /// ```
-/// use usage_bindings::northflank::{entry_record, types::UsageEntry, AmountUnit};
+/// use usage_bindings::northflank::{entry_part_records, types::UsageEntry, AmountUnit};
 ///
 /// let entry: UsageEntry = serde_json::from_str(r#"{"timestamp": 1780999200,
 ///   "paasUsage": {"price": {"total": 18.437712}}, "byocUsage": {"price": {"total": "0.815689"}}}"#)?;
-/// let record = entry_record(&entry, None, AmountUnit::Currency)?;
-/// assert_eq!(record.amount.to_string(), "19.253401");
-/// assert_eq!(entry_record(&entry, None, AmountUnit::Cents)?.amount.to_string(), "0.19253401");
+/// let [paas, byoc] = entry_part_records(&entry, None, AmountUnit::Currency)?;
+/// assert_eq!((paas.amount.to_string(), byoc.amount.to_string()), ("18.437712".into(), "0.815689".into()));
+/// let [paas, _] = entry_part_records(&entry, None, AmountUnit::Cents)?;
+/// assert_eq!(paas.amount.to_string(), "0.18437712");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn entry_record(
+pub fn entry_part_records(
     entry: &UsageEntry,
     team: Option<&str>,
     unit: AmountUnit,
-) -> Result<CostRecord, Error> {
-    let period_start = hour(entry.timestamp, "list_usage", "data.usage[].timestamp")?;
+) -> Result<[CostRecord; 2], Error> {
+    const PAAS_PATH: &str = "data.usage[].paasUsage.price";
+    const BYOC_PATH: &str = "data.usage[].byocUsage.price";
+    let period = hour_window(hour(entry.timestamp, "list_usage", "data.usage[].timestamp")?);
     let paas = entry
         .paas_usage
         .as_ref()
@@ -122,35 +134,44 @@ pub fn entry_record(
         .byoc_usage
         .as_ref()
         .and_then(|byoc| byoc.price.as_ref());
-    let amount = paas_total(paas)
-        .and_then(|paas| checked_sum([paas, byoc_total(byoc)?]))
-        .map_err(|_| overflow("list_usage", "data.usage[].paasUsage.price"))?;
-    let scope = northflank_scope(
-        BillingPart::Total,
-        [team.map(str::to_string), None, None, None],
-    );
-    record(
-        hour_window(period_start),
-        amount,
-        unit,
-        None,
-        scope,
-        CostKind::Usage,
-        "list_usage",
-        "data.usage[].paasUsage.price",
-    )
+    let paas = paas_total(paas).map_err(|_| overflow("list_usage", PAAS_PATH))?;
+    let byoc = byoc_total(byoc).map_err(|_| overflow("list_usage", BYOC_PATH))?;
+    let part = |part: BillingPart, amount: Decimal, path: &str| {
+        let scope = northflank_scope(part, [team.map(str::to_string), None, None, None]);
+        record(
+            period,
+            amount,
+            unit,
+            None,
+            scope,
+            CostKind::Usage,
+            "list_usage",
+            path,
+        )
+        .map(|record| {
+            record
+                .with_description(part.description())
+                .with_billing_account(team.map(BillingAccount::new))
+        })
+    };
+    Ok([
+        part(BillingPart::Paas, paas, PAAS_PATH)?,
+        part(BillingPart::Byoc, byoc, BYOC_PATH)?,
+    ])
 }
 
-/// The records of every entry of a list usage page, in order (see [`entry_record`]).
+/// The records of every entry of a list usage page, in order, two per entry (see
+/// [`entry_part_records`]).
 pub fn entry_records(
     entries: &[UsageEntry],
     team: Option<&str>,
     unit: AmountUnit,
 ) -> Result<Vec<CostRecord>, Error> {
-    entries
-        .iter()
-        .map(|entry| entry_record(entry, team, unit))
-        .collect()
+    let mut records = Vec::with_capacity(entries.len() * 2);
+    for entry in entries {
+        records.extend(entry_part_records(entry, team, unit)?);
+    }
+    Ok(records)
 }
 
 /// The records of one hour's drill-down (get usage, org or team route), read in `unit`, at the
@@ -160,7 +181,7 @@ pub fn entry_records(
 /// An hour without usage (no `data`) has no record.
 ///
 /// The records are of kind [`CostKind::Breakdown`]: they break down the hour that
-/// [`entry_record`] reports whole, so no total adds them to it.
+/// [`entry_part_records`] reports, so no total adds them to it.
 ///
 /// The records cover what the response lists: under a filter, or when the breakdown is paged,
 /// their sum is the listed slice, not `paasUsage.price.total`.
@@ -255,8 +276,9 @@ pub fn drilldown_records(
     records.into_iter().collect()
 }
 
-/// Every hourly usage entry of `window` as a record, every page, read in the client's
-/// [`AmountUnit`]: the org route, or the team route when `team` is given.
+/// Every hourly usage entry of `window` as two records (PaaS, BYOC: see [`entry_part_records`]),
+/// every page, read in the client's [`AmountUnit`]: the org route, or the team route when `team`
+/// is given.
 pub fn fetch_cost_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
@@ -281,7 +303,14 @@ pub fn fetch_cost_records<'a>(
             .items()
             .right_stream(),
     };
-    entries.map(move |entry| entry.and_then(|entry| entry_record(&entry, team, unit)))
+    entries.flat_map(move |entry| {
+        let records: Vec<Result<CostRecord, Error>> =
+            match entry.and_then(|entry| entry_part_records(&entry, team, unit)) {
+                Ok(parts) => parts.into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            };
+        futures::stream::iter(records)
+    })
 }
 
 /// The record of one invoice (list invoices, org or team route): the invoice's `period`, amount
@@ -368,24 +397,40 @@ pub fn fetch_invoice_records<'a>(
 }
 
 /// The hourly usage entries of a Northflank account as a [`CostSource`] of
-/// [`CostKind::Usage`] records (see [`fetch_cost_records`]).
+/// [`CostKind::Usage`] records, a PaaS and a BYOC record per hour (see [`fetch_cost_records`]).
+///
+/// The billing account of the records is the team on the team route; on the org route, usage
+/// entries name no account, so [`Costs::billing_account`] sets it (it also replaces the team's).
 #[derive(Clone, Debug)]
 pub struct Costs {
     /// The client; its [`AmountUnit`] is the unit records are read in.
     pub client: Client,
     /// The team of the team route, for a team-scoped token; `None`: the org route.
     pub team: Option<String>,
+    /// The account billed, set on every record when given.
+    pub billing_account: Option<BillingAccount>,
 }
 
 impl Costs {
     /// The usage of `client`'s org route.
     pub fn new(client: Client) -> Costs {
-        Costs { client, team: None }
+        Costs {
+            client,
+            team: None,
+            billing_account: None,
+        }
     }
 
     /// The usage of the team route of `team`.
     pub fn team(mut self, team: impl Into<String>) -> Costs {
         self.team = Some(team.into());
+        self
+    }
+
+    /// Sets `account` (the organization, or the team with its name) as the billing account of
+    /// every record.
+    pub fn billing_account(mut self, account: BillingAccount) -> Costs {
+        self.billing_account = Some(account);
         self
     }
 }
@@ -396,7 +441,13 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        fetch_cost_records(&self.client, self.team.as_deref(), window).boxed()
+        let account = self.billing_account.clone();
+        fetch_cost_records(&self.client, self.team.as_deref(), window)
+            .map(move |record| match &account {
+                Some(account) => record.map(|record| record.with_billing_account(account.clone())),
+                None => record,
+            })
+            .boxed()
     }
 }
 
@@ -473,20 +524,19 @@ fn record(
     operation: &'static str,
     path: &str,
 ) -> Result<CostRecord, Error> {
-    Ok(CostRecord {
-        provider: Provider::Northflank,
+    Ok(CostRecord::new(
+        Provider::Northflank,
         period,
-        amount: unit
-            .to_currency(amount)
+        unit.to_currency(amount)
             .ok_or_else(|| overflow(operation, path))?,
-        currency: currency
+        currency
             .map(str::trim)
             .filter(|currency| !currency.is_empty())
             .unwrap_or(DEFAULT_CURRENCY)
             .to_ascii_uppercase(),
         scope,
-        kind,
-    })
+    )
+    .with_kind(kind))
 }
 
 /// The billing hour starting at `timestamp` (Unix seconds, a JSON number).

@@ -37,7 +37,7 @@ mod paging;
 pub use crate::money::{AmountUnit, ParseAmountUnitError};
 pub use config::{Config, Settings};
 pub use costs::{
-    byoc_total, drilldown_records, entry_record, entry_records, fetch_cost_records,
+    byoc_total, drilldown_records, entry_part_records, entry_records, fetch_cost_records,
     fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,
     InvoiceCosts, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
 };

@@ -1,5 +1,7 @@
 //! OpenAI costs as [`CostRecord`]s: one record per costs result, its period the result's bucket,
-//! its scope the project, line item and API key the result has (those the query grouped by).
+//! its scope the project, line item and API key the result has (those the query grouped by), its
+//! description the line item, its quantity the result's `quantity` in its `quantity_unit` (when
+//! both are sent). Costs results name no organization: [`Costs::billing_account`] sets it.
 //! [`Costs`] is the [`CostSource`]: the caller chooses its grouping.
 //!
 //! A result of a type this crate does not know (`UnknownUsageResult`, kept as raw JSON) is a cost
@@ -20,7 +22,7 @@ use super::types::{
     CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
 };
 use super::{BucketResult, Client};
-use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::cost::{BillingAccount, CostRecord, CostSource, Dimension, Quantity, Scope, Window};
 use crate::{Amount, Error, Provider};
 
 /// The currency of a costs result that does not say (`amount` or `amount.currency` missing):
@@ -183,17 +185,24 @@ fn unknown_record(
         }
     };
     let text = |name: &str| raw.extra.get(name).and_then(Value::as_str);
-    Ok(Some(CostRecord {
-        provider: Provider::OpenAi,
-        period: Window {
-            start: period_start,
-            end: period_end,
-        },
-        amount: value.value(),
-        currency,
-        scope: scope(text("project_id"), Some(object), text("api_key_id")),
-        kind: CostKind::Usage,
-    }))
+    let quantity = quantity(
+        raw.extra.get("quantity").and_then(Value::as_f64),
+        text("quantity_unit"),
+    );
+    Ok(Some(
+        CostRecord::new(
+            Provider::OpenAi,
+            Window {
+                start: period_start,
+                end: period_end,
+            },
+            value.value(),
+            currency,
+            scope(text("project_id"), Some(object), text("api_key_id")),
+        )
+        .with_quantity(quantity)
+        .with_description(object),
+    ))
 }
 
 fn record(
@@ -212,21 +221,32 @@ fn record(
         .and_then(|amount| amount.currency.as_deref())
         .unwrap_or(DEFAULT_CURRENCY)
         .to_ascii_uppercase();
-    CostRecord {
-        provider: Provider::OpenAi,
-        period: Window {
+    let record = CostRecord::new(
+        Provider::OpenAi,
+        Window {
             start: period_start,
             end: period_end,
         },
         amount,
         currency,
-        scope: scope(
+        scope(
             cost.project_id.as_deref(),
             cost.line_item.as_deref(),
             cost.api_key_id.as_deref(),
         ),
-        kind: CostKind::Usage,
+    )
+    .with_quantity(quantity(cost.quantity, cost.quantity_unit.as_deref()));
+    match cost.line_item.as_deref() {
+        Some(line_item) => record.with_description(line_item),
+        None => record,
     }
+}
+
+/// The quantity billed, when the result has both a quantity and its unit (and the quantity is a
+/// number a `Decimal` holds).
+fn quantity(value: Option<f64>, unit: Option<&str>) -> Option<Quantity> {
+    let unit = unit.map(str::trim).filter(|unit| !unit.is_empty())?;
+    Some(Quantity::new(crate::money::decimal_from_f64(value?)?, unit))
 }
 
 /// Project, line item, API key: those present.
@@ -255,6 +275,8 @@ pub struct Costs {
     pub client: Client,
     /// What each result is broken down by (empty: the whole organization per day).
     pub group_by: Vec<CostsGroupBy>,
+    /// The organization billed, set on every record (costs results name none).
+    pub billing_account: Option<BillingAccount>,
 }
 
 impl Costs {
@@ -263,7 +285,15 @@ impl Costs {
         Costs {
             client,
             group_by: DEFAULT_GROUP_BY.to_vec(),
+            billing_account: None,
         }
+    }
+
+    /// Sets `account` (the organization, `org-...`) as the billing account of every record:
+    /// costs results do not name it, and a FOCUS export needs it.
+    pub fn billing_account(mut self, account: BillingAccount) -> Costs {
+        self.billing_account = Some(account);
+        self
     }
 
     /// Groups by `group_by` instead (empty: no grouping).
@@ -279,7 +309,10 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        fetch_cost_records(&self.client, window, self.group_by.clone()).boxed()
+        let account = self.billing_account.clone();
+        fetch_cost_records(&self.client, window, self.group_by.clone())
+            .map(move |record| record.map(|record| record.with_billing_account(account.clone())))
+            .boxed()
     }
 }
 

@@ -7,14 +7,27 @@ use futures::{Stream, StreamExt};
 
 use super::types::MeteredUsageResponse;
 use super::Client;
-use crate::cost::{CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::cost::{
+    BillingAccount, CostRecord, CostSource, Details, Dimension, Quantity, Scope, Window,
+};
 use crate::{Error, Provider};
 
 /// The currency of Phala Cloud costs.
 pub const CURRENCY: &str = "USD";
 
+/// The unit of a Phala record's quantity: its `duration_minutes`.
+pub const DURATION_UNIT: &str = "duration_minutes";
+
+/// The billing account of a Phala team: `phala-team-<team_id>`. The prefix keeps the id a
+/// string wherever it is read (an all-digit id reads as a number in a CSV).
+pub fn billing_account_id(team_id: i64) -> String {
+    format!("phala-team-{team_id}")
+}
+
 /// The record of one metered usage record of the app `app_id`: `cost` in USD, scope app,
-/// instance and usage type.
+/// instance and usage type; quantity `duration_minutes` ([`DURATION_UNIT`]), description the
+/// usage type, billing account the team ([`billing_account_id`]), details the event type and
+/// billing key.
 ///
 /// The period is the record's billing hour, `[billing_hour, billing_hour + 1 h)` in UTC: it is
 /// what a metered record is charged for (a record written at 15:14:22 for a partial hour is
@@ -35,17 +48,28 @@ pub const CURRENCY: &str = "USD";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRecord, Error> {
-    Ok(CostRecord {
-        provider: Provider::Phala,
-        period: period(usage)?,
-        amount: usage.cost.value(),
-        currency: CURRENCY.to_string(),
-        scope: Scope::new()
+    let record = CostRecord::new(
+        Provider::Phala,
+        period(usage)?,
+        usage.cost.value(),
+        CURRENCY,
+        Scope::new()
             .with(Dimension::App, app_id)
             .with(Dimension::Instance, usage.instance_id.as_str())
             .with(Dimension::UsageType, usage.usage_type.as_str()),
-        kind: CostKind::Usage,
-    })
+    )
+    .with_quantity(
+        crate::money::decimal_from_f64(usage.duration_minutes)
+            .map(|minutes| Quantity::new(minutes, DURATION_UNIT)),
+    )
+    .with_description(usage.usage_type.as_str())
+    .with_billing_account(BillingAccount::new(billing_account_id(usage.team_id)))
+    .with_details(
+        Details::new()
+            .with_event_type(Some(usage.event_type.as_str()))
+            .with_billing_key(Some(usage.billing_key.as_str())),
+    );
+    Ok(record)
 }
 
 /// The records of every usage record of a page, in order (see [`usage_record`]).

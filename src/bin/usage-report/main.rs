@@ -7,24 +7,37 @@
 //! `PHALA_APP_IDS` (comma-separated app ids), `ANTHROPIC_ADMIN_KEY`. A provider without a key is skipped, with one line on stderr. With
 //! no key at all, the report runs on demo data served by an embedded server on 127.0.0.1
 //! through the real clients.
+//!
+//! `--format focus` writes the usage records themselves as a FOCUS 1.0 CSV, which needs each
+//! provider's billing account: `OPENAI_ORG_ID`, `ANTHROPIC_ORG_ID`, `NORTHFLANK_ORG_ID` (or the
+//! team of `NORTHFLANK_TEAM`); Phala's records name their team.
 
 mod demo;
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use usage_bindings::cost::{self, CostSource};
+use usage_bindings::cost::{self, BillingAccount, CostSource};
 use usage_bindings::{anthropic, northflank, openai, phala, Provider};
 
 use demo::report::{Format, GroupBy, Report};
 
 /// What you spent on OpenAI, Northflank, Phala Cloud and Anthropic, side by side, exactly.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Keys: OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN (NORTHFLANK_TEAM for a team token, \
+NORTHFLANK_AMOUNT_UNIT=cents|currency), PHALA_CLOUD_API_KEY with PHALA_APP_IDS, ANTHROPIC_ADMIN_KEY; \
+none set: demo data.\n\
+Billing accounts for --format focus (FOCUS requires one on every row): OPENAI_ORG_ID, \
+ANTHROPIC_ORG_ID, NORTHFLANK_ORG_ID (or the team of NORTHFLANK_TEAM); Phala records name their team."
+)]
 struct Args {
     /// First day (UTC, inclusive), YYYY-MM-DD [default: 7 days before today]
     #[arg(long)]
@@ -39,9 +52,13 @@ struct Args {
     /// Rows: one per day, provider or scope
     #[arg(long, value_enum, default_value_t = GroupBy::Provider)]
     group_by: GroupBy,
-    /// Output format
+    /// Output format (focus: every usage record as a FOCUS 1.0 CSV, only when every provider
+    /// gave everything)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Write to FILE instead of stdout (created once everything was fetched)
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// An environment variable, when set and not blank.
@@ -59,18 +76,30 @@ fn sources_from_env(
     let mut sources: Vec<Box<dyn CostSource>> = Vec::new();
     if wanted.contains(&Provider::OpenAi) {
         match var("OPENAI_ADMIN_KEY") {
-            Some(_) => sources.push(Box::new(openai::Costs::new(openai::Client::from_env()?))),
+            Some(_) => {
+                let mut source = openai::Costs::new(openai::Client::from_env()?);
+                if let Some(org) = var("OPENAI_ORG_ID") {
+                    source = source.billing_account(BillingAccount::new(org.trim()));
+                }
+                sources.push(Box::new(source))
+            }
             None => eprintln!("usage-report: skipping OpenAI: OPENAI_ADMIN_KEY is not set"),
         }
     }
     if wanted.contains(&Provider::Northflank) {
         match var("NORTHFLANK_API_TOKEN") {
-            Some(_) => sources.push(Box::new(northflank::Costs {
-                client: northflank::Client::from_config(
-                    northflank::Config::from_env()?.with_amount_unit(unit),
-                )?,
-                team: var("NORTHFLANK_TEAM"),
-            })),
+            Some(_) => {
+                let mut source = northflank::Costs {
+                    team: var("NORTHFLANK_TEAM"),
+                    ..northflank::Costs::new(northflank::Client::from_config(
+                        northflank::Config::from_env()?.with_amount_unit(unit),
+                    )?)
+                };
+                if let Some(org) = var("NORTHFLANK_ORG_ID") {
+                    source = source.billing_account(BillingAccount::new(org.trim()));
+                }
+                sources.push(Box::new(source))
+            }
             None => eprintln!("usage-report: skipping Northflank: NORTHFLANK_API_TOKEN is not set"),
         }
     }
@@ -88,9 +117,13 @@ fn sources_from_env(
     }
     if wanted.contains(&Provider::Anthropic) {
         match var("ANTHROPIC_ADMIN_KEY") {
-            Some(_) => sources.push(Box::new(anthropic::Costs::new(
-                anthropic::Client::from_env()?,
-            ))),
+            Some(_) => {
+                let mut source = anthropic::Costs::new(anthropic::Client::from_env()?);
+                if let Some(org) = var("ANTHROPIC_ORG_ID") {
+                    source = source.billing_account(BillingAccount::new(org.trim()));
+                }
+                sources.push(Box::new(source))
+            }
             None => eprintln!("usage-report: skipping Anthropic: ANTHROPIC_ADMIN_KEY is not set"),
         }
     }
@@ -136,6 +169,26 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Writes `bytes` to `output`, or to stdout without one. The file is written whole through a
+/// temporary file beside it, so a failed write leaves no truncated file under its name.
+fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let Some(path) = output else {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        return Ok(stdout.flush()?);
+    };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = PathBuf::from(temporary);
+    let written = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(format!("cannot write {}: {error}", path.display()).into());
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -198,8 +251,14 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     .await;
     progress.finish();
 
+    if args.format == Format::Focus {
+        let (csv, rows) = demo::report::focus_csv(&results)?;
+        emit(args.output.as_deref(), &csv)?;
+        eprintln!("usage-report: {rows} FOCUS rows written");
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = Report::build(window, args.group_by, &results);
-    print!("{}", report.render(args.format)?);
+    emit(args.output.as_deref(), report.render(args.format)?.as_bytes())?;
     for status in &report.providers {
         if status.outside_window > 0 {
             eprintln!(

@@ -10,7 +10,7 @@ pub mod report;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use usage_bindings::cost::{CostSource, Window};
+use usage_bindings::cost::{BillingAccount, CostSource, Window};
 use usage_bindings::{anthropic, northflank, openai, phala, Provider};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -25,6 +25,13 @@ pub const PHALA_APPS: [&str; 2] = ["demo-inference-7f3a", "demo-web-2c91"];
 pub const ANTHROPIC_BUCKETS_PER_PAGE: usize = 2;
 /// The demo Northflank team.
 pub const NORTHFLANK_TEAM: Option<&str> = None;
+/// The demo's billing accounts (what `OPENAI_ORG_ID`, `NORTHFLANK_ORG_ID` and
+/// `ANTHROPIC_ORG_ID` set); Phala's records name their team (`phala-team-640`).
+pub const OPENAI_ORG: &str = "org-demo-openai";
+pub const NORTHFLANK_ORG: &str = "org-demo-northflank";
+pub const ANTHROPIC_ORG: &str = "org-demo-anthropic";
+/// The name of the demo's billing accounts.
+pub const DEMO_ORG_NAME: &str = "Demo Org";
 
 /// One OpenAI costs result of the demo.
 #[derive(Clone, Debug)]
@@ -37,6 +44,8 @@ pub struct OpenAiCost {
     pub value: Decimal,
     /// Sent as a JSON string (`"12.50"`) rather than a number.
     pub as_string: bool,
+    /// The tokens billed (`quantity` in `tokens`), on the model lines.
+    pub tokens: Option<i64>,
 }
 
 /// One Northflank hourly entry of the demo, prices in currency units (USD), as Northflank's
@@ -178,6 +187,8 @@ impl DemoData {
                     api_key,
                     value: Decimal::new(micros, 6),
                     as_string: i == 0 && n % 3 == 0,
+                    // Whole numbers: what makes a quantity column look integral to CSV readers.
+                    tokens: line_item.starts_with("gpt-").then_some(micros / 5 * 2),
                 });
             }
         }
@@ -397,13 +408,18 @@ impl Respond for OpenAiCosts {
                     } else {
                         number(cost.value)
                     };
-                    json!({
+                    let mut result = json!({
                         "object": "organization.costs.result",
                         "amount": { "value": value, "currency": "usd" },
                         "line_item": cost.line_item,
                         "project_id": cost.project,
                         "api_key_id": cost.api_key,
-                    })
+                    });
+                    if let Some(tokens) = cost.tokens {
+                        result["quantity"] = json!(tokens);
+                        result["quantity_unit"] = json!("tokens");
+                    }
+                    result
                 })
                 .collect()
         })
@@ -864,24 +880,33 @@ impl DemoServer {
     ) -> Result<Sources, usage_bindings::Error> {
         let uri = self.uri();
         Ok(Sources {
-            openai: Some(openai::Costs::new(openai::Client::from_config(
-                openai::Config::new("sk-admin-demo").with_base_url(&uri),
-            )?)),
-            northflank: Some(northflank::Costs {
-                client: northflank::Client::from_config(
-                    northflank::Config::new("nf-demo-token")
-                        .with_base_url(&uri)
-                        .with_amount_unit(unit),
-                )?,
-                team: NORTHFLANK_TEAM.map(str::to_string),
-            }),
+            openai: Some(
+                openai::Costs::new(openai::Client::from_config(
+                    openai::Config::new("sk-admin-demo").with_base_url(&uri),
+                )?)
+                .billing_account(BillingAccount::new(OPENAI_ORG).with_name(DEMO_ORG_NAME)),
+            ),
+            northflank: Some(
+                northflank::Costs {
+                    team: NORTHFLANK_TEAM.map(str::to_string),
+                    ..northflank::Costs::new(northflank::Client::from_config(
+                        northflank::Config::new("nf-demo-token")
+                            .with_base_url(&uri)
+                            .with_amount_unit(unit),
+                    )?)
+                }
+                .billing_account(BillingAccount::new(NORTHFLANK_ORG).with_name(DEMO_ORG_NAME)),
+            ),
             phala: Some(phala::Costs::new(
                 phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(&uri))?,
                 PHALA_APPS,
             )),
-            anthropic: Some(anthropic::Costs::new(anthropic::Client::from_config(
-                anthropic::Config::new("sk-ant-admin01-demo").with_base_url(&uri),
-            )?)),
+            anthropic: Some(
+                anthropic::Costs::new(anthropic::Client::from_config(
+                    anthropic::Config::new("sk-ant-admin01-demo").with_base_url(&uri),
+                )?)
+                .billing_account(BillingAccount::new(ANTHROPIC_ORG).with_name(DEMO_ORG_NAME)),
+            ),
         })
     }
 }

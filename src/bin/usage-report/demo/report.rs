@@ -1,5 +1,5 @@
 //! The report of `usage-report`: records grouped and summed exactly, rendered as an aligned
-//! table, CSV or JSON. A provider that failed, or whose total is not exact, is marked as such in
+//! table, CSV or JSON; or the records themselves as a FOCUS 1.0 CSV ([`focus_csv`]). A provider that failed, or whose total is not exact, is marked as such in
 //! every format (and left out of the sums in the second case); the others are reported in full.
 //! Shared by the `usage-report` binary and `tests/report.rs`.
 
@@ -10,7 +10,7 @@ use chrono::{NaiveDate, TimeDelta};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use usage_bindings::cost::{self, CostKind, CostRecord, ProviderCosts, Scope, Window};
+use usage_bindings::cost::{self, focus, CostKind, CostRecord, ProviderCosts, Scope, Window};
 use usage_bindings::Provider;
 
 /// What rows are.
@@ -44,6 +44,9 @@ pub enum Format {
     Csv,
     /// One JSON document: window, completeness, rows, totals, per-provider status.
     Json,
+    /// A FOCUS 1.0 CSV of every usage record (not the report): refused unless every provider
+    /// gave everything.
+    Focus,
 }
 
 /// What a row sums: the records of one day, one provider or one scope (the scope itself, not
@@ -298,6 +301,9 @@ impl Report {
             Format::Table => Ok(self.table()),
             Format::Csv => self.csv(),
             Format::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
+            Format::Focus => {
+                Err("the FOCUS export is made of the records (`focus_csv`), not of the report".into())
+            }
         }
     }
 
@@ -393,6 +399,47 @@ impl Report {
         }
         Ok(String::from_utf8(writer.into_inner()?)?)
     }
+}
+
+/// The FOCUS 1.0 CSV of the usage records of every provider, and its number of rows. Refused
+/// when a provider failed or gave a part only, or when its total is not exact: a file that
+/// looks whole but is not would be worse than none.
+pub fn focus_csv(results: &[ProviderCosts]) -> Result<(Vec<u8>, usize), String> {
+    let mut incomplete = Vec::new();
+    for result in results {
+        if !result.is_complete() {
+            incomplete.push(format!(
+                "{} failed ({} records fetched): {}",
+                result.provider,
+                result.records.len(),
+                result
+                    .errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        } else if let Err(error) = cost::totals_by_currency(&result.records) {
+            incomplete.push(format!(
+                "{}: the total of its {} records is not exact ({error})",
+                result.provider,
+                result.records.len()
+            ));
+        }
+    }
+    if !incomplete.is_empty() {
+        return Err(format!(
+            "no FOCUS export: it holds complete providers only, and {}",
+            incomplete.join("; ")
+        ));
+    }
+    let records: Vec<CostRecord> = results
+        .iter()
+        .flat_map(|result| result.records.iter().cloned())
+        .collect();
+    let mut out = Vec::new();
+    let rows = focus::write_csv(&records, &mut out).map_err(|error| error.to_string())?;
+    Ok((out, rows))
 }
 
 /// The report's window from `--since` and `--until` (UTC days, both included), each defaulting

@@ -593,14 +593,13 @@ mod phala {
 
 fn record(provider: Provider, start: &str, amount: Decimal, currency: &str) -> CostRecord {
     let start = utc(start);
-    CostRecord {
+    CostRecord::new(
         provider,
-        period: Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
+        Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
         amount,
-        currency: currency.to_string(),
-        scope: phala_scope("a".into(), None, None),
-        kind: CostKind::Usage,
-    }
+        currency,
+        phala_scope("a".into(), None, None),
+    )
 }
 
 #[test]
@@ -952,10 +951,9 @@ fn every_dimension_reads_back_from_its_name() {
 }
 
 fn scoped(provider: Provider, amount: &str, currency: &str, scope: Scope) -> CostRecord {
-    CostRecord {
-        scope,
-        ..record(provider, "2026-11-03T00:00:00Z", dec(amount), currency)
-    }
+    let mut record = record(provider, "2026-11-03T00:00:00Z", dec(amount), currency);
+    record.scope = scope;
+    record
 }
 
 #[test]
@@ -1031,10 +1029,7 @@ fn totals_by_dimension_need_no_closure_and_cover_every_record() {
 fn totals_refuse_records_of_two_kinds() {
     let usage = record(Provider::Phala, "2026-11-03T00:00:00Z", dec("1"), "USD");
     for other in [CostKind::Invoice, CostKind::Breakdown] {
-        let view = CostRecord {
-            kind: other,
-            ..usage.clone()
-        };
+        let view = usage.clone().with_kind(other);
         let mixed = [usage.clone(), view.clone()];
         let refused = Err(cost::TotalsError::MixedKinds {
             first: CostKind::Usage,

@@ -79,7 +79,8 @@ async fn totals_per_provider_equal_the_demo_data() {
         assert_eq!(result.outside_window, 0, "{}", result.provider);
     }
     let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
-    assert_eq!(counts, [35, 168, 1232, 28]);
+    // Northflank: a PaaS and a BYOC record per hour.
+    assert_eq!(counts, [35, 2 * 168, 1232, 28]);
 
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
     let totals = cost::totals_by_provider(&all).unwrap();
@@ -211,7 +212,7 @@ async fn csv_json_and_table_agree() {
         let csv_total: Decimal = csv_rows.iter().map(|row| row.2).sum();
         assert_eq!(csv_total, grand_total, "{group_by}");
         let csv_records: usize = csv_rows.iter().map(|row| row.3).sum();
-        assert_eq!(csv_records, 35 + 168 + 1232 + 28);
+        assert_eq!(csv_records, 35 + 2 * 168 + 1232 + 28);
 
         // JSON: the same rows, amounts as exact strings, and the same total.
         let json_rows: Vec<(String, String, Decimal, usize)> = json["rows"]
@@ -360,14 +361,13 @@ fn the_default_window_is_the_last_seven_whole_days() {
 
 fn day_record(provider: Provider, day: &str, amount: &str, scope: Scope) -> CostRecord {
     let start = format!("{day}T00:00:00Z").parse().unwrap();
-    CostRecord {
+    CostRecord::new(
         provider,
-        period: Window::new(start, start + chrono::TimeDelta::days(1)).unwrap(),
-        amount: amount.parse().unwrap(),
-        currency: "USD".to_string(),
+        Window::new(start, start + chrono::TimeDelta::days(1)).unwrap(),
+        amount.parse().unwrap(),
+        "USD",
         scope,
-        kind: CostKind::Usage,
-    }
+    )
 }
 
 fn openai_scope(project: &str, line_item: &str, api_key: Option<&str>) -> Scope {
@@ -383,10 +383,10 @@ fn phala_scope(usage_type: &str) -> Scope {
         .with(Dimension::UsageType, usage_type)
 }
 
-fn northflank_total_scope() -> Scope {
+fn northflank_paas_scope() -> Scope {
     Scope::new().with(
         Dimension::BillingPart,
-        northflank::BillingPart::Total.as_str(),
+        northflank::BillingPart::Paas.as_str(),
     )
 }
 
@@ -420,13 +420,13 @@ fn a_total_that_cannot_be_exact_fails_only_its_provider() {
                     Provider::Northflank,
                     "2026-11-01",
                     &almost,
-                    northflank_total_scope(),
+                    northflank_paas_scope(),
                 ),
                 day_record(
                     Provider::Northflank,
                     "2026-11-01",
                     "0.5",
-                    northflank_total_scope(),
+                    northflank_paas_scope(),
                 ),
             ],
         ),
@@ -792,15 +792,13 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
 /// (invoices) is left out of the sums and marked, so that nothing is counted twice.
 #[test]
 fn records_of_another_kind_are_left_out_and_marked() {
-    let invoice = CostRecord {
-        kind: CostKind::Invoice,
-        ..day_record(
-            Provider::Northflank,
-            "2026-11-01",
-            "100",
-            northflank_total_scope(),
-        )
-    };
+    let invoice = day_record(
+        Provider::Northflank,
+        "2026-11-01",
+        "100",
+        northflank_paas_scope(),
+    )
+    .with_kind(CostKind::Invoice);
     let results = [
         complete(
             Provider::Northflank,
@@ -808,7 +806,7 @@ fn records_of_another_kind_are_left_out_and_marked() {
                 Provider::Northflank,
                 "2026-11-01",
                 "1.5",
-                northflank_total_scope(),
+                northflank_paas_scope(),
             )],
         ),
         complete(Provider::Northflank, vec![invoice]),
@@ -866,4 +864,118 @@ async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace(
     assert!(data.anthropic.iter().any(|c| c.cents.scale() > 2));
     let paths = server.request_paths().await;
     assert_eq!(paths.len(), 4, "{paths:?}");
+}
+
+/// The demo week as FOCUS 1.0: one row per usage record, the FOCUS columns then the `x_` ones,
+/// and per provider the sum of `BilledCost` is the report's own total, exactly.
+#[tokio::test]
+async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
+    use usage_bindings::cost::focus;
+
+    let (_server, results) = fetch_demo().await;
+    let (csv, rows) = demo::report::focus_csv(&results).unwrap();
+    let usage_records: usize = results.iter().map(|r| r.records.len()).sum();
+    assert_eq!(rows, usage_records);
+    assert_eq!(rows, 35 + 2 * 168 + 1232 + 28);
+
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let expected_header: Vec<&str> = focus::header().collect();
+    assert_eq!(header, expected_header);
+    assert_eq!(&header[..43], focus::COLUMNS);
+    assert!(header[43..].iter().all(|name| name.starts_with("x_")));
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let decimals = [
+        "BilledCost",
+        "EffectiveCost",
+        "ListCost",
+        "ContractedCost",
+        "PricingQuantity",
+        "ConsumedQuantity",
+        "ListUnitPrice",
+        "ContractedUnitPrice",
+    ]
+    .map(column);
+    let dates = [
+        "BillingPeriodStart",
+        "BillingPeriodEnd",
+        "ChargePeriodStart",
+        "ChargePeriodEnd",
+    ]
+    .map(column);
+    let placeholders = ["None", "NA", "N/A", "null", "NaN"];
+
+    let mut billed: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut count = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        count += 1;
+        assert_eq!(row.len(), header.len());
+        for index in decimals {
+            let value = &row[index];
+            assert!(value.is_empty() || value.contains('.'), "{value:?} in {row:?}");
+        }
+        for index in dates {
+            let value = &row[index];
+            assert_eq!(value.len(), 20, "{value:?}");
+            assert!(value.ends_with('Z'), "{value:?}");
+            chrono::DateTime::parse_from_rfc3339(value).unwrap();
+        }
+        assert!(row.iter().all(|value| !placeholders.contains(&value)));
+        assert_eq!(&row[column("BillingCurrency")], "USD");
+        assert!(!row[column("BillingAccountId")].is_empty());
+        assert!(!row[column("ServiceName")].is_empty());
+        assert_eq!(&row[column("ChargeCategory")], "Usage");
+        let cost: Decimal = row[column("BilledCost")].parse().unwrap();
+        for same in ["EffectiveCost", "ListCost", "ContractedCost"] {
+            assert_eq!(&row[column(same)], &row[column("BilledCost")]);
+        }
+        let sum = billed.entry(row[column("ProviderName")].to_string()).or_default();
+        *sum = cost::exact_add(*sum, cost).unwrap();
+    }
+    assert_eq!(count, rows);
+
+    let report = Report::build(window(), GroupBy::Provider, &results);
+    assert!(!report.has_errors());
+    let by_provider: BTreeMap<String, Decimal> = report
+        .rows
+        .iter()
+        .map(|row| (row.group.clone(), row.amount.unwrap()))
+        .collect();
+    let names = [
+        (Provider::OpenAi, "OpenAI"),
+        (Provider::Northflank, "Northflank"),
+        (Provider::Phala, "Phala"),
+        (Provider::Anthropic, "Anthropic"),
+    ];
+    assert_eq!(billed.len(), names.len());
+    for (provider, name) in names {
+        assert_eq!(billed[name], by_provider[&provider.to_string()], "{provider}");
+    }
+    assert_eq!(
+        billed.values().copied().sum::<Decimal>(),
+        report.totals["USD"].unwrap()
+    );
+}
+
+/// A FOCUS file holds complete providers only: one failed provider and nothing is written.
+#[tokio::test]
+async fn the_focus_export_refuses_an_incomplete_provider() {
+    let server = DemoServer::start(window()).await;
+    // A server that knows no route: Northflank answers 404.
+    let broken = wiremock::MockServer::start().await;
+    let mut sources = server.sources().unwrap();
+    sources.northflank = Some(northflank::Costs::new(
+        northflank::Client::from_config(
+            northflank::Config::new("nf-demo-token")
+                .with_base_url(broken.uri())
+                .with_retry(RetryPolicy::disabled()),
+        )
+        .unwrap(),
+    ));
+    let results = cost::fetch_all(&sources.list(), window()).await;
+    assert!(!results[1].is_complete());
+    let error = demo::report::focus_csv(&results).unwrap_err();
+    assert!(error.contains("complete providers only"), "{error}");
+    assert!(error.contains("Northflank failed"), "{error}");
 }

@@ -181,6 +181,20 @@ mod northflank {
 
     const CENTS: AmountUnit = AmountUnit::Cents;
 
+    /// The hourly totals of list usage records: each hour is a PaaS record then a BYOC record.
+    fn hourly_totals(records: &[CostRecord]) -> Vec<String> {
+        assert_eq!(records.len() % 2, 0);
+        records
+            .chunks(2)
+            .map(|pair| {
+                assert_eq!(pair[0].period, pair[1].period);
+                assert_eq!(pair[0].scope.get(Dimension::BillingPart), Some("paas"));
+                assert_eq!(pair[1].scope.get(Dimension::BillingPart), Some("byoc"));
+                (pair[0].amount + pair[1].amount).to_string()
+            })
+            .collect()
+    }
+
     fn list(name: &str) -> types::ListUsageResponse {
         serde_json::from_str(&support::fixture("northflank", name)).unwrap()
     }
@@ -239,10 +253,38 @@ mod northflank {
     fn the_same_body_under_both_units() {
         let page = list("list_usage.full.json");
         let currency = entry_records(&page.data.usage, None, AmountUnit::Currency).unwrap();
-        // 1843.7712 + 81.5689, 1790.0417 + 79.8389, 12.3456 + 0.
-        assert_amounts(&currency, &["1925.3401", "1869.8806", "12.3456"]);
+        // PaaS then BYOC of each hour: 1843.7712 + 81.5689, 1790.0417 + 79.8389, 12.3456 + 0.
+        assert_amounts(
+            &currency,
+            &[
+                "1843.7712",
+                "81.5689",
+                "1790.0417",
+                "79.8389",
+                "12.3456",
+                "0",
+            ],
+        );
+        assert_eq!(
+            hourly_totals(&currency),
+            ["1925.3401", "1869.8806", "12.3456"]
+        );
         let cents = entry_records(&page.data.usage, None, CENTS).unwrap();
-        assert_amounts(&cents, &["19.253401", "18.698806", "0.123456"]);
+        assert_amounts(
+            &cents,
+            &[
+                "18.437712",
+                "0.815689",
+                "17.900417",
+                "0.798389",
+                "0.123456",
+                "0",
+            ],
+        );
+        assert_eq!(
+            hourly_totals(&cents),
+            ["19.253401", "18.698806", "0.123456"]
+        );
         for (a, b) in currency.iter().zip(&cents) {
             assert_eq!(
                 (a.period.start, &a.scope, &a.currency),
@@ -359,42 +401,70 @@ mod northflank {
     }
 
     #[test]
-    fn list_entries_are_hourly_totals_of_paas_and_byoc() {
+    fn list_entries_are_a_paas_and_a_byoc_record_per_hour() {
         let page = list("list_usage.full.json");
         let records = entry_records(&page.data.usage, None, CENTS).unwrap();
         // (1843.7712 + 81.5689) / 100, (1790.0417 + 79.8389) / 100, (12.3456 + 0) / 100.
-        assert_amounts(&records, &["19.253401", "18.698806", "0.123456"]);
+        assert_eq!(
+            hourly_totals(&records),
+            ["19.253401", "18.698806", "0.123456"]
+        );
         let starts: Vec<_> = records.iter().map(|r| r.period.start).collect();
+        let hours = [
+            utc("2026-06-09T10:00:00Z"),
+            utc("2026-06-09T09:00:00Z"),
+            utc("2026-06-09T08:00:00Z"),
+        ];
         assert_eq!(
             starts,
-            [
-                utc("2026-06-09T10:00:00Z"),
-                utc("2026-06-09T09:00:00Z"),
-                utc("2026-06-09T08:00:00Z")
-            ]
+            [hours[0], hours[0], hours[1], hours[1], hours[2], hours[2]]
         );
         assert_eq!(records[0].period.end, utc("2026-06-09T11:00:00Z"));
-        for record in &records {
-            assert_eq!(record.currency, "USD");
+        for pair in records.chunks(2) {
             assert_eq!(
-                record.scope,
-                scope(NorthflankPart::Total, None, None, None, None)
+                pair[0].scope,
+                scope(NorthflankPart::Paas, None, None, None, None)
             );
+            assert_eq!(
+                pair[1].scope,
+                scope(NorthflankPart::Byoc, None, None, None, None)
+            );
+            assert_eq!(pair[0].description.as_deref(), Some("PaaS usage"));
+            assert_eq!(pair[1].description.as_deref(), Some("BYOC usage"));
+            for record in pair {
+                assert_eq!(record.currency, "USD");
+                assert_eq!(record.kind, CostKind::Usage);
+                // The org route names no account: the source is told it.
+                assert_eq!(record.billing_account, None);
+            }
         }
         let team = entry_records(&page.data.usage, Some("acme-platform"), CENTS).unwrap();
         assert_eq!(
             team[0].scope,
             scope(
-                NorthflankPart::Total,
+                NorthflankPart::Paas,
                 Some("acme-platform"),
                 None,
                 None,
                 None
             )
         );
+        assert_eq!(
+            team[1].scope,
+            scope(
+                NorthflankPart::Byoc,
+                Some("acme-platform"),
+                None,
+                None,
+                None
+            )
+        );
+        // On a team route, the team is the account billed.
+        assert!(team.iter().all(|record| record.billing_account
+            == Some(usage_bindings::cost::BillingAccount::new("acme-platform"))));
         let last =
             entry_records(&list("list_usage.last_page.json").data.usage, None, CENTS).unwrap();
-        assert_amounts(&last, &["0.000417"]);
+        assert_amounts(&last, &["0.000417", "0"]);
     }
 
     #[test]
@@ -491,7 +561,7 @@ mod northflank {
         )
         .unwrap();
         let records = entry_records(&[entry], None, CENTS).unwrap();
-        assert_amounts(&records, &["0.0100000000000000000000000001"]);
+        assert_amounts(&records, &["0.0100000000000000000000000001", "0"]);
     }
 
     #[test]
@@ -504,7 +574,8 @@ mod northflank {
         .unwrap();
         // 1843.7712 + (45.12 + 22.56 + 0) = 1911.4512 cents.
         let records = entry_records(&[entry], None, CENTS).unwrap();
-        assert_amounts(&records, &["19.114512"]);
+        assert_amounts(&records, &["18.437712", "0.6768"]);
+        assert_eq!(hourly_totals(&records), ["19.114512"]);
     }
 }
 
@@ -805,11 +876,11 @@ mod over_http {
             assert!(result.is_complete(), "{:?}", result.errors);
         }
         assert_eq!(amounts(&results[0]), ["0.25", "0.50"]);
-        // Read in currency units, the default.
-        assert_eq!(amounts(&results[1]), ["12.5", "100"]);
+        // Read in currency units, the default; each hour is a PaaS and a BYOC record.
+        assert_eq!(amounts(&results[1]), ["12.5", "0", "100", "0"]);
         assert_eq!(amounts(&results[2]), ["0.058"]);
         let outside: Vec<usize> = results.iter().map(|r| r.outside_window).collect();
-        assert_eq!(outside, [3, 2, 3]);
+        assert_eq!(outside, [3, 2 * 2, 3]);
         let all: Vec<CostRecord> = results.iter().flat_map(|r| r.records.clone()).collect();
         assert!(all
             .iter()
@@ -1089,11 +1160,9 @@ fn northflank_views_of_the_same_spend_are_kinds_apart() {
         cost::totals_by_currency(&breakdown).unwrap()["USD"],
         dec("103.0464")
     );
-    // The billing part tells the hourly total from the drill-down's parts.
-    assert_eq!(
-        usage[0].scope.get(Dimension::BillingPart),
-        Some("paas+byoc")
-    );
+    // The billing part tells the PaaS share of an hour from its BYOC share.
+    assert_eq!(usage[0].scope.get(Dimension::BillingPart), Some("paas"));
+    assert_eq!(usage[1].scope.get(Dimension::BillingPart), Some("byoc"));
     assert_eq!(breakdown[0].scope.get(Dimension::BillingPart), Some("paas"));
     assert_eq!(breakdown[4].scope.get(Dimension::BillingPart), Some("byoc"));
 }

@@ -913,7 +913,10 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
         assert_eq!(row.len(), header.len());
         for index in decimals {
             let value = &row[index];
-            assert!(value.is_empty() || value.contains('.'), "{value:?} in {row:?}");
+            assert!(
+                value.is_empty() || value.contains('.'),
+                "{value:?} in {row:?}"
+            );
         }
         for index in dates {
             let value = &row[index];
@@ -930,7 +933,9 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
         for same in ["EffectiveCost", "ListCost", "ContractedCost"] {
             assert_eq!(&row[column(same)], &row[column("BilledCost")]);
         }
-        let sum = billed.entry(row[column("ProviderName")].to_string()).or_default();
+        let sum = billed
+            .entry(row[column("ProviderName")].to_string())
+            .or_default();
         *sum = cost::exact_add(*sum, cost).unwrap();
     }
     assert_eq!(count, rows);
@@ -950,7 +955,11 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
     ];
     assert_eq!(billed.len(), names.len());
     for (provider, name) in names {
-        assert_eq!(billed[name], by_provider[&provider.to_string()], "{provider}");
+        assert_eq!(
+            billed[name],
+            by_provider[&provider.to_string()],
+            "{provider}"
+        );
     }
     assert_eq!(
         billed.values().copied().sum::<Decimal>(),

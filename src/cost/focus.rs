@@ -297,68 +297,68 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
     let text = |value: &str| Some(value.to_string());
     let details = &record.details;
     let values = vec![
-        None,                                     // AvailabilityZone
-        amount.clone(),                           // BilledCost
-        Some(account.id.clone()),                 // BillingAccountId
-        account.name.clone(),                     // BillingAccountName
-        Some(currency),                           // BillingCurrency
-        billing_period.map(|(_, end)| date(end)), // BillingPeriodEnd
+        None,                                         // AvailabilityZone
+        amount.clone(),                               // BilledCost
+        Some(account.id.clone()),                     // BillingAccountId
+        account.name.clone(),                         // BillingAccountName
+        Some(currency),                               // BillingCurrency
+        billing_period.map(|(_, end)| date(end)),     // BillingPeriodEnd
         billing_period.map(|(start, _)| date(start)), // BillingPeriodStart
-        text("Usage"),                            // ChargeCategory
-        None,                                     // ChargeClass
-        record.description.clone(),               // ChargeDescription
-        text("Usage-Based"),                      // ChargeFrequency
-        Some(date(record.period.end)),            // ChargePeriodEnd
-        Some(date(record.period.start)),          // ChargePeriodStart
-        None,                                     // CommitmentDiscountCategory
-        None,                                     // CommitmentDiscountId
-        None,                                     // CommitmentDiscountName
-        None,                                     // CommitmentDiscountStatus
-        None,                                     // CommitmentDiscountType
-        quantity.clone(),                         // ConsumedQuantity
-        unit.clone(),                             // ConsumedUnit
-        amount.clone(),                           // ContractedCost
-        None,                                     // ContractedUnitPrice
-        amount.clone(),                           // EffectiveCost
-        text(provider_name),                      // InvoiceIssuerName
-        amount,                                   // ListCost
-        None,                                     // ListUnitPrice
-        text("Standard"),                         // PricingCategory
-        quantity,                                 // PricingQuantity
-        unit,                                     // PricingUnit
-        text(provider_name),                      // ProviderName
-        text(provider_name),                      // PublisherName
-        None,                                     // RegionId
-        None,                                     // RegionName
-        resource_id,                              // ResourceId
-        resource_name,                            // ResourceName
-        get(Dimension::ResourceType),             // ResourceType
-        text(service_category),                   // ServiceCategory
-        text(service_name),                       // ServiceName
-        None,                                     // SkuId
-        None,                                     // SkuPriceId
-        get(sub_account),                         // SubAccountId
-        name(sub_account),                        // SubAccountName
-        None,                                     // Tags
-        get(Dimension::Project),                  // x_ProjectId
-        name(Dimension::Project),                 // x_ProjectName
-        get(Dimension::LineItem),                 // x_LineItem
-        get(Dimension::ApiKey),                   // x_ApiKeyId
-        get(Dimension::Team),                     // x_TeamId
-        name(Dimension::Team),                    // x_TeamName
-        get(Dimension::App),                      // x_AppId
-        get(Dimension::Instance),                 // x_InstanceId
-        get(Dimension::UsageType),                // x_UsageType
-        get(Dimension::Workspace),                // x_WorkspaceId
-        get(Dimension::Invoice),                  // x_InvoiceId
-        get(Dimension::BillingPart),              // x_BillingPart
-        get(Dimension::Model),                    // x_Model
-        get(Dimension::CostType),                 // x_CostType
-        get(Dimension::TokenType),                // x_TokenType
-        details.service_tier.clone(),             // x_ServiceTier
-        details.context_window.clone(),           // x_ContextWindow
-        details.event_type.clone(),               // x_EventType
-        details.billing_key.clone(),              // x_BillingKey
+        text("Usage"),                                // ChargeCategory
+        None,                                         // ChargeClass
+        record.description.clone(),                   // ChargeDescription
+        text("Usage-Based"),                          // ChargeFrequency
+        Some(date(record.period.end)),                // ChargePeriodEnd
+        Some(date(record.period.start)),              // ChargePeriodStart
+        None,                                         // CommitmentDiscountCategory
+        None,                                         // CommitmentDiscountId
+        None,                                         // CommitmentDiscountName
+        None,                                         // CommitmentDiscountStatus
+        None,                                         // CommitmentDiscountType
+        quantity.clone(),                             // ConsumedQuantity
+        unit.clone(),                                 // ConsumedUnit
+        amount.clone(),                               // ContractedCost
+        None,                                         // ContractedUnitPrice
+        amount.clone(),                               // EffectiveCost
+        text(provider_name),                          // InvoiceIssuerName
+        amount,                                       // ListCost
+        None,                                         // ListUnitPrice
+        text("Standard"),                             // PricingCategory
+        quantity,                                     // PricingQuantity
+        unit,                                         // PricingUnit
+        text(provider_name),                          // ProviderName
+        text(provider_name),                          // PublisherName
+        None,                                         // RegionId
+        None,                                         // RegionName
+        resource_id,                                  // ResourceId
+        resource_name,                                // ResourceName
+        get(Dimension::ResourceType),                 // ResourceType
+        text(service_category),                       // ServiceCategory
+        text(service_name),                           // ServiceName
+        None,                                         // SkuId
+        None,                                         // SkuPriceId
+        get(sub_account),                             // SubAccountId
+        name(sub_account),                            // SubAccountName
+        None,                                         // Tags
+        get(Dimension::Project),                      // x_ProjectId
+        name(Dimension::Project),                     // x_ProjectName
+        get(Dimension::LineItem),                     // x_LineItem
+        get(Dimension::ApiKey),                       // x_ApiKeyId
+        get(Dimension::Team),                         // x_TeamId
+        name(Dimension::Team),                        // x_TeamName
+        get(Dimension::App),                          // x_AppId
+        get(Dimension::Instance),                     // x_InstanceId
+        get(Dimension::UsageType),                    // x_UsageType
+        get(Dimension::Workspace),                    // x_WorkspaceId
+        get(Dimension::Invoice),                      // x_InvoiceId
+        get(Dimension::BillingPart),                  // x_BillingPart
+        get(Dimension::Model),                        // x_Model
+        get(Dimension::CostType),                     // x_CostType
+        get(Dimension::TokenType),                    // x_TokenType
+        details.service_tier.clone(),                 // x_ServiceTier
+        details.context_window.clone(),               // x_ContextWindow
+        details.event_type.clone(),                   // x_EventType
+        details.billing_key.clone(),                  // x_BillingKey
     ];
     debug_assert_eq!(values.len(), COLUMNS.len() + X_COLUMNS.len());
     Ok(FocusRow { values })
@@ -375,7 +375,11 @@ pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, 
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(header())?;
     for row in &rows {
-        writer.write_record(row.values.iter().map(|value| value.as_deref().unwrap_or("")))?;
+        writer.write_record(
+            row.values
+                .iter()
+                .map(|value| value.as_deref().unwrap_or("")),
+        )?;
     }
     writer.flush()?;
     Ok(rows.len())
@@ -477,7 +481,10 @@ mod tests {
         assert_eq!(sorted, COLUMNS);
         for column in X_COLUMNS {
             let rest = column.strip_prefix("x_").unwrap();
-            assert!(rest.starts_with(|c: char| c.is_ascii_uppercase()), "{column}");
+            assert!(
+                rest.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{column}"
+            );
         }
     }
 

@@ -199,7 +199,10 @@ impl CostRecord {
     }
 
     /// `self` billed to `account`.
-    pub fn with_billing_account(mut self, account: impl Into<Option<BillingAccount>>) -> CostRecord {
+    pub fn with_billing_account(
+        mut self,
+        account: impl Into<Option<BillingAccount>>,
+    ) -> CostRecord {
         self.billing_account = account.into();
         self
     }
@@ -259,9 +262,7 @@ impl BillingAccount {
 
 /// Provider details of a charge that are no [`Dimension`]: they describe the charge without
 /// breaking the amount down further. Each is `None` when the provider gives none.
-#[derive(
-    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Details {
     /// Anthropic's service tier (`standard`, `batch`, ...).

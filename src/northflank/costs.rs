@@ -125,7 +125,11 @@ pub fn entry_part_records(
 ) -> Result<[CostRecord; 2], Error> {
     const PAAS_PATH: &str = "data.usage[].paasUsage.price";
     const BYOC_PATH: &str = "data.usage[].byocUsage.price";
-    let period = hour_window(hour(entry.timestamp, "list_usage", "data.usage[].timestamp")?);
+    let period = hour_window(hour(
+        entry.timestamp,
+        "list_usage",
+        "data.usage[].timestamp",
+    )?);
     let paas = entry
         .paas_usage
         .as_ref()

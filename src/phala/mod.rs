@@ -42,7 +42,10 @@ mod costs;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};
-pub use costs::{fetch_cost_records, usage_record, usage_records, Costs, CURRENCY};
+pub use costs::{
+    billing_account_id, fetch_cost_records, usage_record, usage_records, Costs, CURRENCY,
+    DURATION_UNIT,
+};
 
 /// The client generated from `openapi/phala.yaml`.
 #[allow(

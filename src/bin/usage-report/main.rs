@@ -183,7 +183,8 @@ fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<(), Box<dyn std::error::E
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".partial");
     let temporary = PathBuf::from(temporary);
-    let written = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
     if let Err(error) = written {
         let _ = std::fs::remove_file(&temporary);
         return Err(format!("cannot write {}: {error}", path.display()).into());
@@ -258,7 +259,10 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         return Ok(ExitCode::SUCCESS);
     }
     let report = Report::build(window, args.group_by, &results);
-    emit(args.output.as_deref(), report.render(args.format)?.as_bytes())?;
+    emit(
+        args.output.as_deref(),
+        report.render(args.format)?.as_bytes(),
+    )?;
     for status in &report.providers {
         if status.outside_window > 0 {
             eprintln!(

@@ -301,9 +301,9 @@ impl Report {
             Format::Table => Ok(self.table()),
             Format::Csv => self.csv(),
             Format::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
-            Format::Focus => {
-                Err("the FOCUS export is made of the records (`focus_csv`), not of the report".into())
-            }
+            Format::Focus => Err(
+                "the FOCUS export is made of the records (`focus_csv`), not of the report".into(),
+            ),
         }
     }
 

@@ -1,0 +1,317 @@
+//! The FOCUS 1.0 mapping, one provider at a time: one record built the way its source builds it
+//! (from a JSON body, through the provider's public record function), and the exact CSV out.
+//! Then every way an export is refused.
+#![cfg(feature = "focus")]
+
+use std::io;
+
+use usage_bindings::cost::{focus, focus::FocusError, BillingAccount, CostKind, CostRecord};
+use usage_bindings::Provider;
+
+mod support;
+
+/// The header of every export.
+const HEADER: &str = "AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,\
+BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,\
+ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountCategory,CommitmentDiscountId,\
+CommitmentDiscountName,CommitmentDiscountStatus,CommitmentDiscountType,ConsumedQuantity,\
+ConsumedUnit,ContractedCost,ContractedUnitPrice,EffectiveCost,InvoiceIssuerName,ListCost,\
+ListUnitPrice,PricingCategory,PricingQuantity,PricingUnit,ProviderName,PublisherName,RegionId,\
+RegionName,ResourceId,ResourceName,ResourceType,ServiceCategory,ServiceName,SkuId,SkuPriceId,\
+SubAccountId,SubAccountName,Tags,x_ProjectId,x_ProjectName,x_LineItem,x_ApiKeyId,x_TeamId,\
+x_TeamName,x_AppId,x_InstanceId,x_UsageType,x_WorkspaceId,x_InvoiceId,x_BillingPart,x_Model,\
+x_CostType,x_TokenType,x_ServiceTier,x_ContextWindow,x_EventType,x_BillingKey\n";
+
+fn csv(records: &[CostRecord]) -> String {
+    let mut out = Vec::new();
+    let rows = focus::write_csv(records, &mut out).unwrap();
+    assert_eq!(rows, records.len());
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn the_header_is_the_43_focus_columns_then_the_custom_ones() {
+    let header: Vec<&str> = focus::header().collect();
+    assert_eq!(header.join(",") + "\n", HEADER);
+    assert_eq!(focus::COLUMNS.len(), 43);
+    assert_eq!(&header[..43], focus::COLUMNS);
+    assert_eq!(&header[43..], focus::X_COLUMNS);
+}
+
+#[cfg(feature = "openai")]
+mod openai {
+    use super::*;
+    use usage_bindings::openai::{cost_records, types::UsageResponse};
+
+    fn page(result: &str) -> UsageResponse {
+        serde_json::from_str(&format!(
+            r#"{{"object": "page", "has_more": false, "next_page": null,
+                "data": [{{"object": "bucket", "start_time": 1780963200, "end_time": 1781049600,
+                           "results": [{result}]}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    /// A lower-case currency, integral tokens, and no organization in the body: the account
+    /// comes from the source.
+    #[test]
+    fn a_costs_result_is_one_row() {
+        let records = cost_records(&page(
+            r#"{"object": "organization.costs.result",
+                "amount": {"value": 0.06, "currency": "usd"},
+                "line_item": "gpt-4o-mini-2024-07-18, input", "project_id": "proj_abc",
+                "api_key_id": "key_abc", "quantity": 40000, "quantity_unit": "tokens"}"#,
+        ))
+        .unwrap();
+        let records: Vec<CostRecord> = records
+            .into_iter()
+            .map(|record| {
+                record.with_billing_account(BillingAccount::new("org-abc123").with_name("Acme Inc"))
+            })
+            .collect();
+        assert_eq!(
+            csv(&records),
+            HEADER.to_string()
+                + ",0.06,org-abc123,Acme Inc,USD,2026-07-01T00:00:00Z,2026-06-01T00:00:00Z,Usage,,\
+\"gpt-4o-mini-2024-07-18, input\",Usage-Based,2026-06-10T00:00:00Z,2026-06-09T00:00:00Z,,,,,,\
+40000.0,Tokens,0.06,,0.06,OpenAI,0.06,,Standard,40000.0,Tokens,OpenAI,OpenAI,,,,,,\
+AI and Machine Learning,OpenAI API,,,proj_abc,,,proj_abc,,\"gpt-4o-mini-2024-07-18, input\",\
+key_abc,,,,,,,,,,,,,,,\n"
+        );
+    }
+
+    /// A unit with no known FOCUS spelling leaves the quantity columns empty rather than guess.
+    #[test]
+    fn an_unknown_unit_leaves_the_quantity_empty() {
+        let records = cost_records(&page(
+            r#"{"object": "organization.costs.result",
+                "amount": {"value": "1", "currency": "usd"},
+                "line_item": "x", "quantity": 3, "quantity_unit": "furlongs"}"#,
+        ))
+        .unwrap();
+        assert_eq!(records[0].quantity.as_ref().unwrap().unit, "furlongs");
+        let row = focus::row(
+            &records[0]
+                .clone()
+                .with_billing_account(BillingAccount::new("org-1")),
+        )
+        .unwrap();
+        for column in [
+            "PricingQuantity",
+            "PricingUnit",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+        ] {
+            assert_eq!(row.get(column), None, "{column}");
+        }
+        assert_eq!(row.get("BilledCost"), Some("1.0"));
+    }
+}
+
+#[cfg(feature = "northflank")]
+mod northflank {
+    use super::*;
+    use usage_bindings::northflank::{entry_part_records, types::UsageEntry, AmountUnit};
+
+    /// Amounts read in cents (the per-operation pages' unit): 1843.7712 cents are 18.437712
+    /// USD. An hour is two rows, PaaS and BYOC, that add up to the hour; on a team route the
+    /// team is the billing account.
+    #[test]
+    fn an_hourly_entry_is_a_paas_row_and_a_byoc_row() {
+        let entry: UsageEntry = serde_json::from_str(
+            r#"{"timestamp": 1780999200,
+                "paasUsage": {"price": {"total": "1843.7712", "cpu": 1000}},
+                "byocUsage": {"price": {"total": 81.5689}}}"#,
+        )
+        .unwrap();
+        let records = entry_part_records(&entry, Some("acme-team"), AmountUnit::Cents).unwrap();
+        assert_eq!(
+            csv(&records),
+            HEADER.to_string()
+                + ",18.437712,acme-team,,USD,2026-07-01T00:00:00Z,2026-06-01T00:00:00Z,Usage,,\
+PaaS usage,Usage-Based,2026-06-09T11:00:00Z,2026-06-09T10:00:00Z,,,,,,,,18.437712,,18.437712,\
+Northflank,18.437712,,Standard,,,Northflank,Northflank,,,,,,Compute,Northflank PaaS,,,acme-team,,,\
+,,,,acme-team,,,,,,,paas,,,,,,,\n\
+,0.815689,acme-team,,USD,2026-07-01T00:00:00Z,2026-06-01T00:00:00Z,Usage,,BYOC usage,Usage-Based,\
+2026-06-09T11:00:00Z,2026-06-09T10:00:00Z,,,,,,,,0.815689,,0.815689,Northflank,0.815689,,\
+Standard,,,Northflank,Northflank,,,,,,Compute,Northflank BYOC,,,acme-team,,,,,,,acme-team,,,,,,,\
+byoc,,,,,,,\n"
+        );
+        // In currency units (the Billing API overview's unit), the same body is 100 times more.
+        let [paas, byoc] = entry_part_records(&entry, None, AmountUnit::Currency).unwrap();
+        assert_eq!(
+            (paas.amount.to_string(), byoc.amount.to_string()),
+            ("1843.7712".into(), "81.5689".into())
+        );
+    }
+}
+
+#[cfg(feature = "phala")]
+mod phala {
+    use super::*;
+    use usage_bindings::phala::{types::MeteredUsageResponse, usage_record};
+
+    /// The team id is all digits: prefixed, so that it reads as a string. Minutes are a FOCUS
+    /// unit, with a decimal point even when whole.
+    #[test]
+    fn a_metered_usage_record_is_one_row() {
+        let usage: MeteredUsageResponse = serde_json::from_str(
+            r#"{"instance_id": "7c1e4b2a", "project_id": 2210, "team_id": 42,
+                "timestamp": "2026-11-03T15:14:22Z", "event_type": "cvm_metered",
+                "cost": 0.232, "details": null, "usage_type": "compute",
+                "billing_start": "2026-11-03", "billing_end": "2026-11-03",
+                "duration_minutes": 60, "billing_key": "7c1e4b2a:compute:2026-11-03T15",
+                "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}"#,
+        )
+        .unwrap();
+        let record = usage_record("9f3c2a", &usage).unwrap();
+        assert_eq!(
+            csv(&[record]),
+            HEADER.to_string()
+                + ",0.232,phala-team-42,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,compute,\
+Usage-Based,2026-11-03T16:00:00Z,2026-11-03T15:00:00Z,,,,,,60.0,Minutes,0.232,,0.232,Phala,0.232,,\
+Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,,Compute,Phala Cloud,,,9f3c2a,,,,,,,,,9f3c2a,\
+7c1e4b2a,compute,,,,,,,,,cvm_metered,7c1e4b2a:compute:2026-11-03T15\n"
+        );
+    }
+}
+
+#[cfg(feature = "anthropic")]
+mod anthropic {
+    use super::*;
+    use usage_bindings::anthropic::{cost_result_record, types::CostResult};
+
+    /// Amounts are cents in a decimal string: "123.4567" cents are 1.234567 USD. The default
+    /// workspace (null, grouped by workspace) is `default`.
+    #[test]
+    fn a_cost_result_is_one_row() {
+        let result: CostResult = serde_json::from_str(
+            r#"{"amount": "123.4567", "currency": "USD", "workspace_id": null,
+                "description": "Claude Opus 5 Usage - Input Tokens", "model": "claude-opus-5",
+                "cost_type": "tokens", "token_type": "uncached_input_tokens",
+                "service_tier": "standard", "context_window": "0-200k",
+                "inference_geo": "global"}"#,
+        )
+        .unwrap();
+        let start = "2026-11-30T00:00:00Z".parse().unwrap();
+        let end = "2026-12-01T00:00:00Z".parse().unwrap();
+        let record = cost_result_record(start, end, &result, true, "data[0].results[0]")
+            .unwrap()
+            .with_billing_account(BillingAccount::new("org-anthropic-1"));
+        assert_eq!(
+            csv(&[record]),
+            HEADER.to_string()
+                + ",1.234567,org-anthropic-1,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,\
+Claude Opus 5 Usage - Input Tokens,Usage-Based,2026-12-01T00:00:00Z,2026-11-30T00:00:00Z,,,,,,,,\
+1.234567,,1.234567,Anthropic,1.234567,,Standard,,,Anthropic,Anthropic,,,,,,\
+AI and Machine Learning,Anthropic API,,,default,,,,,Claude Opus 5 Usage - Input Tokens,,,,,,,\
+default,,,claude-opus-5,tokens,uncached_input_tokens,standard,0-200k,,\n"
+        );
+    }
+}
+
+fn usage(provider: Provider) -> CostRecord {
+    let start = support::utc("2026-11-03T00:00:00Z");
+    CostRecord::new(
+        provider,
+        usage_bindings::cost::Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
+        support::dec("1.5"),
+        "USD",
+        usage_bindings::cost::Scope::new(),
+    )
+}
+
+#[test]
+fn records_other_than_usage_are_refused() {
+    for kind in [CostKind::Invoice, CostKind::Breakdown] {
+        let record = usage(Provider::Northflank)
+            .with_billing_account(BillingAccount::new("org-1"))
+            .with_kind(kind);
+        let mut out = Vec::new();
+        let error = focus::write_csv(&[record], &mut out).unwrap_err();
+        assert!(
+            matches!(error, FocusError::NotUsage { provider: Provider::Northflank, kind: k } if k == kind),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("usage records only"), "{error}");
+        // Nothing is written when a record is refused.
+        assert!(out.is_empty());
+    }
+}
+
+#[test]
+fn a_record_without_billing_account_is_refused_with_how_to_set_it() {
+    for (provider, how) in [
+        (Provider::OpenAi, "OPENAI_ORG_ID"),
+        (Provider::Northflank, "NORTHFLANK_ORG_ID"),
+        (Provider::Phala, "phala::usage_record"),
+        (Provider::Anthropic, "ANTHROPIC_ORG_ID"),
+    ] {
+        let error = focus::row(&usage(provider)).unwrap_err();
+        assert!(
+            matches!(error, FocusError::MissingBillingAccount { provider: p, .. } if p == provider),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(text.contains(how), "{text}");
+        assert!(text.contains(&provider.to_string()), "{text}");
+        // A blank id is no account either.
+        let blank = usage(provider).with_billing_account(BillingAccount::new("  "));
+        assert!(matches!(
+            focus::row(&blank),
+            Err(FocusError::MissingBillingAccount { .. })
+        ));
+    }
+}
+
+#[test]
+fn a_currency_that_is_no_iso_code_is_refused() {
+    let mut record = usage(Provider::OpenAi).with_billing_account(BillingAccount::new("org-1"));
+    for currency in ["US$", "", "DOLLARS", "u5d"] {
+        record.currency = currency.to_string();
+        let error = focus::row(&record).unwrap_err();
+        assert!(
+            matches!(&error, FocusError::InvalidCurrency { currency: c, .. } if c == currency),
+            "{error:?}"
+        );
+    }
+    // Lower case and spaces are only spelling: ` eur` is EUR.
+    record.currency = " eur".to_string();
+    assert_eq!(
+        focus::row(&record).unwrap().get("BillingCurrency"),
+        Some("EUR")
+    );
+}
+
+#[test]
+fn an_empty_export_is_refused() {
+    let mut out = Vec::new();
+    let error = focus::write_csv(&[], &mut out).unwrap_err();
+    assert!(matches!(error, FocusError::Empty), "{error:?}");
+    assert!(out.is_empty());
+}
+
+/// A writer that fails every write.
+struct Broken;
+
+impl io::Write for Broken {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other("disk full"))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Err(io::Error::other("disk full"))
+    }
+}
+
+#[test]
+fn a_failing_writer_is_an_error() {
+    let record = usage(Provider::OpenAi).with_billing_account(BillingAccount::new("org-1"));
+    // One row fits the CSV writer's buffer: the failure shows when it is flushed.
+    let error = focus::write_csv(std::slice::from_ref(&record), Broken).unwrap_err();
+    assert!(matches!(error, FocusError::Io(_)), "{error:?}");
+    assert!(error.to_string().contains("disk full"), "{error}");
+    // Many rows overflow the buffer: the failure shows while writing them.
+    let error = focus::write_csv(&vec![record; 1000], Broken).unwrap_err();
+    assert!(matches!(error, FocusError::Csv(_)), "{error:?}");
+    assert!(error.to_string().contains("disk full"), "{error}");
+}

@@ -170,7 +170,7 @@ mod phala {
             HEADER.to_string()
                 + ",0.232,phala-team-42,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,compute,\
 Usage-Based,2026-11-03T16:00:00Z,2026-11-03T15:00:00Z,,,,,,60.0,Minutes,0.232,,0.232,Phala,0.232,,\
-Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,,Compute,Phala Cloud,,,9f3c2a,,,,,,,,,9f3c2a,\
+Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,CVM,Compute,Phala Cloud,,,9f3c2a,,,,,,,,,9f3c2a,\
 7c1e4b2a,compute,,,,,,,,,cvm_metered,7c1e4b2a:compute:2026-11-03T15\n"
         );
     }

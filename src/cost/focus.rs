@@ -24,7 +24,7 @@
 //! | `ServiceName` | `OpenAI API`, `Northflank PaaS` / `Northflank BYOC` (by billing part), `Phala Cloud`, `Anthropic API` |
 //! | `ServiceCategory` | `AI and Machine Learning` (OpenAI, Anthropic), `Compute` (Northflank, Phala) |
 //! | `SubAccountId` / `SubAccountName` | the project (OpenAI), team (Northflank), app (Phala), workspace (Anthropic), and its name from [`CostRecord::names`] |
-//! | `ResourceId` / `ResourceName` / `ResourceType` | Northflank: `<team>/<project>/<resource type>/<resource>` (the parts present) when the record names a resource, its name, the resource type; Phala: the instance; else empty |
+//! | `ResourceId` / `ResourceName` / `ResourceType` | Northflank: `<team>/<project>/<resource type>/<resource>` (the parts present) when the record names a resource, its name, the resource type; Phala: the instance, type `CVM`; else empty |
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!
@@ -278,6 +278,11 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         Provider::Phala => (get(Dimension::Instance), name(Dimension::Instance)),
         _ => (get(Dimension::Resource), name(Dimension::Resource)),
     };
+    // Phala's instances are CVMs (its spec: "the UUID of the CVM instance").
+    let resource_type = match provider {
+        Provider::Phala => scope.get(Dimension::Instance).map(|_| "CVM".to_string()),
+        _ => get(Dimension::ResourceType),
+    };
     let (provider_name, service_category) = match provider {
         Provider::OpenAi => ("OpenAI", "AI and Machine Learning"),
         Provider::Northflank => ("Northflank", "Compute"),
@@ -332,7 +337,7 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         None,                                         // RegionName
         resource_id,                                  // ResourceId
         resource_name,                                // ResourceName
-        get(Dimension::ResourceType),                 // ResourceType
+        resource_type,                                // ResourceType
         text(service_category),                       // ServiceCategory
         text(service_name),                           // ServiceName
         None,                                         // SkuId

@@ -517,6 +517,17 @@ mod northflank {
             .iter()
             .all(|r| r.period.start == utc("2026-06-09T10:00:00Z")
                 && r.period.end == utc("2026-06-09T11:00:00Z")));
+        // The names beside the ids: the team's and the project's differ from their ids.
+        assert_eq!(
+            records[0].names,
+            Scope::new()
+                .with(Dimension::Team, "Acme Platform")
+                .with(Dimension::Project, "Billing API")
+                .with(Dimension::Resource, "api-gateway")
+        );
+        assert_eq!(records[0].description.as_deref(), Some("PaaS usage"));
+        assert!(records[4].names.is_empty());
+        assert_eq!(records[4].description.as_deref(), Some("BYOC usage"));
     }
 
     #[test]

@@ -182,7 +182,8 @@ pub fn entry_records(
 /// finest level the response has: a resource where resources are listed, else its resource type,
 /// else its project, else its team; an organization-level PaaS record when no team is listed;
 /// plus one [`BillingPart::Byoc`] record for the BYOC total, which is always customer-level.
-/// An hour without usage (no `data`) has no record.
+/// The names of the team, project and resource are kept beside their ids
+/// ([`CostRecord::names`]). An hour without usage (no `data`) has no record.
 ///
 /// The records are of kind [`CostKind::Breakdown`]: they break down the hour that
 /// [`entry_part_records`] reports, so no total adds them to it.
@@ -201,7 +202,7 @@ pub fn drilldown_records(
     }
     let period = hour_window(hour(data.timestamp, "get_usage", "data.timestamp")?);
     let mut records = Vec::new();
-    let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4]| {
+    let mut push = |price: Option<&PaasPrice>, scope: [Option<String>; 4], names: &Scope| {
         records.push(
             paas_total(price)
                 .map_err(|_| overflow("get_usage", "data.paasUsage"))
@@ -216,24 +217,38 @@ pub fn drilldown_records(
                         "get_usage",
                         "data.paasUsage",
                     )
+                })
+                .map(|mut record| {
+                    record.names = names.clone();
+                    record.with_description(BillingPart::Paas.description())
                 }),
         );
     };
     if let Some(paas) = &data.paas_usage {
         if paas.teams.is_empty() {
-            push(paas.price.as_ref(), [None, None, None, None]);
+            push(paas.price.as_ref(), [None, None, None, None], &Scope::new());
         }
         for team in &paas.teams {
             let team_id = id_or_name(&team.id, &team.name);
+            let team_names =
+                Scope::new().with_opt(Dimension::Team, name_beside(&team.id, &team.name));
             if team.projects.is_empty() {
-                push(team.price.as_ref(), [team_id.clone(), None, None, None]);
+                push(
+                    team.price.as_ref(),
+                    [team_id.clone(), None, None, None],
+                    &team_names,
+                );
             }
             for project in &team.projects {
                 let project_id = id_or_name(&project.id, &project.name);
+                let project_names = team_names
+                    .clone()
+                    .with_opt(Dimension::Project, name_beside(&project.id, &project.name));
                 if project.resource_types.is_empty() {
                     push(
                         project.price.as_ref(),
                         [team_id.clone(), project_id.clone(), None, None],
+                        &project_names,
                     );
                 }
                 for resource_type in &project.resource_types {
@@ -242,6 +257,7 @@ pub fn drilldown_records(
                         push(
                             resource_type.price.as_ref(),
                             [team_id.clone(), project_id.clone(), kind.clone(), None],
+                            &project_names,
                         );
                     }
                     for resource in &resource_type.resources {
@@ -253,6 +269,10 @@ pub fn drilldown_records(
                                 kind.clone(),
                                 id_or_name(&resource.id, &resource.name),
                             ],
+                            &project_names.clone().with_opt(
+                                Dimension::Resource,
+                                name_beside(&resource.id, &resource.name),
+                            ),
                         );
                     }
                 }
@@ -274,7 +294,8 @@ pub fn drilldown_records(
                         "get_usage",
                         "data.byocUsage.price",
                     )
-                }),
+                })
+                .map(|record| record.with_description(BillingPart::Byoc.description())),
         );
     }
     records.into_iter().collect()
@@ -492,6 +513,11 @@ impl CostSource for InvoiceCosts {
 
 fn id_or_name(id: &Option<String>, name: &Option<String>) -> Option<String> {
     id.clone().or_else(|| name.clone())
+}
+
+/// The name to keep beside an id: only when the scope holds the id (else the name is the value).
+fn name_beside(id: &Option<String>, name: &Option<String>) -> Option<String> {
+    id.as_ref().and(name.clone())
 }
 
 /// The billing hour starting at `start` (checked to fit by [`hour`]).

@@ -13,7 +13,7 @@
 //!   currency. Sums are exact and checked: a sum that a `Decimal` cannot hold exactly is an
 //!   error ([`TotalsError::Inexact`]), never a rounded number.
 //!
-//! - [`focus`] (feature `focus`): usage records as a FOCUS 1.0 CSV export for FinOps tools.
+//! - `focus` (feature `focus`): usage records as a FOCUS 1.0 CSV export for FinOps tools.
 //!
 //! Nothing is counted twice: records of different [`CostKind`]s are two views of the same spend
 //! (Northflank's invoices bill what its usage records cover; the nodes of an hour's drill-down

@@ -74,9 +74,9 @@ pub enum CostKind {
     /// [`CostSource`]: super::CostSource
     #[default]
     Usage,
-    /// A node of a breakdown of usage that is also reported as a whole (a Northflank hour's
-    /// drill-down under its hourly total): the nodes add up with each other, never with the
-    /// usage they break down.
+    /// A node of a breakdown of usage that is also reported whole (a Northflank hour's
+    /// drill-down under that hour's PaaS and BYOC records): the nodes add up with each other,
+    /// never with the usage they break down.
     Breakdown,
     /// A billed amount (an invoice): the spend that usage also covers, as charged.
     Invoice,

@@ -42,6 +42,25 @@ struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Draw spend per day as a bar chart under the table (one bar per UTC day, split by
+    /// provider) [default: when stdout is a terminal]. Table format only: refused with
+    /// --format csv or json
+    #[arg(long, overrides_with = "no_chart")]
+    chart: bool,
+    /// No chart, even on a terminal
+    #[arg(long, overrides_with = "chart")]
+    no_chart: bool,
+}
+
+impl Args {
+    /// `--chart` / `--no-chart`, whichever came last; `None` for neither.
+    fn chart_flag(&self) -> Option<bool> {
+        match (self.chart, self.no_chart) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    }
 }
 
 /// An environment variable, when set and not blank.
@@ -151,6 +170,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let chart = demo::chart::wanted(
+        args.chart_flag(),
+        args.format,
+        std::io::stdout().is_terminal(),
+    )?;
     let window = demo::report::window(args.since, args.until, Utc::now().date_naive())?;
     let wanted: Vec<Provider> = if args.providers.is_empty() {
         Provider::ALL.to_vec()
@@ -200,6 +224,9 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
 
     let report = Report::build(window, args.group_by, &results);
     print!("{}", report.render(args.format)?);
+    if chart {
+        print!("\n{}", demo::chart::render(&report, demo::chart::WIDTH));
+    }
     for status in &report.providers {
         if status.outside_window > 0 {
             eprintln!(

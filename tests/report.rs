@@ -988,3 +988,261 @@ async fn the_focus_export_refuses_an_incomplete_provider() {
     assert!(error.contains("complete providers only"), "{error}");
     assert!(error.contains("Northflank failed"), "{error}");
 }
+
+fn days(first: &str, last: &str) -> Window {
+    Window::days(first.parse().unwrap(), last.parse().unwrap()).unwrap()
+}
+
+/// A zero day, two providers on one day, and a share too small for a cell of its own.
+#[test]
+fn the_chart_of_a_small_window_draws_every_day_with_its_scale() {
+    let results = [
+        complete(
+            Provider::OpenAi,
+            vec![
+                day_record(
+                    Provider::OpenAi,
+                    "2026-11-01",
+                    "10",
+                    openai_scope("p", "a", None),
+                ),
+                day_record(
+                    Provider::OpenAi,
+                    "2026-11-03",
+                    "2.5",
+                    openai_scope("p", "a", None),
+                ),
+            ],
+        ),
+        complete(
+            Provider::Northflank,
+            vec![day_record(
+                Provider::Northflank,
+                "2026-11-03",
+                "7.5",
+                northflank_paas_scope(),
+            )],
+        ),
+        complete(
+            Provider::Phala,
+            vec![day_record(
+                Provider::Phala,
+                "2026-11-01",
+                "0.01",
+                phala_scope("gpu"),
+            )],
+        ),
+        complete(Provider::Anthropic, Vec::new()),
+    ];
+    let report = Report::build(
+        days("2026-11-01", "2026-11-03"),
+        GroupBy::Provider,
+        &results,
+    );
+    // The largest day (10.01) needs a cell of at least 1.001 for 10 cells: the next round amount
+    // is 1.2. 2026-11-01: OpenAI ends at 10 / 1.2 = 8.3 → 8 cells, Phala at 10.01 / 1.2 → 8
+    // (nothing of its own), so Phala takes one of OpenAI's cells. 2026-11-03: OpenAI 2.5 / 1.2 →
+    // 2, Northflank ends at 10 / 1.2 → 8, so 6 cells.
+    assert_eq!(
+        demo::chart::render(&report, 10),
+        "Daily spend in USD by provider (UTC days)\n\
+         █ OpenAI  ▓ Northflank  ▒ Phala Cloud  ░ Anthropic\n\
+         2026-11-01 │███████▒│ 10.01\n\
+         2026-11-02 │        │     0\n\
+         2026-11-03 │██▓▓▓▓▓▓│  10.0\n\
+         Scale: one cell = 1.2 USD; the largest day, 2026-11-01, is 10.01 USD (8 cells)\n"
+    );
+    // Wider, the same data: 10.01 / 40 → a cell of 0.3; 2026-11-01 is 33 + 1 cells (Phala's
+    // 0.01 is a thirtieth of a cell, yet drawn), 2026-11-03 is 8 + 25.
+    let wide = demo::chart::render(&report, 40);
+    let lines: Vec<&str> = wide.lines().collect();
+    assert_eq!(lines[2], format!("2026-11-01 │{}▒│ 10.01", "█".repeat(32)));
+    assert_eq!(
+        lines[4],
+        format!("2026-11-03 │{}{}│  10.0", "█".repeat(8), "▓".repeat(25))
+    );
+    assert_eq!(
+        lines[5],
+        "Scale: one cell = 0.3 USD; the largest day, 2026-11-01, is 10.01 USD (33 cells)"
+    );
+}
+
+/// Providers that failed or were left out are marked in the legend; one chart per currency;
+/// credits are not drawn but the amounts are net.
+#[test]
+fn the_chart_marks_incomplete_providers_and_draws_each_currency_apart() {
+    let max = Decimal::MAX.to_string();
+    let mut eur = day_record(Provider::Phala, "2026-11-02", "3", phala_scope("gpu"));
+    eur.currency = "EUR".to_string();
+    let mut failed = complete(
+        Provider::Northflank,
+        vec![day_record(
+            Provider::Northflank,
+            "2026-11-01",
+            "4",
+            northflank_paas_scope(),
+        )],
+    );
+    failed.errors.push(usage_bindings::Error::InvalidConfig {
+        provider: Provider::Northflank,
+        message: "page 2 failed".to_string(),
+    });
+    let results = [
+        // Not exact: left out.
+        complete(
+            Provider::OpenAi,
+            vec![
+                day_record(
+                    Provider::OpenAi,
+                    "2026-11-01",
+                    &max,
+                    openai_scope("p", "a", None),
+                ),
+                day_record(
+                    Provider::OpenAi,
+                    "2026-11-02",
+                    &max,
+                    openai_scope("p", "a", None),
+                ),
+            ],
+        ),
+        failed,
+        complete(
+            Provider::Phala,
+            vec![
+                day_record(Provider::Phala, "2026-11-01", "2", phala_scope("gpu")),
+                day_record(Provider::Phala, "2026-11-02", "-1", phala_scope("credit")),
+                eur,
+            ],
+        ),
+    ];
+    let report = Report::build(days("2026-11-01", "2026-11-02"), GroupBy::Day, &results);
+    // USD on 2026-11-01: 6 in 4 cells needs a cell of 1.5; Northflank 4 / 1.5 → 3 cells, Phala
+    // ends at 6 / 1.5 = 4. Phala's credit on 2026-11-02 is not drawn.
+    assert_eq!(
+        demo::chart::render(&report, 4),
+        "Daily spend in EUR by provider (UTC days)\n\
+         █ OpenAI (INCOMPLETE, not drawn)  ▓ Northflank (INCOMPLETE)  ▒ Phala Cloud\n\
+         2026-11-01 │    │ 0\n\
+         2026-11-02 │▒▒▒▒│ 3\n\
+         Scale: one cell = 0.8 EUR; the largest day, 2026-11-02, is 3 EUR (4 cells)\n\
+         \n\
+         Daily spend in USD by provider (UTC days)\n\
+         █ OpenAI (INCOMPLETE, not drawn)  ▓ Northflank (INCOMPLETE)  ▒ Phala Cloud\n\
+         2026-11-01 │▓▓▓▒│  6\n\
+         2026-11-02 │    │ -1\n\
+         Scale: one cell = 1.5 USD; the largest day, 2026-11-01, is 6 USD (4 cells)\n\
+         Credits (negative amounts) are not drawn; the amounts are net.\n"
+    );
+}
+
+#[test]
+fn the_chart_is_drawn_on_a_terminal_unless_a_flag_says_otherwise() {
+    use demo::chart::wanted;
+    for terminal in [false, true] {
+        assert_eq!(wanted(None, Format::Table, terminal), Ok(terminal));
+        assert_eq!(wanted(Some(true), Format::Table, terminal), Ok(true));
+        for format in [Format::Table, Format::Csv, Format::Json] {
+            assert_eq!(wanted(Some(false), format, terminal), Ok(false));
+        }
+        for (format, name) in [(Format::Csv, "csv"), (Format::Json, "json")] {
+            assert_eq!(wanted(None, format, terminal), Ok(false));
+            let error = wanted(Some(true), format, terminal).unwrap_err();
+            assert!(error.contains(&format!("--format {name}")), "{error}");
+        }
+    }
+}
+
+#[test]
+fn a_report_without_spend_has_no_bars() {
+    let report = Report::build(
+        days("2026-11-01", "2026-11-02"),
+        GroupBy::Provider,
+        &[complete(Provider::OpenAi, Vec::new())],
+    );
+    assert_eq!(
+        demo::chart::render(&report, 40),
+        "Daily spend: nothing was spent in the window.\n"
+    );
+}
+
+/// The binary on the demo week: without a terminal (or with `--no-chart`) the table is the one
+/// printed before the chart existed, byte for byte; `--chart` adds the chart under it.
+#[cfg(feature = "cli")]
+mod binary {
+    use super::*;
+    use std::process::{Command, Output};
+
+    fn usage_report(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_usage-report"))
+            .args(["--since", "2026-11-01", "--until", "2026-11-07"])
+            .args(args)
+            .env_remove("OPENAI_ADMIN_KEY")
+            .env_remove("NORTHFLANK_API_TOKEN")
+            .env_remove("PHALA_CLOUD_API_KEY")
+            .env_remove("ANTHROPIC_ADMIN_KEY")
+            .env_remove("NORTHFLANK_AMOUNT_UNIT")
+            .output()
+            .unwrap()
+    }
+
+    fn stdout(args: &[&str]) -> String {
+        let output = usage_report(args);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    #[test]
+    fn without_a_chart_the_table_is_unchanged() {
+        for (group_by, fixture) in [
+            (
+                "provider",
+                include_str!("fixtures/report/demo-week-by-provider.txt"),
+            ),
+            ("day", include_str!("fixtures/report/demo-week-by-day.txt")),
+        ] {
+            // Piped: no chart by default.
+            assert_eq!(stdout(&["--group-by", group_by]), fixture);
+            assert_eq!(stdout(&["--group-by", group_by, "--no-chart"]), fixture);
+            assert_eq!(
+                stdout(&["--group-by", group_by, "--chart", "--no-chart"]),
+                fixture
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn with_chart_the_chart_follows_the_table() {
+        let (_server, results) = fetch_demo().await;
+        let report = Report::build(window(), GroupBy::Provider, &results);
+        let expected = format!(
+            "{}\n{}",
+            include_str!("fixtures/report/demo-week-by-provider.txt"),
+            demo::chart::render(&report, demo::chart::WIDTH)
+        );
+        assert_eq!(stdout(&["--chart"]), expected);
+        assert_eq!(stdout(&["--no-chart", "--chart"]), expected);
+        assert!(expected.contains("Scale: one cell = 6 USD"), "{expected}");
+    }
+
+    #[test]
+    fn chart_is_refused_with_csv_json_and_focus() {
+        for format in ["csv", "json", "focus"] {
+            let output = usage_report(&["--chart", "--format", format]);
+            assert_eq!(output.status.code(), Some(2));
+            assert!(output.stdout.is_empty());
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            assert!(
+                stderr.contains(&format!(
+                    "--chart draws under the table only, not with --format {format}"
+                )),
+                "{stderr}"
+            );
+        }
+        // --no-chart is accepted with any format, and changes nothing.
+        assert_eq!(
+            stdout(&["--no-chart", "--format", "csv"]),
+            stdout(&["--format", "csv"])
+        );
+    }
+}

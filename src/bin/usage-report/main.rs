@@ -59,6 +59,25 @@ struct Args {
     /// Write to FILE instead of stdout (created once everything was fetched)
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Draw spend per day as a bar chart under the table (one bar per UTC day, split by
+    /// provider) [default: when stdout is a terminal]. Table format only: refused with
+    /// --format csv, json or focus
+    #[arg(long, overrides_with = "no_chart")]
+    chart: bool,
+    /// No chart, even on a terminal
+    #[arg(long, overrides_with = "chart")]
+    no_chart: bool,
+}
+
+impl Args {
+    /// `--chart` / `--no-chart`, whichever came last; `None` for neither.
+    fn chart_flag(&self) -> Option<bool> {
+        match (self.chart, self.no_chart) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    }
 }
 
 /// An environment variable, when set and not blank.
@@ -205,6 +224,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let chart = demo::chart::wanted(
+        args.chart_flag(),
+        args.format,
+        // On by default only for a table shown on a terminal, not one written to a file.
+        args.output.is_none() && std::io::stdout().is_terminal(),
+    )?;
     let window = demo::report::window(args.since, args.until, Utc::now().date_naive())?;
     let wanted: Vec<Provider> = if args.providers.is_empty() {
         Provider::ALL.to_vec()
@@ -259,10 +284,12 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         return Ok(ExitCode::SUCCESS);
     }
     let report = Report::build(window, args.group_by, &results);
-    emit(
-        args.output.as_deref(),
-        report.render(args.format)?.as_bytes(),
-    )?;
+    let mut rendered = report.render(args.format)?;
+    if chart {
+        rendered.push('\n');
+        rendered.push_str(&demo::chart::render(&report, demo::chart::WIDTH));
+    }
+    emit(args.output.as_deref(), rendered.as_bytes())?;
     for status in &report.providers {
         if status.outside_window > 0 {
             eprintln!(

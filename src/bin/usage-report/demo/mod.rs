@@ -5,6 +5,7 @@
 //! Shared by the `usage-report` binary and `tests/report.rs` (`#[path]`-included).
 #![allow(dead_code)]
 
+pub mod chart;
 pub mod report;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};

@@ -114,6 +114,9 @@ pub struct ProviderStatus {
     pub complete: bool,
     /// Why it is incomplete, one sentence per error; empty when complete.
     pub errors: Vec<String>,
+    /// Whether its records are in the sums (false when they were left out).
+    #[serde(skip)]
+    pub summed: bool,
 }
 
 /// The whole report.
@@ -134,6 +137,11 @@ pub struct Report {
     pub providers: Vec<ProviderStatus>,
     /// Sums of several providers that are not exact (each provider's own are in `providers`).
     pub errors: Vec<String>,
+    /// The exact spend per currency, UTC day (of each record's period start) and provider, over
+    /// the records summed, whatever the rows are; `None` when that sum is not exact. What the
+    /// chart draws; not part of the JSON.
+    #[serde(skip)]
+    pub daily: BTreeMap<(String, NaiveDate, Provider), Option<Decimal>>,
 }
 
 fn option_as_string<S: serde::Serializer>(
@@ -179,6 +187,7 @@ impl Report {
                 .records
                 .iter()
                 .find(|record| record.kind != CostKind::Usage);
+            let before = records.len();
             match cost::totals_by_currency(&result.records) {
                 // Only usage adds up across providers: another kind is another view of spend.
                 Ok(_) if other_kind.is_some() => errors.push(format!(
@@ -201,6 +210,7 @@ impl Report {
                 outside_window: result.outside_window,
                 complete: errors.is_empty(),
                 errors,
+                summed: records.len() > before || result.records.is_empty(),
             });
         }
         let complete_provider = |provider: Provider| {
@@ -212,7 +222,17 @@ impl Report {
 
         let mut sums: Sums<(Group, String)> = Sums::new();
         let mut totals: Sums<String> = Sums::new();
+        let mut daily: Sums<(String, NaiveDate, Provider)> = Sums::new();
         for record in &records {
+            add(
+                &mut daily,
+                (
+                    record.currency.clone(),
+                    record.period.start.date_naive(),
+                    record.provider,
+                ),
+                record.amount,
+            );
             let currency = record.currency.clone();
             add(
                 &mut sums,
@@ -287,6 +307,10 @@ impl Report {
             totals,
             providers,
             errors,
+            daily: daily
+                .into_iter()
+                .map(|(key, (sum, _))| (key, sum))
+                .collect(),
         }
     }
 

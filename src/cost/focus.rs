@@ -232,7 +232,7 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         .filter(|account| !account.id.trim().is_empty())
         .ok_or(FocusError::MissingBillingAccount {
             provider,
-            how: how_to_set_the_account(provider),
+            how: ProviderFacts::of(provider).account_hint,
         })?;
     let currency = record.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|byte| byte.is_ascii_uppercase()) {
@@ -253,52 +253,38 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         None => (None, None),
     };
     let billing_period = month_of(record.period.start);
-    let sub_account = match provider {
-        Provider::OpenAi => Dimension::Project,
-        Provider::Northflank => Dimension::Team,
-        Provider::Phala => Dimension::App,
-        Provider::Anthropic => Dimension::Workspace,
-    };
-    let (resource_id, resource_name) = match provider {
-        Provider::Northflank => (
+    let facts = ProviderFacts::of(provider);
+    let sub_account = facts.sub_account;
+    let (resource_id, resource_name) = match facts.resource {
+        ResourceRule::Path(parts) => (
             scope.get(Dimension::Resource).map(|_| {
-                [
-                    Dimension::Team,
-                    Dimension::Project,
-                    Dimension::ResourceType,
-                    Dimension::Resource,
-                ]
-                .iter()
-                .filter_map(|dimension| scope.get(*dimension))
-                .collect::<Vec<_>>()
-                .join("/")
+                parts
+                    .iter()
+                    .filter_map(|dimension| scope.get(*dimension))
+                    .collect::<Vec<_>>()
+                    .join("/")
             }),
             name(Dimension::Resource),
         ),
-        Provider::Phala => (get(Dimension::Instance), name(Dimension::Instance)),
-        _ => (get(Dimension::Resource), name(Dimension::Resource)),
+        ResourceRule::Instance => (get(Dimension::Instance), name(Dimension::Instance)),
+        ResourceRule::None => (get(Dimension::Resource), name(Dimension::Resource)),
     };
-    // Phala's instances are CVMs (its spec: "the UUID of the CVM instance").
-    let resource_type = match provider {
-        Provider::Phala => scope.get(Dimension::Instance).map(|_| "CVM".to_string()),
+    let resource_type = match facts.resource {
+        ResourceRule::Instance => scope
+            .get(Dimension::Instance)
+            .map(|_| facts.instance_type.to_string()),
         _ => get(Dimension::ResourceType),
     };
-    let (provider_name, service_category) = match provider {
-        Provider::OpenAi => ("OpenAI", "AI and Machine Learning"),
-        Provider::Northflank => ("Northflank", "Compute"),
-        Provider::Phala => ("Phala", "Compute"),
-        Provider::Anthropic => ("Anthropic", "AI and Machine Learning"),
-    };
-    let service_name = match provider {
-        Provider::OpenAi => "OpenAI API",
-        Provider::Northflank => match scope.get(Dimension::BillingPart) {
-            Some("paas") => "Northflank PaaS",
-            Some("byoc") => "Northflank BYOC",
-            _ => "Northflank",
-        },
-        Provider::Phala => "Phala Cloud",
-        Provider::Anthropic => "Anthropic API",
-    };
+    let (provider_name, service_category) = (facts.name, facts.service_category);
+    let service_name = scope
+        .get(Dimension::BillingPart)
+        .and_then(|part| {
+            facts
+                .services_by_part
+                .iter()
+                .find(|(name, _)| *name == part)
+        })
+        .map_or(facts.service, |(_, service)| *service);
     let text = |value: &str| Some(value.to_string());
     let details = &record.details;
     let values = vec![
@@ -390,6 +376,96 @@ pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, 
     Ok(rows.len())
 }
 
+/// What FOCUS calls a provider and its service: the per-provider part of the mapping, in one
+/// table (a new provider adds its row here; the match is exhaustive, so it cannot be forgotten).
+struct ProviderFacts {
+    /// `ProviderName`, `PublisherName`, `InvoiceIssuerName`.
+    name: &'static str,
+    /// `ServiceName`, unless the record's billing part names another.
+    service: &'static str,
+    /// `ServiceName` by billing part.
+    services_by_part: &'static [(&'static str, &'static str)],
+    /// `ServiceCategory`, one of FOCUS 1.0's values.
+    service_category: &'static str,
+    /// The dimension whose value is `SubAccountId`.
+    sub_account: Dimension,
+    /// Where `ResourceId` comes from.
+    resource: ResourceRule,
+    /// `ResourceType` of an instance ([`ResourceRule::Instance`]).
+    instance_type: &'static str,
+    /// How its records get a billing account, for [`FocusError::MissingBillingAccount`].
+    account_hint: &'static str,
+}
+
+/// Where a record's `ResourceId` comes from.
+#[derive(Clone, Copy)]
+enum ResourceRule {
+    /// The resource, qualified by the values of these dimensions that the scope holds
+    /// (`<team>/<project>/<resource type>/<resource>`), so that it is unique.
+    Path(&'static [Dimension]),
+    /// The instance.
+    Instance,
+    /// The resource as it is, if any.
+    None,
+}
+
+impl ProviderFacts {
+    fn of(provider: Provider) -> ProviderFacts {
+        let ai = "AI and Machine Learning";
+        match provider {
+            Provider::OpenAi => ProviderFacts {
+                name: "OpenAI",
+                service: "OpenAI API",
+                services_by_part: &[],
+                service_category: ai,
+                sub_account: Dimension::Project,
+                resource: ResourceRule::None,
+                instance_type: "",
+                account_hint: "its cost results name no organization: set it with `openai::Costs::billing_account` \
+             (usage-report reads OPENAI_ORG_ID)",
+            },
+            Provider::Northflank => ProviderFacts {
+                name: "Northflank",
+                service: "Northflank",
+                services_by_part: &[("paas", "Northflank PaaS"), ("byoc", "Northflank BYOC")],
+                service_category: "Compute",
+                sub_account: Dimension::Team,
+                resource: ResourceRule::Path(&[
+                    Dimension::Team,
+                    Dimension::Project,
+                    Dimension::ResourceType,
+                    Dimension::Resource,
+                ]),
+                instance_type: "",
+                account_hint: "org route usage names no account: set it with `northflank::Costs::billing_account`, \
+             or read a team route (usage-report reads NORTHFLANK_ORG_ID or NORTHFLANK_TEAM)",
+            },
+            Provider::Phala => ProviderFacts {
+                name: "Phala",
+                service: "Phala Cloud",
+                services_by_part: &[],
+                service_category: "Compute",
+                sub_account: Dimension::App,
+                resource: ResourceRule::Instance,
+                // Phala's instances are CVMs (its spec: "the UUID of the CVM instance").
+                instance_type: "CVM",
+                account_hint: "Phala usage records carry their team: build the record with `phala::usage_record`",
+            },
+            Provider::Anthropic => ProviderFacts {
+                name: "Anthropic",
+                service: "Anthropic API",
+                services_by_part: &[],
+                service_category: ai,
+                sub_account: Dimension::Workspace,
+                resource: ResourceRule::None,
+                instance_type: "",
+                account_hint: "its cost results name no organization: set it with \
+             `anthropic::Costs::billing_account` (usage-report reads ANTHROPIC_ORG_ID)",
+            },
+        }
+    }
+}
+
 /// The FOCUS unit of a provider's unit, when known.
 fn focus_unit(unit: &str) -> Option<&'static str> {
     Some(match unit.trim() {
@@ -403,27 +479,6 @@ fn focus_unit(unit: &str) -> Option<&'static str> {
         "characters" => "Characters",
         _ => return None,
     })
-}
-
-/// How a provider's records get their billing account.
-fn how_to_set_the_account(provider: Provider) -> &'static str {
-    match provider {
-        Provider::OpenAi => {
-            "its cost results name no organization: set it with `openai::Costs::billing_account` \
-             (usage-report reads OPENAI_ORG_ID)"
-        }
-        Provider::Northflank => {
-            "org route usage names no account: set it with `northflank::Costs::billing_account`, \
-             or read a team route (usage-report reads NORTHFLANK_ORG_ID or NORTHFLANK_TEAM)"
-        }
-        Provider::Phala => {
-            "Phala usage records carry their team: build the record with `phala::usage_record`"
-        }
-        Provider::Anthropic => {
-            "its cost results name no organization: set it with \
-             `anthropic::Costs::billing_account` (usage-report reads ANTHROPIC_ORG_ID)"
-        }
-    }
 }
 
 /// The exact decimal text, with a decimal point even when the value is integral.

@@ -167,9 +167,10 @@ impl<P: ProviderSpec> Config<P> {
             // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()`
             // unchecked.
             None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config().map_err(|source| {
-                    invalid(format!("cannot set up TLS: {source}"))
-                })?)
+                .tls_backend_preconfigured(
+                    tls_config()
+                        .map_err(|source| invalid(format!("cannot set up TLS: {source}")))?,
+                )
                 .connect_timeout(self.timeout)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

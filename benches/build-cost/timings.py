@@ -19,23 +19,23 @@ print("longest units (duration, s):")
 for unit in sorted(units, key=lambda u: -u["duration"])[:12]:
     print(f"  {unit['duration']:7.2f}  start {unit['start']:6.2f}  {label(unit)}")
 
-# Walk back from the unit that ends last: each step goes to the unit whose completion (or
-# metadata, for pipelined builds) unlocked it and that ended latest.
+# Cargo records, for each unit, the units it unblocked: those whose last dependency it was. The
+# chain of these "last dependencies" back from the final unit is the critical path; the sum of
+# its durations is what the build would take with a free core whenever a unit is ready, and the
+# rest of the wall time is units waiting for one of the machine's cores.
 by_index = {unit["i"]: unit for unit in units}
-unlocked_by = {}
+unblocked_by = {}
 for unit in units:
     for key in ("unblocked_units", "unblocked_rmeta_units"):
         for other in unit.get(key) or []:
-            # Metadata is ready before the unit ends; the report does not always say when, so
-            # the unit's end stands for it.
-            end = unit["start"] + unit["duration"]
-            best = unlocked_by.get(other)
-            if best is None or end > best[1]:
-                unlocked_by[other] = (unit["i"], end)
+            unblocked_by.setdefault(other, unit["i"])
 last = max(units, key=lambda u: u["start"] + u["duration"])
 path = [last]
-while path[-1]["i"] in unlocked_by:
-    path.append(by_index[unlocked_by[path[-1]["i"]][0]])
-print(f"critical path (ends at {last['start'] + last['duration']:.1f} s), first to last:")
+while path[-1]["i"] in unblocked_by:
+    path.append(by_index[unblocked_by[path[-1]["i"]]])
+busy = sum(unit["duration"] for unit in path)
+end = last["start"] + last["duration"]
+print(f"critical path: {busy:.1f} s of work in a {end:.1f} s build, first to last:")
 for unit in reversed(path):
     print(f"  start {unit['start']:6.2f}  {unit['duration']:7.2f} s  {label(unit)}")
+print(f"sum of all units: {sum(u['duration'] for u in units):.1f} s")

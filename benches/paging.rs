@@ -107,6 +107,7 @@ fn paging(c: &mut Criterion) {
     let client =
         Client::from_config(Config::new(TOKEN).with_base_url(base.clone())).expect("client");
     let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(usage_bindings::config::tls_config().expect("TLS settings"))
         .timeout(Duration::from_secs(30))
         .build()
         .expect("reqwest client");

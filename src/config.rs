@@ -5,6 +5,7 @@
 //! differs (auth headers, a version header, the unit of amounts) is written per provider.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
@@ -166,6 +167,10 @@ impl<P: ProviderSpec> Config<P> {
             // reqwest's `read_timeout` is left unset: it adds its value to `Instant::now()`
             // unchecked.
             None => reqwest::Client::builder()
+                .tls_backend_preconfigured(
+                    tls_config()
+                        .map_err(|source| invalid(format!("cannot set up TLS: {source}")))?,
+                )
                 .connect_timeout(self.timeout)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -180,6 +185,40 @@ impl<P: ProviderSpec> Config<P> {
         );
         Ok((self.base_url, http, transport, self.settings))
     }
+}
+
+/// The TLS settings of the crate's own HTTP client: rustls on the `ring` crypto provider (no C
+/// toolchain needed to build it, unlike aws-lc), the platform's certificate verifier, HTTP/1.1.
+///
+/// The crate builds reqwest without a crypto provider of its own (`rustls-no-provider`), so a
+/// `reqwest::Client` you build yourself to share between providers needs one: pass this to
+/// `ClientBuilder::tls_backend_preconfigured`, install a process-wide provider, or turn on
+/// reqwest's `rustls` feature in your own dependencies. Without any of these, reqwest panics when
+/// the client is built.
+///
+/// ```no_run
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = reqwest::Client::builder()
+///     .tls_backend_preconfigured(usage_bindings::config::tls_config()?)
+///     .redirect(reqwest::redirect::Policy::none())
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// When the platform's root certificates cannot be read.
+pub fn tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    // reqwest is built without HTTP/2.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// The headers reqwest removes from a request it redirects to another origin

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
@@ -186,7 +186,8 @@ impl RetryPolicy {
 
     /// A fresh jitter value for [`decide`](Self::decide).
     pub(crate) fn jitter() -> f64 {
-        rand::rng().random::<f64>()
+        // Without OS randomness (a failure of the platform), half of the delay's spread.
+        rand::rngs::SmallRng::try_from_os_rng().map_or(0.5, |mut rng| rng.random::<f64>())
     }
 }
 

@@ -437,6 +437,7 @@ fn shared_http(follow_redirects: bool) -> reqwest::Client {
         reqwest::redirect::Policy::none()
     };
     reqwest::Client::builder()
+        .tls_backend_preconfigured(usage_bindings::config::tls_config().unwrap())
         .default_headers(headers)
         .redirect(policy)
         .build()
@@ -578,7 +579,12 @@ async fn a_shared_client_that_follows_redirects_is_refused_a_key_header() {
         // A client that says nothing of redirects follows them: refused too.
         let error = config
             .clone()
-            .connect_with_http(reqwest::Client::new())
+            .connect_with_http(
+                reqwest::Client::builder()
+                    .tls_backend_preconfigured(usage_bindings::config::tls_config().unwrap())
+                    .build()
+                    .unwrap(),
+            )
             .unwrap_err();
         assert!(
             matches!(error, Error::InvalidConfig { .. }),

@@ -25,8 +25,9 @@
 //! on a redirect to another origin, so the client must not follow redirects:
 //!
 //! ```no_run
-//! # fn run() -> Result<(), usage_bindings::Error> {
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let http = reqwest::Client::builder()
+//!     .tls_backend_preconfigured(usage_bindings::config::tls_config()?)
 //!     .redirect(reqwest::redirect::Policy::none())
 //!     .build()
 //!     .expect("an HTTP client");

@@ -101,7 +101,11 @@ fn chart(report: &Report, currency: &str, width: usize) -> String {
     let mut credits = false;
     let mut inexact = false;
     let mut day = report.window.start.date_naive();
-    while day.and_hms_opt(0, 0, 0).map(|start| start.and_utc()) < Some(report.window.end) {
+    loop {
+        match day.and_hms_opt(0, 0, 0) {
+            Some(start) if start.and_utc() < report.window.end => {}
+            _ => break,
+        }
         let mut parts = Vec::new();
         let mut total = Some(Decimal::ZERO);
         let mut drawn = Some(Decimal::ZERO);

@@ -268,10 +268,9 @@ async fn csv_json_and_table_agree() {
     }
 }
 
-#[tokio::test]
-async fn one_failing_provider_hides_nothing_of_the_others() {
+/// The demo week, with Northflank pointed at a server that knows no route (it answers 404).
+async fn fetch_demo_with_northflank_failing() -> Vec<ProviderCosts> {
     let server = DemoServer::start(window()).await;
-    // A server that knows no route: Northflank answers 404.
     let broken = wiremock::MockServer::start().await;
     let mut sources = server.sources().unwrap();
     sources.northflank = Some(northflank::Costs::new(
@@ -282,7 +281,12 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
         )
         .unwrap(),
     ));
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    cost::fetch_all(&sources.list(), window()).await
+}
+
+#[tokio::test]
+async fn one_failing_provider_hides_nothing_of_the_others() {
+    let results = fetch_demo_with_northflank_failing().await;
     let northflank = &results[1];
     assert_eq!(northflank.provider, Provider::Northflank);
     assert!(northflank.records.is_empty());
@@ -970,19 +974,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
 /// A FOCUS file holds complete providers only: one failed provider and nothing is written.
 #[tokio::test]
 async fn the_focus_export_refuses_an_incomplete_provider() {
-    let server = DemoServer::start(window()).await;
-    // A server that knows no route: Northflank answers 404.
-    let broken = wiremock::MockServer::start().await;
-    let mut sources = server.sources().unwrap();
-    sources.northflank = Some(northflank::Costs::new(
-        northflank::Client::from_config(
-            northflank::Config::new("nf-demo-token")
-                .with_base_url(broken.uri())
-                .with_retry(RetryPolicy::disabled()),
-        )
-        .unwrap(),
-    ));
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    let results = fetch_demo_with_northflank_failing().await;
     assert!(!results[1].is_complete());
     let error = demo::report::focus_csv(&results).unwrap_err();
     assert!(error.contains("complete providers only"), "{error}");

@@ -434,32 +434,44 @@ fn openai_daily_page(
     window: Window,
     results: impl Fn(DateTime<Utc>) -> Vec<Value>,
 ) -> ResponseTemplate {
-    let buckets: Vec<DateTime<Utc>> = days(window).collect();
+    let (buckets, next_page) = daily_page(request, window, OPENAI_BUCKETS_PER_PAGE, |day| {
+        json!({
+            "object": "bucket",
+            "start_time": day.timestamp(),
+            "end_time": day.timestamp() + 86_400,
+            "results": results(day),
+        })
+    });
+    ResponseTemplate::new(200).set_body_json(json!({
+        "object": "page",
+        "data": buckets,
+        "has_more": next_page.is_some(),
+        "next_page": next_page,
+    }))
+}
+
+/// The daily buckets of `window` on the page that `request` asks for (`page=page_<n>`),
+/// `per_page` a page, each made by `bucket`; and the next page's token, if any.
+fn daily_page(
+    request: &Request,
+    window: Window,
+    per_page: usize,
+    bucket: impl Fn(DateTime<Utc>) -> Value,
+) -> (Vec<Value>, Option<String>) {
+    let days: Vec<DateTime<Utc>> = days(window).collect();
     let page: usize = query(request, "page")
         .and_then(|page| page.strip_prefix("page_")?.parse().ok())
         .unwrap_or(0);
-    let first = page * OPENAI_BUCKETS_PER_PAGE;
-    let last = (first + OPENAI_BUCKETS_PER_PAGE).min(buckets.len());
-    let has_more = last < buckets.len();
-    let body_buckets: Vec<Value> = buckets
+    let first = page.saturating_mul(per_page);
+    let last = first.saturating_add(per_page).min(days.len());
+    let buckets = days
         .get(first..last)
         .unwrap_or_default()
         .iter()
-        .map(|&day| {
-            json!({
-                "object": "bucket",
-                "start_time": day.timestamp(),
-                "end_time": day.timestamp() + 86_400,
-                "results": results(day),
-            })
-        })
+        .map(|&day| bucket(day))
         .collect();
-    ResponseTemplate::new(200).set_body_json(json!({
-        "object": "page",
-        "data": body_buckets,
-        "has_more": has_more,
-        "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
-    }))
+    let next_page = (last < days.len()).then(|| format!("page_{}", page + 1));
+    (buckets, next_page)
 }
 
 fn rfc3339_query(request: &Request, name: &str) -> Option<DateTime<Utc>> {
@@ -480,49 +492,37 @@ impl Respond for AnthropicCostReport {
             rfc3339_query(request, "ending_at"),
         );
         let data = DemoData::generate(window);
-        let buckets: Vec<DateTime<Utc>> = days(window).collect();
-        let page: usize = query(request, "page")
-            .and_then(|page| page.strip_prefix("page_")?.parse().ok())
-            .unwrap_or(0);
-        let first = page * ANTHROPIC_BUCKETS_PER_PAGE;
-        let last = (first + ANTHROPIC_BUCKETS_PER_PAGE).min(buckets.len());
-        let has_more = last < buckets.len();
-        let body_buckets: Vec<Value> = buckets
-            .get(first..last)
-            .unwrap_or_default()
-            .iter()
-            .map(|&day| {
-                let results: Vec<Value> = data
-                    .anthropic
-                    .iter()
-                    .filter(|cost| cost.day == day)
-                    .map(|cost| {
-                        json!({
-                            "amount": cost.cents.to_string(),
-                            "currency": "USD",
-                            "workspace_id": cost.workspace,
-                            "description": cost.description,
-                            "cost_type": cost.cost_type,
-                            "token_type": cost.token_type,
-                            "model": cost.model,
-                            "service_tier": cost.model.map(|_| "standard"),
-                            "context_window": cost.model.map(|_| "0-200k"),
-                            "inference_geo": cost.model.map(|_| "global"),
-                        })
+        let (buckets, next_page) = daily_page(request, window, ANTHROPIC_BUCKETS_PER_PAGE, |day| {
+            let results: Vec<Value> = data
+                .anthropic
+                .iter()
+                .filter(|cost| cost.day == day)
+                .map(|cost| {
+                    json!({
+                        "amount": cost.cents.to_string(),
+                        "currency": "USD",
+                        "workspace_id": cost.workspace,
+                        "description": cost.description,
+                        "cost_type": cost.cost_type,
+                        "token_type": cost.token_type,
+                        "model": cost.model,
+                        "service_tier": cost.model.map(|_| "standard"),
+                        "context_window": cost.model.map(|_| "0-200k"),
+                        "inference_geo": cost.model.map(|_| "global"),
                     })
-                    .collect();
-                json!({
-                    "starting_at": day.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    "ending_at": (day + TimeDelta::days(1))
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    "results": results,
                 })
+                .collect();
+            json!({
+                "starting_at": day.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "ending_at": (day + TimeDelta::days(1))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "results": results,
             })
-            .collect();
+        });
         ResponseTemplate::new(200).set_body_json(json!({
-            "data": body_buckets,
-            "has_more": has_more,
-            "next_page": if has_more { Some(format!("page_{}", page + 1)) } else { None },
+            "data": buckets,
+            "has_more": next_page.is_some(),
+            "next_page": next_page,
         }))
     }
 }

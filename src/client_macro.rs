@@ -6,6 +6,26 @@
 /// it is called in. `$settings` is the provider's [`crate::provider::ProviderSpec`]; the module's
 /// `paging::page_size_bound` gives each operation's page-size bound. The client's inner value is
 /// the transport.
+/// The client that build.rs generated from `openapi/<name>.yaml`, as the private module
+/// `generated`. Its lints are allowed: the code is progenitor's, written anew on every build.
+macro_rules! generated_module {
+    ($name:literal) => {
+        #[doc = concat!("The client generated from `openapi/", $name, ".yaml`.")]
+        #[allow(
+            missing_docs,
+            private_interfaces,
+            unused_imports,
+            clippy::all,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags
+        )]
+        mod generated {
+            include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+        }
+    };
+}
+
 macro_rules! provider_client {
     ($settings:ty) => {
         impl Client {

@@ -16,7 +16,9 @@ use futures::{Stream, StreamExt};
 
 use super::types::{CostBucketWidth, CostGroupBy, CostReport, CostResult};
 use super::{Client, CostBucketResult, Settings};
-use crate::cost::{BillingAccount, CostRecord, CostSource, Details, Dimension, Scope, Window};
+use crate::cost::{
+    billed_to, BillingAccount, CostRecord, CostSource, Details, Dimension, Scope, Window,
+};
 use crate::provider::ProviderSpec;
 use crate::{Error, Provider};
 
@@ -196,9 +198,9 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        let account = self.billing_account.clone();
-        fetch_cost_records(&self.client, window, self.group_by.clone())
-            .map(move |record| record.map(|record| record.with_billing_account(account.clone())))
-            .boxed()
+        billed_to(
+            fetch_cost_records(&self.client, window, self.group_by.clone()),
+            self.billing_account.clone(),
+        )
     }
 }

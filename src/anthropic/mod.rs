@@ -44,19 +44,7 @@ pub use costs::{
 };
 pub use paging::{CostBucketResult, MessagesBucketResult};
 
-/// The client generated from `openapi/anthropic.yaml`.
-#[allow(
-    missing_docs,
-    private_interfaces,
-    unused_imports,
-    clippy::all,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/anthropic.rs"));
-}
+generated_module!("anthropic");
 
 pub use generated::{builder, Client, ResponseValue};
 

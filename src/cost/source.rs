@@ -125,3 +125,19 @@ where
     }
     costs
 }
+
+/// `records`, each billed to `account` when one is given: the setting of a source whose API names
+/// no account (OpenAI's and Anthropic's organization, Northflank's on the org route). Without
+/// one, a record keeps the account it came with.
+#[cfg(any(feature = "openai", feature = "northflank", feature = "anthropic"))]
+pub(crate) fn billed_to<'a>(
+    records: impl futures::Stream<Item = Result<CostRecord, Error>> + Send + 'a,
+    account: Option<super::BillingAccount>,
+) -> BoxStream<'a, Result<CostRecord, Error>> {
+    records
+        .map(move |record| match &account {
+            Some(account) => record.map(|record| record.with_billing_account(account.clone())),
+            None => record,
+        })
+        .boxed()
+}

@@ -19,7 +19,9 @@ use rust_decimal::Decimal;
 
 use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
 use super::Client;
-use crate::cost::{BillingAccount, CostKind, CostRecord, CostSource, Dimension, Scope, Window};
+use crate::cost::{
+    billed_to, BillingAccount, CostKind, CostRecord, CostSource, Dimension, Scope, Window,
+};
 use crate::money::{checked_sum, AmountUnit, InexactSum};
 use crate::{Amount, Error, Provider};
 
@@ -466,13 +468,10 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        let account = self.billing_account.clone();
-        fetch_cost_records(&self.client, self.team.as_deref(), window)
-            .map(move |record| match &account {
-                Some(account) => record.map(|record| record.with_billing_account(account.clone())),
-                None => record,
-            })
-            .boxed()
+        billed_to(
+            fetch_cost_records(&self.client, self.team.as_deref(), window),
+            self.billing_account.clone(),
+        )
     }
 }
 

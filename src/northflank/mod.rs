@@ -42,19 +42,7 @@ pub use costs::{
     InvoiceCosts, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
-/// The client generated from `openapi/northflank.yaml`.
-#[allow(
-    missing_docs,
-    private_interfaces,
-    unused_imports,
-    clippy::all,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/northflank.rs"));
-}
+generated_module!("northflank");
 
 pub use generated::{builder, types, Client, ResponseValue};
 pub use paging::invoices;

@@ -22,7 +22,9 @@ use super::types::{
     CostsBucketWidth, CostsGroupBy, CostsResult, UnknownUsageResult, UsageResponse, UsageResult,
 };
 use super::{BucketResult, Client};
-use crate::cost::{BillingAccount, CostRecord, CostSource, Dimension, Quantity, Scope, Window};
+use crate::cost::{
+    billed_to, BillingAccount, CostRecord, CostSource, Dimension, Quantity, Scope, Window,
+};
 use crate::{Amount, Error, Provider};
 
 /// The currency of a costs result that does not say (`amount` or `amount.currency` missing):
@@ -309,10 +311,10 @@ impl CostSource for Costs {
     }
 
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
-        let account = self.billing_account.clone();
-        fetch_cost_records(&self.client, window, self.group_by.clone())
-            .map(move |record| record.map(|record| record.with_billing_account(account.clone())))
-            .boxed()
+        billed_to(
+            fetch_cost_records(&self.client, window, self.group_by.clone()),
+            self.billing_account.clone(),
+        )
     }
 }
 

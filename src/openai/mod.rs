@@ -41,19 +41,7 @@ pub use costs::{
 };
 pub use paging::BucketResult;
 
-/// The client generated from `openapi/openai.yaml`.
-#[allow(
-    missing_docs,
-    private_interfaces,
-    unused_imports,
-    clippy::all,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/openai.rs"));
-}
+generated_module!("openai");
 
 pub use generated::{builder, Client, ResponseValue};
 

@@ -48,19 +48,7 @@ pub use costs::{
     DURATION_UNIT,
 };
 
-/// The client generated from `openapi/phala.yaml`.
-#[allow(
-    missing_docs,
-    private_interfaces,
-    unused_imports,
-    clippy::all,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/phala.rs"));
-}
+generated_module!("phala");
 
 pub use generated::{builder, types, Client, ResponseValue};
 pub use paging::DEFAULT_PAGE_SIZE;

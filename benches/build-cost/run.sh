@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# What a user pays to build a one-line binary that depends on this crate (default features, by
-# path) against one that depends on the latest async-openai with `administration`: clean debug
-# builds, dependencies fetched first, each crate with its own target directory, the two crates
-# alternated over the rounds so that load on the machine hits both alike.
+# What a user pays to build a one-line binary that depends on this crate (default features) against
+# one that depends on the latest async-openai with `administration`: clean debug builds,
+# dependencies fetched first, each crate with its own target directory, the two crates alternated
+# over the rounds so that load on the machine hits both alike.
+#
+# This crate is packaged as `cargo publish` would upload it and served, with all its dependencies,
+# from a directory source that stands in for crates.io, so cargo builds it as it builds any
+# registry crate for a user (not incrementally, lints capped). A path dependency is built like the
+# user's own code, incrementally, which makes this crate's own compile about a quarter slower;
+# `PATH_DEP=1` measures that way.
 #
 #   benches/build-cost/run.sh [rounds]        (default 2; TIMINGS=0 skips the --timings builds)
 #
@@ -37,7 +43,33 @@ EOF
     echo 'fn main() { println!("{}", std::any::type_name::<'"$3"'>()); }' >"$dir/src/main.rs"
 }
 
-make_crate uses-usage-bindings "usage-bindings = { path = \"$root\" }" "usage_bindings::openai::Client"
+if [ "${PATH_DEP:-0}" = 1 ]; then
+    make_crate uses-usage-bindings "usage-bindings = { path = \"$root\" }" "usage_bindings::openai::Client"
+    rm -rf "$work/uses-usage-bindings/vendor" "$work/uses-usage-bindings/.cargo"
+else
+    # The package; its dependencies vendored beside it by a seed crate that depends on the
+    # unpacked package; crates.io replaced by that directory.
+    dir="$work/uses-usage-bindings"
+    rm -rf "$work/package" "$dir/vendor" "$dir/.cargo" "$dir/Cargo.lock"
+    (cd "$root" && cargo package -q --no-verify --allow-dirty --target-dir "$work/package/target")
+    crate_file=$(ls "$work"/package/target/package/usage-bindings-*.crate)
+    version=$(basename "$crate_file" .crate)
+    version=${version#usage-bindings-}
+    make_crate uses-usage-bindings "usage-bindings = \"=$version\"" "usage_bindings::openai::Client"
+    tar -xzf "$crate_file" -C "$work/package"
+    seed="$work/package/seed"
+    mkdir -p "$seed/src"
+    touch "$seed/src/lib.rs"
+    printf '[package]\nname = "seed"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n[workspace]\n[dependencies]\nusage-bindings = { path = "%s" }\n' \
+        "$work/package/usage-bindings-$version" >"$seed/Cargo.toml"
+    (cd "$seed" && cargo vendor -q --versioned-dirs "$dir/vendor" >/dev/null)
+    tar -xzf "$crate_file" -C "$dir/vendor"
+    printf '{"files":{},"package":"%s"}' "$(sha256sum "$crate_file" | cut -d' ' -f1)" \
+        >"$dir/vendor/usage-bindings-$version/.cargo-checksum.json"
+    mkdir -p "$dir/.cargo"
+    printf '[source.crates-io]\nreplace-with = "package-and-dependencies"\n[source.package-and-dependencies]\ndirectory = "vendor"\n' \
+        >"$dir/.cargo/config.toml"
+fi
 make_crate uses-async-openai 'async-openai = { version = "*", features = ["administration"] }' \
     "async_openai::Client<async_openai::config::OpenAIConfig>"
 crates=(uses-usage-bindings uses-async-openai)
@@ -55,8 +87,9 @@ if ! git -C "$root" diff --quiet 2>/dev/null; then ub_commit="$ub_commit+changes
 build() { # crate, round -> appends "crate round wall cpu" to results
     local dir="$work/$1"
     rm -rf "$dir/target"
-    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
-        cargo build -q --offline --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target"
+    # In the crate's directory: cargo reads `.cargo/config.toml` from where it runs.
+    (cd "$dir" && /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
+        cargo build -q --offline --target-dir "$dir/target")
     read -r wall user sys <"$work/time.txt"
     cpu=$(awk "BEGIN { print $user + $sys }")
     echo "$1 $2 $wall $cpu" >>"$work/results.txt"
@@ -80,7 +113,7 @@ if [ "${TIMINGS:-1}" != 0 ]; then
     for crate in "${crates[@]}"; do
         dir="$work/$crate"
         rm -rf "$dir/target"
-        cargo build -q --offline --timings --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target"
+        (cd "$dir" && cargo build -q --offline --timings --target-dir "$dir/target")
         echo
         echo "### $crate: cargo build --timings"
         python3 "$here/timings.py" "$dir/target/cargo-timings/cargo-timing.html"

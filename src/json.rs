@@ -32,7 +32,9 @@ use serde::de::DeserializeOwned;
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     let decode = || match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
+        // The path-tracking reader of `decode_path` reads the bytes as `serde_json::from_slice`
+        // does, to the same value or error: one reader fewer compiled for every response type.
+        Err(_) => tracking_path(bytes).map_err(|(_, error)| error),
     };
     fast_first(decode)
 }
@@ -144,14 +146,23 @@ const PATH_END: &str = "`: ";
 /// The JSON path and message of the first value in `bytes` that does not decode as `T`. The
 /// path holds no backquote, so that [`split_decode_error`] reads it back.
 fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => None,
-        Err(error) => Some((
-            error.path().to_string().replace('`', "'"),
-            error.inner().to_string(),
-        )),
+    match tracking_path::<T>(bytes) {
+        Ok(_) | Err((None, _)) => None,
+        Err((Some(path), error)) => Some((path.to_string().replace('`', "'"), error.to_string())),
     }
+}
+
+/// `serde_json::from_slice`, keeping the path of the value it failed at (none when what follows
+/// the value failed).
+fn tracking_path<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, (Option<serde_path_to_error::Path>, serde_json::Error)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| (Some(error.path().clone()), error.into_inner()))?;
+    // As `from_slice`: only whitespace may follow the value.
+    deserializer.end().map_err(|error| (None, error))?;
+    Ok(value)
 }
 
 /// The path and message of a decode error from [`response_value`]: `.` and the whole message

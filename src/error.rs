@@ -295,6 +295,10 @@ impl Error {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let received = response.extensions().get::<Received>().cloned();
+                let verdict = response
+                    .extensions()
+                    .get::<crate::json::NotJson>()
+                    .map(|verdict| verdict.message.clone());
                 let operation = received
                     .as_ref()
                     .map_or(UNKNOWN_OPERATION, |received| received.operation);
@@ -335,7 +339,14 @@ impl Error {
                     },
                 };
                 if status.is_success() {
-                    if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    // The decoder's verdict when it made one; else (a success status the spec
+                    // does not document) whether the body parses at all.
+                    let not_json = verdict.or_else(|| {
+                        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+                            .err()
+                            .map(|error| error.to_string())
+                    });
+                    if let Some(message) = not_json {
                         return Error::NotJson {
                             provider,
                             operation,
@@ -346,7 +357,7 @@ impl Error {
                             )
                             .map(|text| shorten(text, 100)),
                             excerpt: excerpt(&bytes),
-                            message: error.to_string(),
+                            message,
                         };
                     }
                 }

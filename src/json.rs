@@ -99,9 +99,9 @@ pub(crate) fn fast_first<T>(decode: impl Fn() -> serde_json::Result<T>) -> serde
 /// progenitor's `ResponseValue::from_response`, decoding with [`from_slice`]; the generated
 /// clients call it.
 ///
-/// A body that is not JSON at all (an HTML page, an empty body) comes back as
-/// `UnexpectedResponse`, which keeps the status, the headers and what the transport recorded, so
-/// that the error can name the status and the content type; a JSON body of the wrong shape is
+/// A body that is not JSON at all (not UTF-8, an HTML page, an empty body, cut short) comes back
+/// as `UnexpectedResponse`, which keeps the status, the headers and what the transport recorded,
+/// so that the error can name the status and the content type; a JSON body of the wrong shape is
 /// `InvalidResponsePayload`, its message starting with the path that failed.
 pub(crate) async fn response_value<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
@@ -113,31 +113,55 @@ pub(crate) async fn response_value<T: DeserializeOwned, E>(
         .bytes()
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?;
-    match from_slice(&body) {
-        Ok(inner) => Ok(progenitor_client::ResponseValue::new(
-            inner, status, headers,
-        )),
-        Err(error) if error.is_syntax() || error.is_eof() => {
-            let mut copy = http::Response::new(body);
-            *copy.status_mut() = status;
-            *copy.headers_mut() = headers;
-            *copy.extensions_mut() = extensions;
-            Err(progenitor_client::Error::UnexpectedResponse(
-                reqwest::Response::from(copy),
+    let error = match from_slice(&body) {
+        Ok(inner) => {
+            return Ok(progenitor_client::ResponseValue::new(
+                inner, status, headers,
             ))
         }
-        Err(error) => {
-            let error = match decode_path::<T>(&body) {
-                Some((path, message)) => <serde_json::Error as serde::de::Error>::custom(format!(
-                    "{PATH_START}{path}{PATH_END}{message}"
-                )),
-                None => error,
-            };
-            Err(progenitor_client::Error::InvalidResponsePayload(
-                body, error,
-            ))
-        }
+        Err(error) => error,
+    };
+    // Whether the body is JSON at all is asked of the body, not of the typed decode: that one
+    // skips unknown members without checking their UTF-8 and may fail on the shape before it
+    // reaches a syntax error, or call a value of the wrong shape a syntax error.
+    if let Some(message) = not_json(&body) {
+        let mut copy = http::Response::new(body);
+        *copy.status_mut() = status;
+        *copy.headers_mut() = headers;
+        *copy.extensions_mut() = extensions;
+        // The verdict goes with the response, so that the error conversion does not judge the
+        // body again.
+        copy.extensions_mut().insert(NotJson { message });
+        return Err(progenitor_client::Error::UnexpectedResponse(
+            reqwest::Response::from(copy),
+        ));
     }
+    let error = match decode_path::<T>(&body) {
+        Some((path, message)) => <serde_json::Error as serde::de::Error>::custom(format!(
+            "{PATH_START}{path}{PATH_END}{message}"
+        )),
+        None => error,
+    };
+    Err(progenitor_client::Error::InvalidResponsePayload(
+        body, error,
+    ))
+}
+
+/// Why `body` is not a JSON document (JSON text is UTF-8), or `None` when it is one.
+fn not_json(body: &[u8]) -> Option<String> {
+    match std::str::from_utf8(body) {
+        Err(error) => Some(format!("the body is not UTF-8: {error}")),
+        Ok(text) => serde_json::from_str::<serde::de::IgnoredAny>(text)
+            .err()
+            .map(|error| error.to_string()),
+    }
+}
+
+/// Carried by a success response whose body [`response_value`] found not to be JSON: why, for
+/// [`crate::Error::NotJson`].
+#[derive(Clone, Debug)]
+pub(crate) struct NotJson {
+    pub(crate) message: String,
 }
 
 const PATH_START: &str = "at `";

@@ -35,44 +35,9 @@ pub use provider::{ParseProviderError, Provider, ProviderSpec};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
-/// What the fuzz targets (`fuzz/`) reach inside the crate. Not part of the API: present only
-/// with the `fuzzing` feature, and may change at any time.
+/// What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share. Not part
+/// of the API: present only with the `fuzzing` feature, and may change at any time.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
-pub mod __fuzz {
-    use crate::provider::{ProviderSpec, Rules};
-    use crate::Error;
-
-    /// The error a client gives for `error` (what a generated operation returned).
-    pub fn convert<P: ProviderSpec, E: serde::Serialize>(
-        error: progenitor_client::Error<E>,
-    ) -> Error {
-        Error::convert(&Rules::of::<P>(), error)
-    }
-
-    /// The error a client gives for a success body that does not decode as `T`.
-    pub fn decode_error<P: ProviderSpec, T: serde::de::DeserializeOwned>(body: &[u8]) -> Error {
-        let response = http::Response::builder()
-            .status(200)
-            .header("content-type", "application/json")
-            .body(body.to_vec());
-        let Ok(response) = response else {
-            return Error::InvalidRequest {
-                provider: P::PROVIDER,
-                operation: "fuzz",
-                message: "cannot build a response".into(),
-            };
-        };
-        let decoded = futures::executor::block_on(crate::json::response_value::<T, ()>(
-            reqwest::Response::from(response),
-        ));
-        match decoded {
-            Ok(_) => Error::InvalidRequest {
-                provider: P::PROVIDER,
-                operation: "fuzz",
-                message: "the body decodes".into(),
-            },
-            Err(error) => convert::<P, ()>(error),
-        }
-    }
-}
+#[path = "fuzzing.rs"]
+pub mod __fuzz;

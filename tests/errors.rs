@@ -430,3 +430,128 @@ async fn invalid_configuration_never_echoes_the_key() {
         }
     }
 }
+
+/// The innermost error of a walk's page error.
+fn innermost(error: &Error) -> &Error {
+    match error {
+        Error::Page { source, .. } => innermost(source),
+        other => other,
+    }
+}
+
+/// Every way a caller reads the row's operations: `.fetch()`, `?` on `.send()`, `.items()`, and
+/// each of the provider's `CostSource`s (one error each, or none when it had nothing to read).
+async fn errors_on_every_path(row: &Row, response: ResponseTemplate) -> Vec<(String, Error)> {
+    let server = serve(response).await;
+    let client = row.client(&server, RetryPolicy::disabled());
+    let mut errors = vec![
+        (".fetch()".to_string(), client.call().await.unwrap_err()),
+        ("? on .send()".to_string(), client.send().await.unwrap_err()),
+        (
+            ".items()".to_string(),
+            client.walk(None, None, None).await.unwrap_err(),
+        ),
+    ];
+    let window = usage_bindings::cost::Window::days(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+    )
+    .unwrap();
+    for (n, source) in client.cost_sources().iter().enumerate() {
+        let costs = usage_bindings::cost::fetch(source.as_ref(), window).await;
+        assert!(
+            costs.records.is_empty(),
+            "{}: records from a broken body",
+            row.provider
+        );
+        assert!(!costs.errors.is_empty(), "{}: source {n}", row.provider);
+        for error in costs.errors {
+            errors.push((format!("CostSource {n}"), error));
+        }
+    }
+    for (path, error) in &errors {
+        check(error);
+        assert_eq!(error.status().unwrap_or(200), 200, "{path}: {error:?}");
+    }
+    errors
+}
+
+#[tokio::test]
+async fn a_200_that_is_not_json_is_not_json_on_every_path() {
+    // Not UTF-8 (a bad byte in a key), not JSON at all, and cut short.
+    let bodies: [&[u8]; 3] = [
+        b"{\"obj\xc3(ect\":\"page\"}",
+        b"<html><body>Service Unavailable</body></html>",
+        b"{\"data\": [",
+    ];
+    for row in rows() {
+        for body in bodies {
+            let response = ResponseTemplate::new(200).set_body_raw(body, "application/json");
+            for (path, error) in errors_on_every_path(&row, response).await {
+                let Error::NotJson {
+                    provider,
+                    operation,
+                    status,
+                    content_type,
+                    excerpt,
+                    ..
+                } = innermost(&error)
+                else {
+                    panic!(
+                        "{} {path} {:?}: expected a not-JSON error, got {error:?}",
+                        row.provider,
+                        String::from_utf8_lossy(body)
+                    );
+                };
+                assert_eq!(*provider, row.provider);
+                assert_eq!(*status, 200);
+                assert_ne!(
+                    *operation,
+                    usage_bindings::error::UNKNOWN_OPERATION,
+                    "{path}"
+                );
+                assert_eq!(content_type.as_deref(), Some("application/json"));
+                assert!(excerpt.starts_with(&String::from_utf8_lossy(&body[..2])[..]));
+                let text = error.to_string();
+                assert!(text.contains("HTTP 200 OK, but"), "{path}: {text}");
+                assert!(text.contains("not JSON"), "{path}: {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_200_of_the_wrong_shape_names_its_path_on_every_path() {
+    for row in rows() {
+        // JSON whose top level is an array where each provider answers with an object.
+        let response = ResponseTemplate::new(200).set_body_json(json!([{"data": 1}]));
+        for (path, error) in errors_on_every_path(&row, response).await {
+            let Error::Decode {
+                provider,
+                operation,
+                path: at,
+                ..
+            } = innermost(&error)
+            else {
+                panic!(
+                    "{} {path}: expected a decode error, got {error:?}",
+                    row.provider
+                );
+            };
+            assert_eq!(*provider, row.provider);
+            assert!(!at.is_empty(), "{path}: {error}");
+            // `?` on `.send()` holds no response to take the name from.
+            if path != "? on .send()" {
+                assert_ne!(
+                    *operation,
+                    usage_bindings::error::UNKNOWN_OPERATION,
+                    "{path}"
+                );
+            }
+            assert!(
+                error.to_string().contains("does not decode at"),
+                "{path}: {error}"
+            );
+        }
+    }
+}

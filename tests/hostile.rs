@@ -229,6 +229,12 @@ async fn check_body(name: String, bytes: Vec<u8>, status: u16) {
         assert_no_key(&message);
         if status != 200 {
             assert_eq!(error.status(), Some(status), "{name}: {error}");
+        } else {
+            // A success body is not JSON or JSON of the wrong shape: never an API error.
+            assert!(
+                matches!(error, Error::NotJson { .. } | Error::Decode { .. }),
+                "{name}: {error:?}"
+            );
         }
     }
 }

@@ -428,6 +428,49 @@ impl AnyClient {
         }
     }
 
+    /// The row's simple operation with `?` on `.send()`: the `From` conversion of its error.
+    pub fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        match self {
+            #[cfg(feature = "openai")]
+            AnyClient::OpenAi(c) => Box::pin(async move {
+                c.usage_completions().start_time(0).send().await?;
+                Ok(())
+            }),
+            #[cfg(feature = "northflank")]
+            AnyClient::Northflank(c) => Box::pin(async move {
+                c.list_usage().send().await?;
+                Ok(())
+            }),
+            #[cfg(feature = "phala")]
+            AnyClient::Phala(c) => Box::pin(async move {
+                c.get_app_usage().app_id(PHALA_APP).send().await?;
+                Ok(())
+            }),
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => Box::pin(async move {
+                c.messages_usage_report().starting_at(EPOCH).send().await?;
+                Ok(())
+            }),
+        }
+    }
+
+    /// Every `CostSource` of the provider, reading with this client.
+    pub fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        match self {
+            #[cfg(feature = "openai")]
+            AnyClient::OpenAi(c) => vec![Box::new(openai::Costs::new(c.clone()))],
+            #[cfg(feature = "northflank")]
+            AnyClient::Northflank(c) => vec![
+                Box::new(northflank::Costs::new(c.clone())),
+                Box::new(northflank::InvoiceCosts::new(c.clone())),
+            ],
+            #[cfg(feature = "phala")]
+            AnyClient::Phala(c) => vec![Box::new(phala::Costs::new(c.clone(), [PHALA_APP]))],
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => vec![Box::new(anthropic::Costs::new(c.clone()))],
+        }
+    }
+
     /// A walk of the row's simple operation with `.page_size(size)` (when given) and `.items()`, stopped after
     /// `take` items when given: the number of each record, in order (an OpenAI bucket's start
     /// day, a Northflank entry's timestamp, a Phala record's `inst-<n>`).

@@ -1,0 +1,415 @@
+//! What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share: the checks
+//! each target makes on one input, and [`TARGETS`], the table of targets with their seeds. Not
+//! part of the API: present only with the `fuzzing` feature, and may change at any time.
+//!
+//! A check panics on a finding (a panic of the crate, a value that does not survive
+//! encode + decode, a disagreement between two readers, an error of the wrong kind). The fuzz
+//! targets run a check under libFuzzer; `cargo test` runs every check over every seed file.
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::provider::{ProviderSpec, Rules};
+use crate::{Amount, Error};
+
+/// One fuzz target: `fuzz/fuzz_targets/<name>.rs`, a `[[bin]]` of `fuzz/Cargo.toml`.
+pub struct Target {
+    /// The cargo-fuzz target name.
+    pub name: &'static str,
+    /// Its seed files, as paths from the repository root whose file name may hold one `*`.
+    pub seeds: &'static [&'static str],
+    /// The checks on one input; panics on a finding.
+    pub check: fn(&[u8]),
+}
+
+/// Every body the hostile corpus holds: seeds of every decoding target.
+const HOSTILE: &str = "tests/hostile/*";
+
+/// Every fuzz target. A new target is a row here, its two-line file in `fuzz/fuzz_targets/` and
+/// its `[[bin]]`; `tests/fuzz_seeds.rs` fails until the three agree.
+pub static TARGETS: &[Target] = &[
+    #[cfg(feature = "openai")]
+    Target {
+        name: "openai_usage_response",
+        seeds: &["tests/fixtures/openai/usage_*.json", HOSTILE],
+        check: round_trip_check::<crate::openai::Settings, crate::openai::types::UsageResponse>,
+    },
+    #[cfg(feature = "openai")]
+    Target {
+        name: "openai_error_response",
+        seeds: &["tests/fixtures/openai/error.*.json", HOSTILE],
+        check: round_trip_check::<crate::openai::Settings, crate::openai::types::ErrorResponse>,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_list_usage_response",
+        seeds: &["tests/fixtures/northflank/list_*usage.*.json", HOSTILE],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::ListUsageResponse,
+        >,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_get_usage_response",
+        seeds: &["tests/fixtures/northflank/get_*usage.*.json", HOSTILE],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::GetUsageResponse,
+        >,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_list_invoices_response",
+        seeds: &["tests/fixtures/northflank/list_*invoices.*.json", HOSTILE],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::ListInvoicesResponse,
+        >,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_get_invoice_response",
+        seeds: &["tests/fixtures/northflank/get_*invoice.*.json", HOSTILE],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::GetInvoiceResponse,
+        >,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_credit_balance_response",
+        seeds: &[
+            "tests/fixtures/northflank/get_*credit_balance.*.json",
+            HOSTILE,
+        ],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::CreditBalanceResponse,
+        >,
+    },
+    #[cfg(feature = "northflank")]
+    Target {
+        name: "northflank_error_response",
+        seeds: &["tests/fixtures/northflank/error.*.json", HOSTILE],
+        check: round_trip_check::<
+            crate::northflank::Settings,
+            crate::northflank::types::ErrorResponse,
+        >,
+    },
+    #[cfg(feature = "phala")]
+    Target {
+        name: "phala_app_usage_response",
+        seeds: &["tests/fixtures/phala/get_*.json", HOSTILE],
+        check: round_trip_check::<crate::phala::Settings, crate::phala::types::AppUsageResponse>,
+    },
+    #[cfg(feature = "phala")]
+    Target {
+        name: "phala_error_response",
+        seeds: &["tests/fixtures/phala/error.*.json", HOSTILE],
+        check: round_trip_check::<crate::phala::Settings, crate::phala::types::ErrorResponse>,
+    },
+    #[cfg(feature = "anthropic")]
+    Target {
+        name: "anthropic_responses",
+        seeds: &["tests/fixtures/anthropic/*.json", HOSTILE],
+        check: anthropic_responses,
+    },
+    Target {
+        name: "error_envelopes",
+        seeds: &["tests/fixtures/*/error.*.json", HOSTILE],
+        check: error_envelopes,
+    },
+    Target {
+        name: "amount",
+        seeds: &[
+            "tests/hostile/*amount*.json",
+            "tests/hostile/*number*.json",
+            "tests/hostile/*integer*.json",
+            "tests/hostile/nan_*",
+            "tests/hostile/infinity_*",
+            "tests/hostile/json_*.json",
+            "fuzz/seeds/amount/*",
+        ],
+        check: amount,
+    },
+];
+
+/// Runs the checks of the target `name` on `data` (what a fuzz target's body does).
+pub fn run(name: &str, data: &[u8]) {
+    match TARGETS.iter().find(|target| target.name == name) {
+        Some(target) => (target.check)(data),
+        None => panic!("no fuzz target {name} in usage_bindings::__fuzz::TARGETS"),
+    }
+}
+
+/// The seed files of `target` below the repository at `root`, sorted, each once.
+pub fn seed_files(root: &Path, target: &Target) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for pattern in target.seeds {
+        let (dir, name) = pattern.rsplit_once('/').unwrap_or((".", pattern));
+        let (prefix, suffix) = name.split_once('*').unwrap_or((name, ""));
+        let exact = !name.contains('*');
+        let dir = root.join(dir);
+        // A pattern whose folder is `*` (`tests/fixtures/*/error.*.json`) looks in every folder.
+        let dirs = match dir.file_name().and_then(|last| last.to_str()) {
+            Some("*") => {
+                let parent = dir.parent().unwrap_or(root);
+                let mut dirs = Vec::new();
+                for entry in std::fs::read_dir(parent)? {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    }
+                }
+                dirs
+            }
+            _ => vec![dir],
+        };
+        for dir in dirs {
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                let Some(file) = path.file_name().and_then(|file| file.to_str()) else {
+                    continue;
+                };
+                let fits = if exact {
+                    file == name
+                } else {
+                    file.len() >= prefix.len() + suffix.len()
+                        && file.starts_with(prefix)
+                        && file.ends_with(suffix)
+                };
+                if fits && path.is_file() {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// [`round_trip`], its value dropped: the check of a target that decodes one type.
+pub fn round_trip_check<P, T>(data: &[u8])
+where
+    P: ProviderSpec,
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    round_trip::<P, T>(data);
+}
+
+/// Decodes `data` as `T`. When it decodes, encodes the value and decodes that again: the two
+/// values must be equal (`decode(encode(x)) == x`). When it does not decode, the error goes
+/// through the crate's decode-error path as a client operation of provider `P` would report it
+/// ([`decode_error_check`]).
+pub fn round_trip<P, T>(data: &[u8]) -> Option<T>
+where
+    P: ProviderSpec,
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    // The clients' decoder (`crate::json`) must agree with serde_json's own `from_slice`: the
+    // same value, or an error with the same message.
+    let decoded = crate::json::from_slice::<T>(data);
+    match (&decoded, serde_json::from_slice::<T>(data)) {
+        (Ok(ours), Ok(theirs)) => assert_eq!(ours, &theirs),
+        (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string()),
+        (ours, theirs) => panic!("json::from_slice gave {ours:?}, serde_json {theirs:?}"),
+    }
+    match decoded {
+        Ok(value) => {
+            let encoded = serde_json::to_vec(&value).unwrap_or_else(|error| {
+                panic!("decoded but does not encode: {error}\nvalue: {value:?}")
+            });
+            let again = serde_json::from_slice::<T>(&encoded).unwrap_or_else(|error| {
+                panic!(
+                    "its own encoding does not decode: {error}\nvalue: {value:?}\nencoded: {}",
+                    String::from_utf8_lossy(&encoded)
+                )
+            });
+            assert_eq!(
+                value,
+                again,
+                "decode(encode(x)) != x\nencoded: {}",
+                String::from_utf8_lossy(&encoded)
+            );
+            Some(value)
+        }
+        Err(_) => {
+            decode_error_check::<P, T>(data);
+            None
+        }
+    }
+}
+
+/// The crate's error for a 200 with `data` as its body, which does not decode as `T`: a body
+/// that is not UTF-8 is [`Error::NotJson`]; one that serde_json reads as a JSON value is
+/// [`Error::Decode`] (the JSON is there, its shape is wrong); either way the error has the
+/// status or path it owes and a one-line message.
+pub fn decode_error_check<P: ProviderSpec, T: DeserializeOwned>(data: &[u8]) {
+    let error = decode_error::<P, T>(data);
+    let is_json = serde_json::from_slice::<serde_json::Value>(data).is_ok();
+    match &error {
+        Error::NotJson {
+            status,
+            content_type,
+            ..
+        } => {
+            assert!(!is_json, "a JSON body reported as not JSON: {error:?}");
+            assert_eq!(*status, 200, "{error:?}");
+            assert_eq!(content_type.as_deref(), Some("application/json"));
+        }
+        Error::Decode { path, .. } => {
+            assert!(
+                std::str::from_utf8(data).is_ok(),
+                "a body that is not UTF-8 reported as JSON of the wrong shape: {error:?}"
+            );
+            assert!(!path.is_empty(), "{error:?}");
+        }
+        _ => panic!("a 200 whose body does not decode gave {error:?}"),
+    }
+    let text = error.to_string();
+    assert!(!text.is_empty() && !text.contains('\n'), "{text:?}");
+}
+
+/// The error a client gives for `error` (what a generated operation returned).
+pub fn convert<P: ProviderSpec, E: Serialize>(error: progenitor_client::Error<E>) -> Error {
+    Error::convert(&Rules::of::<P>(), error)
+}
+
+/// The error a client gives for a 200 whose body does not decode as `T`.
+pub fn decode_error<P: ProviderSpec, T: DeserializeOwned>(body: &[u8]) -> Error {
+    let response = http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    let Ok(response) = response else {
+        return Error::InvalidRequest {
+            provider: P::PROVIDER,
+            operation: "fuzz",
+            message: "cannot build a response".into(),
+        };
+    };
+    let decoded = futures::executor::block_on(crate::json::response_value::<T, ()>(
+        reqwest::Response::from(response),
+    ));
+    match decoded {
+        Ok(_) => Error::InvalidRequest {
+            provider: P::PROVIDER,
+            operation: "fuzz",
+            message: "the body decodes".into(),
+        },
+        Err(error) => convert::<P, ()>(error),
+    }
+}
+
+/// The crate's error for an error status with `data` as its body, read through `P`'s
+/// `error_details` (the error envelope reader), then printed.
+pub fn error_status<P: ProviderSpec>(status: u16, data: &[u8]) {
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) {
+        let details = P::error_details(&body);
+        // Reading the envelope is a pure function of the body.
+        assert_eq!(details, P::error_details(&body));
+    }
+    let response = http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(data.to_vec())
+        .expect("a response");
+    let op = progenitor_client::Error::<serde_json::Value>::UnexpectedResponse(
+        reqwest::Response::from(response),
+    );
+    let error = convert::<P, serde_json::Value>(op);
+    let api = error.api().expect("an error status is an API error");
+    assert_eq!(api.status, status);
+    if let Some(excerpt) = &api.excerpt {
+        assert!(excerpt.chars().count() <= 201, "excerpt too long");
+    }
+    assert!(!error.to_string().is_empty());
+    let _ = format!("{error:?}");
+}
+
+/// Anthropic's three report bodies and its error body, each in turn.
+#[cfg(feature = "anthropic")]
+fn anthropic_responses(data: &[u8]) {
+    use crate::anthropic::types::{
+        ClaudeCodeUsageReport, CostReport, ErrorResponse, MessagesUsageReport,
+    };
+    use crate::anthropic::Settings;
+    round_trip::<Settings, MessagesUsageReport>(data);
+    round_trip::<Settings, CostReport>(data);
+    round_trip::<Settings, ClaudeCodeUsageReport>(data);
+    round_trip::<Settings, ErrorResponse>(data);
+}
+
+/// Every provider's error-envelope reader, through the `ApiError` an operation builds for an
+/// error status.
+fn error_envelopes(data: &[u8]) {
+    // The status is a function of the body so that seeds stay plain bodies.
+    let status = 400 + (data.len() % 200) as u16;
+    #[cfg(feature = "openai")]
+    error_status::<crate::openai::Settings>(status, data);
+    #[cfg(feature = "northflank")]
+    error_status::<crate::northflank::Settings>(status, data);
+    #[cfg(feature = "phala")]
+    error_status::<crate::phala::Settings>(status, data);
+    #[cfg(feature = "anthropic")]
+    error_status::<crate::anthropic::Settings>(status, data);
+    let _ = status;
+}
+
+/// [`Amount`] from text (`FromStr`) and from JSON (serde): what parses survives encode + decode
+/// unchanged, and text and the same text as a JSON string agree.
+fn amount(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        match text.parse::<Amount>() {
+            Ok(amount) => {
+                // The same text as a JSON string reads as the same amount.
+                let quoted = serde_json::to_string(text).expect("a string encodes");
+                let from_json: Amount = serde_json::from_str(&quoted)
+                    .unwrap_or_else(|e| panic!("{text:?} parses but not as a JSON string: {e}"));
+                assert_eq!(amount, from_json);
+                amount_round_trip(amount);
+                // Display reads back as the same amount.
+                assert_eq!(amount.to_string().parse::<Amount>().ok(), Some(amount));
+            }
+            Err(error) => assert!(!error.to_string().is_empty()),
+        }
+    }
+    // From JSON (number, string, anything else).
+    if let Ok(amount) = serde_json::from_slice::<Amount>(data) {
+        amount_round_trip(amount);
+    }
+    // A JSON number that is not an integer reads as the shortest text of its f64, whatever
+    // shortcut the decoder takes: the same value and the same scale (the digits shown) as
+    // parsing that text. (Integers are read exactly, as integers.)
+    let float = serde_json::from_slice::<serde_json::Number>(data)
+        .ok()
+        .and_then(|number| number.is_f64().then(|| number.as_f64()).flatten());
+    if let Some(number) = float {
+        if number.is_finite() {
+            let mut buffer = ryu::Buffer::new();
+            let text = buffer.format_finite(number);
+            let from_text = text.parse::<Amount>().ok();
+            let from_json = serde_json::from_slice::<Amount>(data).ok();
+            assert_eq!(from_json, from_text, "{text}");
+            if let (Some(a), Some(b)) = (from_json, from_text) {
+                // Whole numbers are read as integers (`12`, not `12.0`); others keep the scale.
+                if number.fract() != 0.0 {
+                    assert_eq!(a.value().scale(), b.value().scale(), "{text}");
+                }
+            }
+        }
+    }
+}
+
+fn amount_round_trip(amount: Amount) {
+    let encoded =
+        serde_json::to_string(&amount).unwrap_or_else(|e| panic!("{amount} does not encode: {e}"));
+    let again: Amount = serde_json::from_str(&encoded)
+        .unwrap_or_else(|e| panic!("{amount} encodes as {encoded}, which does not decode: {e}"));
+    assert_eq!(amount, again, "{amount} encodes as {encoded}");
+}

@@ -1,10 +1,4 @@
-//! `northflank::types::ListInvoicesResponse`: decode arbitrary bytes; what decodes must survive encode + decode unchanged;
-//! what does not goes through the crate's decode-error path.
+//! The checks of the row `northflank_list_invoices_response` of `usage_bindings::__fuzz::TARGETS`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use usage_bindings::northflank::{types::ListInvoicesResponse, Settings};
-
-fuzz_target!(|data: &[u8]| {
-    fuzz_common::round_trip::<Settings, ListInvoicesResponse>(data);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| usage_bindings::__fuzz::run("northflank_list_invoices_response", data));

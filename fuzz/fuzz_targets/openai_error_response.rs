@@ -1,10 +1,4 @@
-//! `openai::types::ErrorResponse`: decode arbitrary bytes; what decodes must survive encode + decode unchanged;
-//! what does not goes through the crate's decode-error path.
+//! The checks of the row `openai_error_response` of `usage_bindings::__fuzz::TARGETS`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use usage_bindings::openai::{types::ErrorResponse, Settings};
-
-fuzz_target!(|data: &[u8]| {
-    fuzz_common::round_trip::<Settings, ErrorResponse>(data);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| usage_bindings::__fuzz::run("openai_error_response", data));

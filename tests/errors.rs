@@ -447,6 +447,7 @@ async fn errors_on_every_path(row: &Row, response: ResponseTemplate) -> Vec<(Str
     let mut errors = vec![
         (".fetch()".to_string(), client.call().await.unwrap_err()),
         ("? on .send()".to_string(), client.send().await.unwrap_err()),
+        (".pages()".to_string(), client.pages().await.unwrap_err()),
         (
             ".items()".to_string(),
             client.walk(None, None, None).await.unwrap_err(),

@@ -454,6 +454,25 @@ impl AnyClient {
         }
     }
 
+    /// A walk of the row's simple operation with `.pages()`: how many pages it read.
+    pub fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        fn count<'a, T: Send + 'a>(
+            pages: impl futures::Stream<Item = Result<T, Error>> + Send + 'a,
+        ) -> Boxed<'a, Result<usize, Error>> {
+            Box::pin(async move { pages.try_collect::<Vec<_>>().await.map(|pages| pages.len()) })
+        }
+        match self {
+            #[cfg(feature = "openai")]
+            AnyClient::OpenAi(c) => count(c.usage_completions().start_time(0).pages()),
+            #[cfg(feature = "northflank")]
+            AnyClient::Northflank(c) => count(c.list_usage().pages()),
+            #[cfg(feature = "phala")]
+            AnyClient::Phala(c) => count(c.get_app_usage().app_id(PHALA_APP).pages()),
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => count(c.messages_usage_report().starting_at(EPOCH).pages()),
+        }
+    }
+
     /// Every `CostSource` of the provider, reading with this client.
     pub fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
         match self {

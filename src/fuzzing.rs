@@ -1,5 +1,5 @@
 //! What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share: the checks
-//! each target makes on one input, and [`TARGETS`], the table of targets with their seeds. Not
+//! each target makes on one input, and `TARGETS`, the table of targets with their seeds. Not
 //! part of the API: present only with the `fuzzing` feature, and may change at any time.
 //!
 //! A check panics on a finding (a panic of the crate, a value that does not survive
@@ -193,7 +193,7 @@ pub fn seed_files(root: &Path, target: &Target) -> std::io::Result<Vec<PathBuf>>
     Ok(files)
 }
 
-/// [`round_trip`], its value dropped: the check of a target that decodes one type.
+/// `round_trip`, its value dropped: the check of a target that decodes one type.
 pub fn round_trip_check<P, T>(data: &[u8])
 where
     P: ProviderSpec,
@@ -205,7 +205,7 @@ where
 /// Decodes `data` as `T`. When it decodes, encodes the value and decodes that again: the two
 /// values must be equal (`decode(encode(x)) == x`). When it does not decode, the error goes
 /// through the crate's decode-error path as a client operation of provider `P` would report it
-/// ([`decode_error_check`]).
+/// (`decode_error_check`).
 pub fn round_trip<P, T>(data: &[u8]) -> Option<T>
 where
     P: ProviderSpec,

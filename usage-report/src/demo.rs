@@ -1,20 +1,14 @@
 //! The embedded demo: realistic sample usage for every provider, generated
-//! deterministically for any window, served on 127.0.0.1 by a wiremock server with each
-//! provider's real paging, and read back through the crate's real clients.
-//!
-//! Shared by the `usage-report` binary and `tests/report.rs` (`#[path]`-included).
-#![allow(dead_code)]
-
-pub mod chart;
-pub mod report;
+//! deterministically for any window, served on 127.0.0.1 by the demo's server ([`crate::server`]) with each
+//! provider's real paging, and read back through the library's real clients.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use usage_bindings::cost::{BillingAccount, CostSource, Window};
 use usage_bindings::{anthropic, northflank, openai, phala, Provider};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::server::{Answer, Request, Respond, Route, Server};
 
 /// OpenAI buckets per page (the server's choice, as OpenAI's `limit`).
 pub const OPENAI_BUCKETS_PER_PAGE: usize = 2;
@@ -370,11 +364,7 @@ fn number(value: Decimal) -> Value {
 }
 
 fn query(request: &Request, name: &str) -> Option<String> {
-    request
-        .url
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
+    request.query(name)
 }
 
 fn unix_query(request: &Request, name: &str) -> Option<DateTime<Utc>> {
@@ -392,7 +382,7 @@ fn requested(default: Window, start: Option<DateTime<Utc>>, end: Option<DateTime
 struct OpenAiCosts(Window);
 
 impl Respond for OpenAiCosts {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let window = requested(
             self.0,
             unix_query(request, "start_time"),
@@ -433,7 +423,7 @@ fn openai_daily_page(
     request: &Request,
     window: Window,
     results: impl Fn(DateTime<Utc>) -> Vec<Value>,
-) -> ResponseTemplate {
+) -> Answer {
     let (buckets, next_page) = daily_page(request, window, OPENAI_BUCKETS_PER_PAGE, |day| {
         json!({
             "object": "bucket",
@@ -442,12 +432,15 @@ fn openai_daily_page(
             "results": results(day),
         })
     });
-    ResponseTemplate::new(200).set_body_json(json!({
-        "object": "page",
-        "data": buckets,
-        "has_more": next_page.is_some(),
-        "next_page": next_page,
-    }))
+    Answer::json(
+        200,
+        &json!({
+            "object": "page",
+            "data": buckets,
+            "has_more": next_page.is_some(),
+            "next_page": next_page,
+        }),
+    )
 }
 
 /// The daily buckets of `window` on the page that `request` asks for (`page=page_<n>`),
@@ -485,7 +478,7 @@ fn rfc3339_query(request: &Request, name: &str) -> Option<DateTime<Utc>> {
 struct AnthropicCostReport(Window);
 
 impl Respond for AnthropicCostReport {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let window = requested(
             self.0,
             rfc3339_query(request, "starting_at"),
@@ -519,11 +512,14 @@ impl Respond for AnthropicCostReport {
                 "results": results,
             })
         });
-        ResponseTemplate::new(200).set_body_json(json!({
-            "data": buckets,
-            "has_more": next_page.is_some(),
-            "next_page": next_page,
-        }))
+        Answer::json(
+            200,
+            &json!({
+                "data": buckets,
+                "has_more": next_page.is_some(),
+                "next_page": next_page,
+            }),
+        )
     }
 }
 
@@ -540,7 +536,7 @@ pub fn search_calls(day: DateTime<Utc>, index: i64) -> i64 {
 }
 
 impl Respond for OpenAiSearchUsage {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let window = requested(
             self.window,
             unix_query(request, "start_time"),
@@ -629,7 +625,7 @@ pub fn northflank_invoices(window: Window) -> Vec<NorthflankInvoice> {
 struct NorthflankInvoices(Window);
 
 impl Respond for NorthflankInvoices {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let invoices = northflank_invoices(self.0);
         let first: usize = query(request, "cursor")
             .and_then(|cursor| cursor.strip_prefix("inv_")?.parse().ok())
@@ -653,14 +649,17 @@ impl Respond for NorthflankInvoices {
             })
             .collect();
         let more = last < invoices.len();
-        ResponseTemplate::new(200).set_body_json(json!({
-            "data": { "invoices": page },
-            "pagination": {
-                "hasNextPage": more,
-                "cursor": if more { Some(format!("inv_{last}")) } else { None },
-                "count": last - first,
-            },
-        }))
+        Answer::json(
+            200,
+            &json!({
+                "data": { "invoices": page },
+                "pagination": {
+                    "hasNextPage": more,
+                    "cursor": if more { Some(format!("inv_{last}")) } else { None },
+                    "count": last - first,
+                },
+            }),
+        )
     }
 }
 
@@ -680,7 +679,7 @@ pub fn northflank_credit_balance() -> Value {
 struct NorthflankUsage(Window);
 
 impl Respond for NorthflankUsage {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let window = requested(
             self.0,
             unix_query(request, "startTime"),
@@ -725,17 +724,18 @@ impl Respond for NorthflankUsage {
         if has_next {
             pagination["cursor"] = json!(format!("demo-cursor-{end}"));
         }
-        ResponseTemplate::new(200)
-            .set_body_json(json!({ "data": { "usage": usage }, "pagination": pagination }))
+        Answer::json(
+            200,
+            &json!({ "data": { "usage": usage }, "pagination": pagination }),
+        )
     }
 }
 
 struct PhalaAppUsage(Window);
 
 impl Respond for PhalaAppUsage {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> Answer {
         let app = request
-            .url
             .path()
             .trim_start_matches("/api/v1/apps/")
             .trim_end_matches("/usage")
@@ -752,7 +752,7 @@ impl Respond for PhalaAppUsage {
             .filter(|usage| usage.app == app)
             .collect();
         if !PHALA_APPS.contains(&app.as_str()) {
-            return ResponseTemplate::new(404).set_body_json(json!({ "detail": "App not found" }));
+            return Answer::json(404, &json!({ "detail": "App not found" }));
         }
         let limit = query(request, "limit")
             .and_then(|n| n.parse::<usize>().ok())
@@ -786,87 +786,83 @@ impl Respond for PhalaAppUsage {
             })
             .collect();
         let total_cost: Decimal = page.iter().map(|usage| usage.cost).sum();
-        ResponseTemplate::new(200).set_body_json(json!({
-            "usage": usage,
-            "total": usage.len(),
-            "total_cost": number(total_cost),
-        }))
+        Answer::json(
+            200,
+            &json!({
+                "usage": usage,
+                "total": usage.len(),
+                "total_cost": number(total_cost),
+            }),
+        )
     }
 }
 
 /// The demo server: the providers' usage and cost routes, and Northflank's invoices and credit
 /// balance, on 127.0.0.1, answering any window (and `window` when a request gives none).
 pub struct DemoServer {
-    server: MockServer,
+    server: Server,
+}
+
+/// The demo's Northflank credit balance, as a route's answer.
+struct NorthflankCreditBalance;
+
+impl Respond for NorthflankCreditBalance {
+    fn respond(&self, _: &Request) -> Answer {
+        Answer::json(200, &northflank_credit_balance())
+    }
 }
 
 impl DemoServer {
     /// Starts the server.
-    pub async fn start(window: Window) -> DemoServer {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/organization/costs"))
-            .respond_with(OpenAiCosts(window))
-            .mount(&server)
-            .await;
-        for (route, object) in [
+    pub async fn start(window: Window) -> std::io::Result<DemoServer> {
+        let search = |object| OpenAiSearchUsage { window, object };
+        let routes: Vec<(Route, Box<dyn Respond>)> = vec![
             (
-                "/organization/usage/file_search_calls",
-                "organization.usage.file_searches.result",
+                Route::Path("/organization/costs"),
+                Box::new(OpenAiCosts(window)),
             ),
             (
-                "/organization/usage/web_search_calls",
-                "organization.usage.web_searches.result",
+                Route::Path("/organization/usage/file_search_calls"),
+                Box::new(search("organization.usage.file_searches.result")),
             ),
-        ] {
-            Mock::given(method("GET"))
-                .and(path(route))
-                .respond_with(OpenAiSearchUsage { window, object })
-                .mount(&server)
-                .await;
-        }
-        Mock::given(method("GET"))
-            .and(path("/v1/billing/usage"))
-            .respond_with(NorthflankUsage(window))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/billing/invoices"))
-            .respond_with(NorthflankInvoices(window))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/billing/credit-balance"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(northflank_credit_balance()))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path_regex(r"^/api/v1/apps/[^/]+/usage$"))
-            .respond_with(PhalaAppUsage(window))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/organizations/cost_report"))
-            .respond_with(AnthropicCostReport(window))
-            .mount(&server)
-            .await;
-        DemoServer { server }
+            (
+                Route::Path("/organization/usage/web_search_calls"),
+                Box::new(search("organization.usage.web_searches.result")),
+            ),
+            (
+                Route::Path("/v1/billing/usage"),
+                Box::new(NorthflankUsage(window)),
+            ),
+            (
+                Route::Path("/v1/billing/invoices"),
+                Box::new(NorthflankInvoices(window)),
+            ),
+            (
+                Route::Path("/v1/billing/credit-balance"),
+                Box::new(NorthflankCreditBalance),
+            ),
+            (
+                Route::Segment("/api/v1/apps/", "/usage"),
+                Box::new(PhalaAppUsage(window)),
+            ),
+            (
+                Route::Path("/v1/organizations/cost_report"),
+                Box::new(AnthropicCostReport(window)),
+            ),
+        ];
+        Ok(DemoServer {
+            server: Server::start(routes).await?,
+        })
     }
 
     /// The paths of every request received so far, in order.
     pub async fn request_paths(&self) -> Vec<String> {
-        self.server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .map(|request| request.url.path().to_string())
-            .collect()
+        self.server.request_paths()
     }
 
     /// `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.server.uri().to_string()
     }
 
     /// Real clients for every provider, pointed at the server (with demo keys).
@@ -966,13 +962,6 @@ impl Sources {
     pub fn providers(&self) -> Vec<Provider> {
         self.list().iter().map(|source| source.provider()).collect()
     }
-}
-
-/// The default window of the report: the 7 whole UTC days before `today`.
-pub fn last_seven_days(today: NaiveDate) -> Option<Window> {
-    let last = today.checked_sub_signed(TimeDelta::days(1))?;
-    let first = today.checked_sub_signed(TimeDelta::days(7))?;
-    Window::days(first, last)
 }
 
 /// The unit the report applies to Northflank amounts: `NORTHFLANK_AMOUNT_UNIT` (`currency` or

@@ -473,7 +473,7 @@ pub fn window(
     until: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Window, String> {
-    let default = super::last_seven_days(today).ok_or("today is out of range")?;
+    let default = last_seven_days(today).ok_or("today is out of range")?;
     let default_since = default.start.date_naive();
     let default_until = (default.end - TimeDelta::days(1)).date_naive();
     let first = since.unwrap_or(default_since);
@@ -494,4 +494,11 @@ pub fn window(
         ),
         (None, None) => format!("{first} to {last} is not a window"),
     })
+}
+
+/// The default window of the report: the 7 whole UTC days before `today`.
+pub fn last_seven_days(today: NaiveDate) -> Option<Window> {
+    let last = today.checked_sub_signed(TimeDelta::days(1))?;
+    let first = today.checked_sub_signed(TimeDelta::days(7))?;
+    Window::days(first, last)
 }

@@ -21,7 +21,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use usage_bindings::{cost, Provider};
 
-use super::report::{Format, Report};
+use crate::report::{Format, Report};
 
 /// Cells of the largest day's bar, at most (before a tiny share's extra cell).
 pub const WIDTH: usize = 40;

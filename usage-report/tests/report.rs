@@ -1,24 +1,16 @@
 //! The usage report on the embedded demo server: every provider through its real client and
 //! paging, totals checked against sums computed here from the demo data, and the three output
 //! formats checked against each other.
-#![cfg(all(
-    feature = "openai",
-    feature = "northflank",
-    feature = "phala",
-    feature = "anthropic"
-))]
-
-#[path = "../src/bin/usage-report/demo/mod.rs"]
-mod demo;
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use demo::report::{Format, GroupBy, Report};
-use demo::{DemoData, DemoServer};
 use rust_decimal::Decimal;
 use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, ProviderCosts, Scope, Window};
 use usage_bindings::{northflank, Provider, RetryPolicy};
+use usage_report::chart;
+use usage_report::demo::{self, DemoData, DemoServer};
+use usage_report::report::{self, Format, GroupBy, Report};
 
 fn window() -> Window {
     let day = |text: &str| text.parse::<NaiveDate>().unwrap();
@@ -46,7 +38,7 @@ fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
 }
 
 async fn fetch_demo() -> (DemoServer, Vec<ProviderCosts>) {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let sources = server.sources().unwrap();
     let results = cost::fetch_all(&sources.list(), window()).await;
     (server, results)
@@ -153,7 +145,7 @@ fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
 /// here; the other providers do not change.
 #[tokio::test]
 async fn northflank_amounts_read_in_cents_are_a_hundredth() {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let sources = server.sources_with(northflank::AmountUnit::Cents).unwrap();
     let results = cost::fetch_all(&sources.list(), window()).await;
     let data = DemoData::generate(window());
@@ -270,7 +262,7 @@ async fn csv_json_and_table_agree() {
 
 /// The demo week, with Northflank pointed at a server that knows no route (it answers 404).
 async fn fetch_demo_with_northflank_failing() -> Vec<ProviderCosts> {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let broken = wiremock::MockServer::start().await;
     let mut sources = server.sources().unwrap();
     sources.northflank = Some(northflank::Costs::new(
@@ -313,7 +305,7 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
 
 #[tokio::test]
 async fn a_failing_phala_app_does_not_hide_the_next_app() {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let mut sources = server.sources().unwrap();
     sources.openai = None;
     sources.northflank = None;
@@ -333,32 +325,32 @@ fn the_window_message_names_only_the_flags_given() {
     let today = "2026-11-29".parse::<NaiveDate>().unwrap();
     let day = |text: &str| Some(text.parse::<NaiveDate>().unwrap());
     assert_eq!(
-        demo::report::window(None, day("2020-01-01"), today).unwrap_err(),
+        report::window(None, day("2020-01-01"), today).unwrap_err(),
         "--until 2020-01-01 is before the default start 2026-11-22 (7 days before today): \
          give --since too"
     );
     assert_eq!(
-        demo::report::window(day("2030-01-01"), None, today).unwrap_err(),
+        report::window(day("2030-01-01"), None, today).unwrap_err(),
         "--since 2030-01-01 is after the default end 2026-11-28 (yesterday): give --until too"
     );
     assert_eq!(
-        demo::report::window(day("2026-11-10"), day("2026-11-09"), today).unwrap_err(),
+        report::window(day("2026-11-10"), day("2026-11-09"), today).unwrap_err(),
         "--until 2026-11-09 is before --since 2026-11-10"
     );
     // Valid windows, with and without defaults.
-    let window = demo::report::window(None, None, today).unwrap();
+    let window = report::window(None, None, today).unwrap();
     assert_eq!(window.start.to_rfc3339(), "2026-11-22T00:00:00+00:00");
     assert_eq!(window.end.to_rfc3339(), "2026-11-29T00:00:00+00:00");
-    let window = demo::report::window(None, day("2026-11-22"), today).unwrap();
+    let window = report::window(None, day("2026-11-22"), today).unwrap();
     assert_eq!(window.end.to_rfc3339(), "2026-11-23T00:00:00+00:00");
-    let window = demo::report::window(day("2026-11-28"), None, today).unwrap();
+    let window = report::window(day("2026-11-28"), None, today).unwrap();
     assert_eq!(window.start.to_rfc3339(), "2026-11-28T00:00:00+00:00");
 }
 
 #[test]
 fn the_default_window_is_the_last_seven_whole_days() {
     let today = "2026-11-25".parse::<NaiveDate>().unwrap();
-    let window = demo::last_seven_days(today).unwrap();
+    let window = report::last_seven_days(today).unwrap();
     assert_eq!(window.start.to_rfc3339(), "2026-11-18T00:00:00+00:00");
     assert_eq!(window.end.to_rfc3339(), "2026-11-25T00:00:00+00:00");
 }
@@ -517,7 +509,7 @@ fn scopes_that_print_alike_are_separate_rows() {
 
 #[tokio::test]
 async fn an_incomplete_provider_is_marked_in_every_format() {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let broken = wiremock::MockServer::start().await;
     let mut sources = server.sources().unwrap();
     sources.northflank = Some(northflank::Costs::new(
@@ -630,7 +622,7 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, ResponseTemplate};
 
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let cycling = wiremock::MockServer::start().await;
     let day = window().start.timestamp();
     Mock::given(method("GET"))
@@ -687,7 +679,7 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
 /// once over two pages, each a record of its period and total, kept apart from usage.
 #[tokio::test]
 async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let sources = server.sources().unwrap();
     let usage = sources.northflank.as_ref().unwrap();
     let source = northflank::InvoiceCosts {
@@ -739,7 +731,7 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
     use futures::TryStreamExt;
     use usage_bindings::openai::types::UsageResult;
 
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let client = server.sources().unwrap().openai.unwrap().client;
     let start = window().start.timestamp();
     let end = window().end.timestamp();
@@ -831,7 +823,7 @@ fn records_of_another_kind_are_left_out_and_marked() {
 
 #[tokio::test]
 async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace() {
-    let server = DemoServer::start(window()).await;
+    let server = DemoServer::start(window()).await.unwrap();
     let mut sources = server.sources().unwrap();
     sources.openai = None;
     sources.northflank = None;
@@ -877,7 +869,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
     use usage_bindings::cost::focus;
 
     let (_server, results) = fetch_demo().await;
-    let (csv, rows) = demo::report::focus_csv(&results).unwrap();
+    let (csv, rows) = report::focus_csv(&results).unwrap();
     let usage_records: usize = results.iter().map(|r| r.records.len()).sum();
     assert_eq!(rows, usage_records);
     assert_eq!(rows, 35 + 2 * 168 + 1232 + 28);
@@ -976,7 +968,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
 async fn the_focus_export_refuses_an_incomplete_provider() {
     let results = fetch_demo_with_northflank_failing().await;
     assert!(!results[1].is_complete());
-    let error = demo::report::focus_csv(&results).unwrap_err();
+    let error = report::focus_csv(&results).unwrap_err();
     assert!(error.contains("complete providers only"), "{error}");
     assert!(error.contains("Northflank failed"), "{error}");
 }
@@ -1036,7 +1028,7 @@ fn the_chart_of_a_small_window_draws_every_day_with_its_scale() {
     // (nothing of its own), so Phala takes one of OpenAI's cells. 2026-11-03: OpenAI 2.5 / 1.2 →
     // 2, Northflank ends at 10 / 1.2 → 8, so 6 cells.
     assert_eq!(
-        demo::chart::render(&report, 10),
+        chart::render(&report, 10),
         "Daily spend in USD by provider (UTC days)\n\
          █ OpenAI  ▓ Northflank  ▒ Phala Cloud  ░ Anthropic\n\
          2026-11-01 │███████▒│ 10.01\n\
@@ -1046,7 +1038,7 @@ fn the_chart_of_a_small_window_draws_every_day_with_its_scale() {
     );
     // Wider, the same data: 10.01 / 40 → a cell of 0.3; 2026-11-01 is 33 + 1 cells (Phala's
     // 0.01 is a thirtieth of a cell, yet drawn), 2026-11-03 is 8 + 25.
-    let wide = demo::chart::render(&report, 40);
+    let wide = chart::render(&report, 40);
     let lines: Vec<&str> = wide.lines().collect();
     assert_eq!(lines[2], format!("2026-11-01 │{}▒│ 10.01", "█".repeat(32)));
     assert_eq!(
@@ -1112,7 +1104,7 @@ fn the_chart_marks_incomplete_providers_and_draws_each_currency_apart() {
     // USD on 2026-11-01: 6 in 4 cells needs a cell of 1.5; Northflank 4 / 1.5 → 3 cells, Phala
     // ends at 6 / 1.5 = 4. Phala's credit on 2026-11-02 is not drawn.
     assert_eq!(
-        demo::chart::render(&report, 4),
+        chart::render(&report, 4),
         "Daily spend in EUR by provider (UTC days)\n\
          █ OpenAI (INCOMPLETE, not drawn)  ▓ Northflank (INCOMPLETE)  ▒ Phala Cloud\n\
          2026-11-01 │    │ 0\n\
@@ -1130,7 +1122,7 @@ fn the_chart_marks_incomplete_providers_and_draws_each_currency_apart() {
 
 #[test]
 fn the_chart_is_drawn_on_a_terminal_unless_a_flag_says_otherwise() {
-    use demo::chart::wanted;
+    use chart::wanted;
     for terminal in [false, true] {
         assert_eq!(wanted(None, Format::Table, terminal), Ok(terminal));
         assert_eq!(wanted(Some(true), Format::Table, terminal), Ok(true));
@@ -1153,14 +1145,13 @@ fn a_report_without_spend_has_no_bars() {
         &[complete(Provider::OpenAi, Vec::new())],
     );
     assert_eq!(
-        demo::chart::render(&report, 40),
+        chart::render(&report, 40),
         "Daily spend: nothing was spent in the window.\n"
     );
 }
 
 /// The binary on the demo week: without a terminal (or with `--no-chart`) the table is the one
 /// printed before the chart existed, byte for byte; `--chart` adds the chart under it.
-#[cfg(feature = "cli")]
 mod binary {
     use super::*;
     use std::process::{Command, Output};
@@ -1210,7 +1201,7 @@ mod binary {
         let expected = format!(
             "{}\n{}",
             include_str!("fixtures/report/demo-week-by-provider.txt"),
-            demo::chart::render(&report, demo::chart::WIDTH)
+            chart::render(&report, chart::WIDTH)
         );
         assert_eq!(stdout(&["--chart"]), expected);
         assert_eq!(stdout(&["--no-chart", "--chart"]), expected);

@@ -1,4 +1,4 @@
-//! `usage-report` (`cargo install usage-bindings --features cli`): what you spent on OpenAI, Northflank, Phala Cloud and
+//! `usage-report` (`cargo install --path usage-report`): what you spent on OpenAI, Northflank, Phala Cloud and
 //! Anthropic, side by side, exactly.
 //!
 //! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus
@@ -12,8 +12,6 @@
 //! provider's billing account: `OPENAI_ORG_ID`, `ANTHROPIC_ORG_ID`, `NORTHFLANK_ORG_ID` (or the
 //! team of `NORTHFLANK_TEAM`); Phala's records name their team.
 
-mod demo;
-
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +23,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use usage_bindings::cost::{self, BillingAccount, CostSource};
 use usage_bindings::{anthropic, northflank, openai, phala, Provider};
 
-use demo::report::{Format, GroupBy, Report};
+use usage_report::report::{Format, GroupBy, Report};
+use usage_report::{chart, demo, report};
 
 /// What you spent on OpenAI, Northflank, Phala Cloud and Anthropic, side by side, exactly.
 #[derive(Debug, Parser)]
@@ -224,13 +223,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let chart = demo::chart::wanted(
+    let chart = chart::wanted(
         args.chart_flag(),
         args.format,
         // On by default only for a table shown on a terminal, not one written to a file.
         args.output.is_none() && std::io::stdout().is_terminal(),
     )?;
-    let window = demo::report::window(args.since, args.until, Utc::now().date_naive())?;
+    let window = report::window(args.since, args.until, Utc::now().date_naive())?;
     let wanted: Vec<Provider> = if args.providers.is_empty() {
         Provider::ALL.to_vec()
     } else {
@@ -250,7 +249,9 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let sources = if any_key {
         sources_from_env(&wanted, unit)?
     } else {
-        let server = demo::DemoServer::start(window).await;
+        let server = demo::DemoServer::start(window)
+            .await
+            .map_err(|error| format!("cannot start the demo server: {error}"))?;
         eprintln!(
             "usage-report: no OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN, PHALA_CLOUD_API_KEY or \
              ANTHROPIC_ADMIN_KEY set: \
@@ -278,7 +279,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     progress.finish();
 
     if args.format == Format::Focus {
-        let (csv, rows) = demo::report::focus_csv(&results)?;
+        let (csv, rows) = report::focus_csv(&results)?;
         emit(args.output.as_deref(), &csv)?;
         eprintln!("usage-report: {rows} FOCUS rows written");
         return Ok(ExitCode::SUCCESS);
@@ -287,7 +288,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut rendered = report.render(args.format)?;
     if chart {
         rendered.push('\n');
-        rendered.push_str(&demo::chart::render(&report, demo::chart::WIDTH));
+        rendered.push_str(&chart::render(&report, chart::WIDTH));
     }
     emit(args.output.as_deref(), rendered.as_bytes())?;
     for status in &report.providers {

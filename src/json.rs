@@ -173,8 +173,43 @@ const PATH_END: &str = "`: ";
 fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
     match tracking_path::<T>(bytes) {
         Ok(_) | Err((None, _)) => None,
-        Err((Some(path), error)) => Some((path.to_string().replace('`', "'"), error.to_string())),
+        Err((Some(path), error)) => Some((render_path(&path), error.to_string())),
     }
+}
+
+/// `path` as `data[3].results[0].amount`: `.` alone for the top level, a member whose name is not
+/// a plain word quoted (`data[""]`, `data["a.b"]`) so that every path reads one way. Backquotes
+/// become `'`.
+fn render_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let plain = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$' || c == '@')
+    };
+    let mut text = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } if plain(key) => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                text.push('[');
+                text.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                text.push(']');
+            }
+            Segment::Unknown => text.push_str(if text.is_empty() { "?" } else { ".?" }),
+        }
+    }
+    if text.is_empty() {
+        text.push('.');
+    }
+    text.replace('`', "'")
 }
 
 /// `serde_json::from_slice`, keeping the path of the value it failed at (none when what follows
@@ -204,6 +239,35 @@ pub(crate) fn split_decode_error(error: &serde_json::Error) -> (String, String) 
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn paths_read_one_way() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<std::collections::BTreeMap<String, u8>>,
+        }
+        let path = |body: &str| decode_path::<Page>(body.as_bytes()).map(|(path, _)| path);
+        assert_eq!(
+            path(r#"{"data": [{"a": 1}, {"b": "x"}]}"#).as_deref(),
+            Some("data[1].b")
+        );
+        // A member whose name is empty or holds punctuation is quoted.
+        assert_eq!(
+            path(r#"{"data": [{"": "x"}]}"#).as_deref(),
+            Some(r#"data[0][""]"#)
+        );
+        assert_eq!(
+            path(r#"{"data": [{"a.b": -1}]}"#).as_deref(),
+            Some(r#"data[0]["a.b"]"#)
+        );
+        assert_eq!(
+            path(r#"{"data": [{"a`b": -1}]}"#).as_deref(),
+            Some(r#"data[0]["a'b"]"#)
+        );
+        // The top level.
+        assert_eq!(path("[]").as_deref(), Some("."));
+    }
 
     #[test]
     fn reads_what_serde_json_reads() {

@@ -295,10 +295,6 @@ impl Error {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let received = response.extensions().get::<Received>().cloned();
-                let verdict = response
-                    .extensions()
-                    .get::<crate::json::NotJson>()
-                    .map(|verdict| verdict.message.clone());
                 let operation = received
                     .as_ref()
                     .map_or(UNKNOWN_OPERATION, |received| received.operation);
@@ -339,14 +335,8 @@ impl Error {
                     },
                 };
                 if status.is_success() {
-                    // The decoder's verdict when it made one; else (a success status the spec
-                    // does not document) whether the body parses at all.
-                    let not_json = verdict.or_else(|| {
-                        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
-                            .err()
-                            .map(|error| error.to_string())
-                    });
-                    if let Some(message) = not_json {
+                    // The decoder's own question, so that both agree on what is JSON.
+                    if let Some(message) = crate::json::not_json(&bytes) {
                         return Error::NotJson {
                             provider,
                             operation,

@@ -35,37 +35,31 @@ pub static TARGETS: &[Target] = &[
     Target {
         name: "openai_usage_response",
         seeds: &["tests/fixtures/openai/usage_*.json", HOSTILE],
-        check: round_trip_check::<crate::openai::Settings, crate::openai::types::UsageResponse>,
+        check: round_trip::<crate::openai::Settings, crate::openai::types::UsageResponse>,
     },
     #[cfg(feature = "openai")]
     Target {
         name: "openai_error_response",
         seeds: &["tests/fixtures/openai/error.*.json", HOSTILE],
-        check: round_trip_check::<crate::openai::Settings, crate::openai::types::ErrorResponse>,
+        check: round_trip::<crate::openai::Settings, crate::openai::types::ErrorResponse>,
     },
     #[cfg(feature = "northflank")]
     Target {
         name: "northflank_list_usage_response",
         seeds: &["tests/fixtures/northflank/list_*usage.*.json", HOSTILE],
-        check: round_trip_check::<
-            crate::northflank::Settings,
-            crate::northflank::types::ListUsageResponse,
-        >,
+        check: round_trip::<crate::northflank::Settings, crate::northflank::types::ListUsageResponse>,
     },
     #[cfg(feature = "northflank")]
     Target {
         name: "northflank_get_usage_response",
         seeds: &["tests/fixtures/northflank/get_*usage.*.json", HOSTILE],
-        check: round_trip_check::<
-            crate::northflank::Settings,
-            crate::northflank::types::GetUsageResponse,
-        >,
+        check: round_trip::<crate::northflank::Settings, crate::northflank::types::GetUsageResponse>,
     },
     #[cfg(feature = "northflank")]
     Target {
         name: "northflank_list_invoices_response",
         seeds: &["tests/fixtures/northflank/list_*invoices.*.json", HOSTILE],
-        check: round_trip_check::<
+        check: round_trip::<
             crate::northflank::Settings,
             crate::northflank::types::ListInvoicesResponse,
         >,
@@ -74,7 +68,7 @@ pub static TARGETS: &[Target] = &[
     Target {
         name: "northflank_get_invoice_response",
         seeds: &["tests/fixtures/northflank/get_*invoice.*.json", HOSTILE],
-        check: round_trip_check::<
+        check: round_trip::<
             crate::northflank::Settings,
             crate::northflank::types::GetInvoiceResponse,
         >,
@@ -86,7 +80,7 @@ pub static TARGETS: &[Target] = &[
             "tests/fixtures/northflank/get_*credit_balance.*.json",
             HOSTILE,
         ],
-        check: round_trip_check::<
+        check: round_trip::<
             crate::northflank::Settings,
             crate::northflank::types::CreditBalanceResponse,
         >,
@@ -95,22 +89,19 @@ pub static TARGETS: &[Target] = &[
     Target {
         name: "northflank_error_response",
         seeds: &["tests/fixtures/northflank/error.*.json", HOSTILE],
-        check: round_trip_check::<
-            crate::northflank::Settings,
-            crate::northflank::types::ErrorResponse,
-        >,
+        check: round_trip::<crate::northflank::Settings, crate::northflank::types::ErrorResponse>,
     },
     #[cfg(feature = "phala")]
     Target {
         name: "phala_app_usage_response",
         seeds: &["tests/fixtures/phala/get_*.json", HOSTILE],
-        check: round_trip_check::<crate::phala::Settings, crate::phala::types::AppUsageResponse>,
+        check: round_trip::<crate::phala::Settings, crate::phala::types::AppUsageResponse>,
     },
     #[cfg(feature = "phala")]
     Target {
         name: "phala_error_response",
         seeds: &["tests/fixtures/phala/error.*.json", HOSTILE],
-        check: round_trip_check::<crate::phala::Settings, crate::phala::types::ErrorResponse>,
+        check: round_trip::<crate::phala::Settings, crate::phala::types::ErrorResponse>,
     },
     #[cfg(feature = "anthropic")]
     Target {
@@ -193,20 +184,11 @@ pub fn seed_files(root: &Path, target: &Target) -> std::io::Result<Vec<PathBuf>>
     Ok(files)
 }
 
-/// `round_trip`, its value dropped: the check of a target that decodes one type.
-pub fn round_trip_check<P, T>(data: &[u8])
-where
-    P: ProviderSpec,
-    T: DeserializeOwned + Serialize + PartialEq + Debug,
-{
-    round_trip::<P, T>(data);
-}
-
 /// Decodes `data` as `T`. When it decodes, encodes the value and decodes that again: the two
 /// values must be equal (`decode(encode(x)) == x`). When it does not decode, the error goes
 /// through the crate's decode-error path as a client operation of provider `P` would report it
 /// (`decode_error_check`).
-pub fn round_trip<P, T>(data: &[u8]) -> Option<T>
+pub fn round_trip<P, T>(data: &[u8])
 where
     P: ProviderSpec,
     T: DeserializeOwned + Serialize + PartialEq + Debug,
@@ -236,12 +218,8 @@ where
                 "decode(encode(x)) != x\nencoded: {}",
                 String::from_utf8_lossy(&encoded)
             );
-            Some(value)
         }
-        Err(_) => {
-            decode_error_check::<P, T>(data);
-            None
-        }
+        Err(_) => decode_error_check::<P, T>(data),
     }
 }
 

@@ -124,15 +124,13 @@ pub(crate) async fn response_value<T: DeserializeOwned, E>(
     };
     // Whether the body is JSON at all is asked of the body, not of the typed decode: that one
     // skips unknown members without checking their UTF-8 and may fail on the shape before it
-    // reaches a syntax error, or call a value of the wrong shape a syntax error.
-    if let Some(message) = not_json(&body) {
+    // reaches a syntax error, or call a value of the wrong shape a syntax error. The error
+    // conversion asks the same `not_json` of the body it finds in the response.
+    if not_json(&body).is_some() {
         let mut copy = http::Response::new(body);
         *copy.status_mut() = status;
         *copy.headers_mut() = headers;
         *copy.extensions_mut() = extensions;
-        // The verdict goes with the response, so that the error conversion does not judge the
-        // body again.
-        copy.extensions_mut().insert(NotJson { message });
         return Err(progenitor_client::Error::UnexpectedResponse(
             reqwest::Response::from(copy),
         ));
@@ -149,20 +147,13 @@ pub(crate) async fn response_value<T: DeserializeOwned, E>(
 }
 
 /// Why `body` is not a JSON document (JSON text is UTF-8), or `None` when it is one.
-fn not_json(body: &[u8]) -> Option<String> {
+pub(crate) fn not_json(body: &[u8]) -> Option<String> {
     match std::str::from_utf8(body) {
         Err(error) => Some(format!("the body is not UTF-8: {error}")),
         Ok(text) => serde_json::from_str::<serde::de::IgnoredAny>(text)
             .err()
             .map(|error| error.to_string()),
     }
-}
-
-/// Carried by a success response whose body [`response_value`] found not to be JSON: why, for
-/// [`crate::Error::NotJson`].
-#[derive(Clone, Debug)]
-pub(crate) struct NotJson {
-    pub(crate) message: String,
 }
 
 const PATH_START: &str = "at `";

@@ -23,6 +23,17 @@ pub const DEFAULT_USER_AGENT: &str =
 /// The request timeout unless [`Config::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Reads a variable of the environment (or of whatever stands for it): its value, or `None`
+/// when unset. Blank values count as unset.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `env`'s value of `name`, trimmed, when set and not blank.
+pub(crate) fn var(env: Env<'_>, name: &str) -> Option<String> {
+    env(name)
+        .map(|value| value.trim().to_string())
+        .filter(|value| !value.is_empty())
+}
+
 /// Configuration of one provider's client. Build it with `Config::new(key)` (or `from_env`) and
 /// the `with_*` setters, then pass it to that provider's `Client::from_config` (or
 /// `Client::from_config_with_http`, to share one `reqwest::Client`).
@@ -59,24 +70,29 @@ impl<P: ProviderSpec> Config<P> {
     /// empty, and with [`Error::InvalidConfig`] naming the variable when the base URL is not an
     /// absolute `http(s)` URL.
     pub fn from_env() -> Result<Self, Error> {
-        let config = match std::env::var(P::KEY_ENV_VAR) {
-            Ok(key) if !key.trim().is_empty() => Self::new(key.trim().to_string()),
-            _ => {
+        Self::from_vars(&|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`], reading the variables through `env`.
+    pub(crate) fn from_vars(env: Env<'_>) -> Result<Self, Error> {
+        let config = match var(env, P::KEY_ENV_VAR) {
+            Some(key) => Self::new(key),
+            None => {
                 return Err(Error::MissingCredentials {
                     provider: P::PROVIDER,
                     variable: P::KEY_ENV_VAR,
                 })
             }
         };
-        match std::env::var(P::BASE_URL_ENV_VAR) {
-            Ok(url) if !url.trim().is_empty() => {
-                check_base_url(url.trim()).map_err(|message| Error::InvalidConfig {
+        match var(env, P::BASE_URL_ENV_VAR) {
+            Some(url) => {
+                check_base_url(&url).map_err(|message| Error::InvalidConfig {
                     provider: P::PROVIDER,
                     message: format!("{}: {message}", P::BASE_URL_ENV_VAR),
                 })?;
-                Ok(config.with_base_url(url.trim()))
+                Ok(config.with_base_url(url))
             }
-            _ => Ok(config),
+            None => Ok(config),
         }
     }
 

@@ -7,27 +7,52 @@ mod client_macro;
 
 pub mod config;
 pub mod cost;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
+pub mod demo;
 pub mod error;
 pub mod json;
 pub mod money;
 pub mod paging;
 pub mod provider;
+pub mod registry;
 pub mod retry;
 pub mod secret;
 pub(crate) mod transport;
 
-#[cfg(feature = "anthropic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "anthropic")))]
-pub mod anthropic;
-#[cfg(feature = "northflank")]
-#[cfg_attr(docsrs, doc(cfg(feature = "northflank")))]
-pub mod northflank;
-#[cfg(feature = "openai")]
-#[cfg_attr(docsrs, doc(cfg(feature = "openai")))]
-pub mod openai;
-#[cfg(feature = "phala")]
-#[cfg_attr(docsrs, doc(cfg(feature = "phala")))]
-pub mod phala;
+/// The provider modules, one line each (cargo feature, module, [`Provider`] variant), and
+/// [`Provider::descriptor`], which reaches each module's [`registry::Descriptor`].
+macro_rules! provider_modules {
+    ($($feature:literal $module:ident => $variant:ident;)*) => {
+        $(
+            #[cfg(feature = $feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+            pub mod $module;
+        )*
+
+        impl Provider {
+            /// What the crate knows of this provider: its variables, FOCUS facts and how to
+            /// build its cost sources. `None` when the crate was built without its feature.
+            pub fn descriptor(self) -> Option<&'static registry::Descriptor> {
+                match self {
+                    $(
+                        #[cfg(feature = $feature)]
+                        Provider::$variant => Some(&$module::DESCRIPTOR),
+                    )*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+provider_modules! {
+    "openai" openai => OpenAi;
+    "northflank" northflank => Northflank;
+    "phala" phala => Phala;
+    "anthropic" anthropic => Anthropic;
+}
 
 pub use error::{ApiError, Error};
 pub use money::Amount;

@@ -20,7 +20,7 @@ ListUnitPrice,PricingCategory,PricingQuantity,PricingUnit,ProviderName,Publisher
 RegionName,ResourceId,ResourceName,ResourceType,ServiceCategory,ServiceName,SkuId,SkuPriceId,\
 SubAccountId,SubAccountName,Tags,x_ProjectId,x_ProjectName,x_LineItem,x_ApiKeyId,x_TeamId,\
 x_TeamName,x_AppId,x_InstanceId,x_UsageType,x_WorkspaceId,x_InvoiceId,x_BillingPart,x_Model,\
-x_CostType,x_TokenType,x_ServiceTier,x_ContextWindow,x_EventType,x_BillingKey\n";
+x_CostType,x_TokenType,x_EventType,x_BillingKey,x_ServiceTier,x_ContextWindow\n";
 
 fn csv(records: &[CostRecord]) -> String {
     let mut out = Vec::new();
@@ -35,7 +35,7 @@ fn the_header_is_the_43_focus_columns_then_the_custom_ones() {
     assert_eq!(header.join(",") + "\n", HEADER);
     assert_eq!(focus::COLUMNS.len(), 43);
     assert_eq!(&header[..43], focus::COLUMNS);
-    assert_eq!(&header[43..], focus::X_COLUMNS);
+    assert_eq!(&header[43..58], focus::DIMENSION_COLUMNS);
 }
 
 #[cfg(feature = "openai")]
@@ -171,7 +171,7 @@ mod phala {
                 + ",0.232,phala-team-42,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,compute,\
 Usage-Based,2026-11-03T16:00:00Z,2026-11-03T15:00:00Z,,,,,,60.0,Minutes,0.232,,0.232,Phala,0.232,,\
 Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,CVM,Compute,Phala Cloud,,,9f3c2a,,,,,,,,,9f3c2a,\
-7c1e4b2a,compute,,,,,,,,,cvm_metered,7c1e4b2a:compute:2026-11-03T15\n"
+7c1e4b2a,compute,,,,,,,cvm_metered,7c1e4b2a:compute:2026-11-03T15,,\n"
         );
     }
 }
@@ -205,7 +205,7 @@ mod anthropic {
 Claude Opus 5 Usage - Input Tokens,Usage-Based,2026-12-01T00:00:00Z,2026-11-30T00:00:00Z,,,,,,,,\
 1.234567,,1.234567,Anthropic,1.234567,,Standard,,,Anthropic,Anthropic,,,,,,\
 AI and Machine Learning,Anthropic API,,,default,,,,,Claude Opus 5 Usage - Input Tokens,,,,,,,\
-default,,,claude-opus-5,tokens,uncached_input_tokens,standard,0-200k,,\n"
+default,,,claude-opus-5,tokens,uncached_input_tokens,,,standard,0-200k\n"
         );
     }
 }
@@ -244,7 +244,7 @@ fn a_record_without_billing_account_is_refused_with_how_to_set_it() {
     for (provider, how) in [
         (Provider::OpenAi, "OPENAI_ORG_ID"),
         (Provider::Northflank, "NORTHFLANK_ORG_ID"),
-        (Provider::Phala, "phala::usage_record"),
+        (Provider::Phala, "phala::Costs"),
         (Provider::Anthropic, "ANTHROPIC_ORG_ID"),
     ] {
         let error = focus::row(&usage(provider)).unwrap_err();

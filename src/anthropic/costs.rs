@@ -89,8 +89,8 @@ pub fn cost_result_record(
     )
     .with_details(
         Details::new()
-            .with_service_tier(result.service_tier.as_deref())
-            .with_context_window(result.context_window.as_deref()),
+            .with("service_tier", result.service_tier.as_deref())
+            .with("context_window", result.context_window.as_deref()),
     );
     Ok(match result.description.as_deref() {
         Some(description) => record.with_description(description),

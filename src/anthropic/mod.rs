@@ -34,6 +34,10 @@
 mod amount;
 mod config;
 mod costs;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
+pub mod demo;
+mod descriptor;
 mod paging;
 
 pub use amount::{CentsAmount, ClaudeCodeToolActions};
@@ -60,3 +64,5 @@ pub mod types {
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);
+
+pub(crate) use descriptor::DESCRIPTOR;

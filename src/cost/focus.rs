@@ -20,21 +20,20 @@
 //! | `BillingAccountId` / `BillingAccountName` | [`CostRecord::billing_account`]; a record without one is an error ([`FocusError::MissingBillingAccount`]) |
 //! | `ChargeCategory`, `ChargeClass`, `ChargeFrequency`, `PricingCategory` | `Usage`, empty, `Usage-Based`, `Standard` |
 //! | `ChargeDescription` | [`CostRecord::description`] |
-//! | `ProviderName` = `PublisherName` = `InvoiceIssuerName` | `OpenAI`, `Northflank`, `Phala`, `Anthropic` |
-//! | `ServiceName` | `OpenAI API`, `Northflank PaaS` / `Northflank BYOC` (by billing part), `Phala Cloud`, `Anthropic API` |
-//! | `ServiceCategory` | `AI and Machine Learning` (OpenAI, Anthropic), `Compute` (Northflank, Phala) |
-//! | `SubAccountId` / `SubAccountName` | the project (OpenAI), team (Northflank), app (Phala), workspace (Anthropic), and its name from [`CostRecord::names`] |
-//! | `ResourceId` / `ResourceName` / `ResourceType` | Northflank: `<team>/<project>/<resource type>/<resource>` (the parts present) when the record names a resource, its name, the resource type; Phala: the instance, type `CVM`; else empty |
+//! | `ProviderName` = `PublisherName` = `InvoiceIssuerName` | the provider's [`FocusFacts::name`](crate::registry::FocusFacts::name) (`OpenAI`, `Phala`, ...) |
+//! | `ServiceName` | [`FocusFacts::service`](crate::registry::FocusFacts::service), or the service of the record's billing part (`Northflank PaaS`) |
+//! | `ServiceCategory` | [`FocusFacts::service_category`](crate::registry::FocusFacts::service_category) (`AI and Machine Learning`, `Compute`) |
+//! | `SubAccountId` / `SubAccountName` | the value of the provider's [`FocusFacts::sub_account`](crate::registry::FocusFacts::sub_account) dimension (a project, team, app, workspace), and its name from [`CostRecord::names`] |
+//! | `ResourceId` / `ResourceName` / `ResourceType` | by the provider's [`ResourceRule`]: a qualified resource path, an instance of a fixed type, or the resource as it is; else empty |
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!
-//! Then the `x_` columns ([`X_COLUMNS`]), the same for every file whatever the data: one per
-//! [`Dimension`] that no FOCUS column holds, names beside the project and team ids, and the
-//! record's [`Details`](super::Details):
-//! `x_ProjectId`, `x_ProjectName`, `x_LineItem`, `x_ApiKeyId`, `x_TeamId`, `x_TeamName`,
-//! `x_AppId`, `x_InstanceId`, `x_UsageType`, `x_WorkspaceId`, `x_InvoiceId`, `x_BillingPart`,
-//! `x_Model`, `x_CostType`, `x_TokenType`, `x_ServiceTier`, `x_ContextWindow`, `x_EventType`,
-//! `x_BillingKey`. (`Resource` and `ResourceType` are FOCUS columns.)
+//! Then the `x_` columns, the same for every file whatever the data: [`DIMENSION_COLUMNS`], one
+//! per [`Dimension`] that no FOCUS column holds and the names beside the project and team ids
+//! (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and `ResourceType` are FOCUS
+//! columns), then one per [`Details`](super::Details) key that a provider declares in its
+//! [`FocusFacts::detail_columns`](crate::registry::FocusFacts::detail_columns) (`x_ServiceTier`,
+//! `x_EventType`, ...), in registry order.
 //!
 //! # Text
 //!
@@ -77,6 +76,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::{CostKind, CostRecord, Dimension};
+use crate::registry::{self, ResourceRule};
 use crate::Provider;
 
 /// The 43 FOCUS 1.0 columns, in the order written (alphabetical).
@@ -126,8 +126,9 @@ pub const COLUMNS: [&str; 43] = [
     "Tags",
 ];
 
-/// The custom columns written after [`COLUMNS`], the same in every file (see the module docs).
-pub const X_COLUMNS: [&str; 19] = [
+/// The custom columns written after [`COLUMNS`] for the dimensions no FOCUS column holds, and
+/// the names beside project and team ids (see the module docs).
+pub const DIMENSION_COLUMNS: [&str; 15] = [
     "x_ProjectId",
     "x_ProjectName",
     "x_LineItem",
@@ -143,15 +144,22 @@ pub const X_COLUMNS: [&str; 19] = [
     "x_Model",
     "x_CostType",
     "x_TokenType",
-    "x_ServiceTier",
-    "x_ContextWindow",
-    "x_EventType",
-    "x_BillingKey",
 ];
 
-/// Every column of a file: [`COLUMNS`], then [`X_COLUMNS`].
+/// The custom columns of the providers' [`Details`](super::Details), in registry order: the
+/// `(detail key, column)` pairs of every provider built into the crate.
+fn detail_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
+    registry::descriptors().flat_map(|descriptor| descriptor.focus.detail_columns.iter().copied())
+}
+
+/// Every column of a file: [`COLUMNS`], [`DIMENSION_COLUMNS`], then one per detail the
+/// providers built into the crate declare (`x_ServiceTier`, ...). The same for every file.
 pub fn header() -> impl Iterator<Item = &'static str> {
-    COLUMNS.iter().chain(X_COLUMNS.iter()).copied()
+    COLUMNS
+        .iter()
+        .chain(DIMENSION_COLUMNS.iter())
+        .copied()
+        .chain(detail_columns().map(|(_, column)| column))
 }
 
 /// Why records cannot be exported.
@@ -185,6 +193,12 @@ pub enum FocusError {
         provider: Provider,
         /// The currency, at most 16 characters of it.
         currency: String,
+    },
+    /// A record of a provider the crate was built without (its cargo feature off).
+    #[error("a {provider} record cannot be exported: the crate was built without its feature")]
+    ProviderNotBuilt {
+        /// Whose record.
+        provider: Provider,
     },
     /// No record to export: a file with a header and no row is not a valid export.
     #[error("no record to export: a FOCUS file needs at least one row")]
@@ -226,13 +240,17 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
             kind: record.kind,
         });
     }
+    let facts = &provider
+        .descriptor()
+        .ok_or(FocusError::ProviderNotBuilt { provider })?
+        .focus;
     let account = record
         .billing_account
         .as_ref()
         .filter(|account| !account.id.trim().is_empty())
         .ok_or(FocusError::MissingBillingAccount {
             provider,
-            how: ProviderFacts::of(provider).account_hint,
+            how: facts.account_hint,
         })?;
     let currency = record.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|byte| byte.is_ascii_uppercase()) {
@@ -253,7 +271,6 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         None => (None, None),
     };
     let billing_period = month_of(record.period.start);
-    let facts = ProviderFacts::of(provider);
     let sub_account = facts.sub_account;
     let (resource_id, resource_name) = match facts.resource {
         ResourceRule::Path(parts) => (
@@ -266,13 +283,11 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
             }),
             name(Dimension::Resource),
         ),
-        ResourceRule::Instance => (get(Dimension::Instance), name(Dimension::Instance)),
-        ResourceRule::None => (get(Dimension::Resource), name(Dimension::Resource)),
+        ResourceRule::Instance(_) => (get(Dimension::Instance), name(Dimension::Instance)),
+        _ => (get(Dimension::Resource), name(Dimension::Resource)),
     };
     let resource_type = match facts.resource {
-        ResourceRule::Instance => scope
-            .get(Dimension::Instance)
-            .map(|_| facts.instance_type.to_string()),
+        ResourceRule::Instance(kind) => scope.get(Dimension::Instance).map(|_| kind.to_string()),
         _ => get(Dimension::ResourceType),
     };
     let (provider_name, service_category) = (facts.name, facts.service_category);
@@ -286,8 +301,7 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         })
         .map_or(facts.service, |(_, service)| *service);
     let text = |value: &str| Some(value.to_string());
-    let details = &record.details;
-    let values = vec![
+    let mut values = vec![
         None,                                         // AvailabilityZone
         amount.clone(),                               // BilledCost
         Some(account.id.clone()),                     // BillingAccountId
@@ -346,12 +360,9 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
         get(Dimension::Model),                        // x_Model
         get(Dimension::CostType),                     // x_CostType
         get(Dimension::TokenType),                    // x_TokenType
-        details.service_tier.clone(),                 // x_ServiceTier
-        details.context_window.clone(),               // x_ContextWindow
-        details.event_type.clone(),                   // x_EventType
-        details.billing_key.clone(),                  // x_BillingKey
     ];
-    debug_assert_eq!(values.len(), COLUMNS.len() + X_COLUMNS.len());
+    values.extend(detail_columns().map(|(key, _)| record.details.get(key).map(str::to_string)));
+    debug_assert_eq!(values.len(), header().count());
     Ok(FocusRow { values })
 }
 
@@ -374,96 +385,6 @@ pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, 
     }
     writer.flush()?;
     Ok(rows.len())
-}
-
-/// What FOCUS calls a provider and its service: the per-provider part of the mapping, in one
-/// table (a new provider adds its row here; the match is exhaustive, so it cannot be forgotten).
-struct ProviderFacts {
-    /// `ProviderName`, `PublisherName`, `InvoiceIssuerName`.
-    name: &'static str,
-    /// `ServiceName`, unless the record's billing part names another.
-    service: &'static str,
-    /// `ServiceName` by billing part.
-    services_by_part: &'static [(&'static str, &'static str)],
-    /// `ServiceCategory`, one of FOCUS 1.0's values.
-    service_category: &'static str,
-    /// The dimension whose value is `SubAccountId`.
-    sub_account: Dimension,
-    /// Where `ResourceId` comes from.
-    resource: ResourceRule,
-    /// `ResourceType` of an instance ([`ResourceRule::Instance`]).
-    instance_type: &'static str,
-    /// How its records get a billing account, for [`FocusError::MissingBillingAccount`].
-    account_hint: &'static str,
-}
-
-/// Where a record's `ResourceId` comes from.
-#[derive(Clone, Copy)]
-enum ResourceRule {
-    /// The resource, qualified by the values of these dimensions that the scope holds
-    /// (`<team>/<project>/<resource type>/<resource>`), so that it is unique.
-    Path(&'static [Dimension]),
-    /// The instance.
-    Instance,
-    /// The resource as it is, if any.
-    None,
-}
-
-impl ProviderFacts {
-    fn of(provider: Provider) -> ProviderFacts {
-        let ai = "AI and Machine Learning";
-        match provider {
-            Provider::OpenAi => ProviderFacts {
-                name: "OpenAI",
-                service: "OpenAI API",
-                services_by_part: &[],
-                service_category: ai,
-                sub_account: Dimension::Project,
-                resource: ResourceRule::None,
-                instance_type: "",
-                account_hint: "its cost results name no organization: set it with `openai::Costs::billing_account` \
-             (usage-report reads OPENAI_ORG_ID)",
-            },
-            Provider::Northflank => ProviderFacts {
-                name: "Northflank",
-                service: "Northflank",
-                services_by_part: &[("paas", "Northflank PaaS"), ("byoc", "Northflank BYOC")],
-                service_category: "Compute",
-                sub_account: Dimension::Team,
-                resource: ResourceRule::Path(&[
-                    Dimension::Team,
-                    Dimension::Project,
-                    Dimension::ResourceType,
-                    Dimension::Resource,
-                ]),
-                instance_type: "",
-                account_hint: "org route usage names no account: set it with `northflank::Costs::billing_account`, \
-             or read a team route (usage-report reads NORTHFLANK_ORG_ID or NORTHFLANK_TEAM)",
-            },
-            Provider::Phala => ProviderFacts {
-                name: "Phala",
-                service: "Phala Cloud",
-                services_by_part: &[],
-                service_category: "Compute",
-                sub_account: Dimension::App,
-                resource: ResourceRule::Instance,
-                // Phala's instances are CVMs (its spec: "the UUID of the CVM instance").
-                instance_type: "CVM",
-                account_hint: "Phala usage records carry their team: build the record with `phala::usage_record`",
-            },
-            Provider::Anthropic => ProviderFacts {
-                name: "Anthropic",
-                service: "Anthropic API",
-                services_by_part: &[],
-                service_category: ai,
-                sub_account: Dimension::Workspace,
-                resource: ResourceRule::None,
-                instance_type: "",
-                account_hint: "its cost results name no organization: set it with \
-             `anthropic::Costs::billing_account` (usage-report reads ANTHROPIC_ORG_ID)",
-            },
-        }
-    }
 }
 
 /// The FOCUS unit of a provider's unit, when known.
@@ -535,11 +456,16 @@ mod tests {
     #[test]
     fn the_header_has_the_focus_columns_then_the_custom_ones() {
         let header: Vec<&str> = header().collect();
-        assert_eq!(header.len(), 62);
+        let details = detail_columns().count();
+        assert_eq!(header.len(), 43 + 15 + details);
         let mut sorted = COLUMNS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, COLUMNS);
-        for column in X_COLUMNS {
+        let mut unique = header.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), header.len(), "a column twice");
+        for &column in &header[COLUMNS.len()..] {
             let rest = column.strip_prefix("x_").unwrap();
             assert!(
                 rest.starts_with(|c: char| c.is_ascii_uppercase()),

@@ -261,23 +261,22 @@ impl BillingAccount {
 }
 
 /// Provider details of a charge that are no [`Dimension`]: they describe the charge without
-/// breaking the amount down further. Each is `None` when the provider gives none.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Details {
-    /// Anthropic's service tier (`standard`, `batch`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_tier: Option<String>,
-    /// Anthropic's context window (`0-200k`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_window: Option<String>,
-    /// Phala's usage event type (`cvm_metered`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// Phala's unique key of the billing record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_key: Option<String>,
-}
+/// breaking the amount down further (a service tier, an event type). Ordered `(key, value)`
+/// pairs, in the order the provider set them; the keys are the provider's own names in snake
+/// case (`service_tier`), each at most once. Serialized as a JSON object in that order.
+///
+/// ```
+/// use usage_bindings::cost::Details;
+///
+/// let details = Details::new()
+///     .with("service_tier", Some("batch"))
+///     .with("context_window", None::<&str>);
+/// assert_eq!(details.get("service_tier"), Some("batch"));
+/// assert_eq!(details.get("context_window"), None);
+/// assert_eq!(details.iter().count(), 1);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Details(Vec<(String, String)>);
 
 impl Details {
     /// No detail.
@@ -285,33 +284,75 @@ impl Details {
         Details::default()
     }
 
-    /// `self` with the service tier.
-    pub fn with_service_tier(mut self, value: Option<impl Into<String>>) -> Details {
-        self.service_tier = value.map(Into::into);
+    /// `self` with `key` set to `value`, replacing an earlier value of `key`; `None` leaves
+    /// `self` as it is, so that what a provider did not send is simply absent.
+    pub fn with(mut self, key: impl Into<String>, value: Option<impl Into<String>>) -> Details {
+        if let Some(value) = value {
+            let key = key.into();
+            let value = value.into();
+            match self.0.iter_mut().find(|(k, _)| *k == key) {
+                Some(pair) => pair.1 = value,
+                None => self.0.push((key, value)),
+            }
+        }
         self
     }
 
-    /// `self` with the context window.
-    pub fn with_context_window(mut self, value: Option<impl Into<String>>) -> Details {
-        self.context_window = value.map(Into::into);
-        self
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value.as_str())
     }
 
-    /// `self` with the event type.
-    pub fn with_event_type(mut self, value: Option<impl Into<String>>) -> Details {
-        self.event_type = value.map(Into::into);
-        self
-    }
-
-    /// `self` with the billing key.
-    pub fn with_billing_key(mut self, value: Option<impl Into<String>>) -> Details {
-        self.billing_key = value.map(Into::into);
-        self
+    /// The `(key, value)` pairs, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Whether no detail is set.
     pub fn is_empty(&self) -> bool {
-        self == &Details::default()
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Details;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of string values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Details, A::Error> {
+                let mut details = Details::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    if details.get(&key).is_some() {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate detail `{key}`"
+                        )));
+                    }
+                    details = details.with(key, Some(value));
+                }
+                Ok(details)
+            }
+        }
+        deserializer.deserialize_map(Pairs)
     }
 }
 
@@ -352,26 +393,26 @@ mod tests {
     #[test]
     fn records_of_an_incomplete_fetch_are_an_error() {
         let record = CostRecord::new(
-            Provider::Phala,
+            Provider::ALL[0],
             Window::month(2026, 10).unwrap(),
             Decimal::ONE,
             "USD",
             Scope::new(),
         );
         let complete = ProviderCosts {
-            provider: Provider::Phala,
+            provider: Provider::ALL[0],
             records: vec![record.clone()],
             outside_window: 0,
             errors: Vec::new(),
         };
         assert_eq!(complete.into_records().unwrap(), vec![record.clone()]);
         let incomplete = ProviderCosts {
-            provider: Provider::Phala,
+            provider: Provider::ALL[0],
             records: vec![record],
             outside_window: 0,
             errors: vec![crate::Error::MissingCredentials {
-                provider: Provider::Phala,
-                variable: "PHALA_CLOUD_API_KEY",
+                provider: Provider::ALL[0],
+                variable: "A_KEY",
             }],
         };
         let error = incomplete.into_records().unwrap_err();

@@ -129,7 +129,7 @@ where
 /// `records`, each billed to `account` when one is given: the setting of a source whose API names
 /// no account (OpenAI's and Anthropic's organization, Northflank's on the org route). Without
 /// one, a record keeps the account it came with.
-#[cfg(any(feature = "openai", feature = "northflank", feature = "anthropic"))]
+#[allow(dead_code)] // Used by the sources whose rows name no account; which are built depends on features.
 pub(crate) fn billed_to<'a>(
     records: impl futures::Stream<Item = Result<CostRecord, Error>> + Send + 'a,
     account: Option<super::BillingAccount>,

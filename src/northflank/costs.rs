@@ -31,9 +31,6 @@ pub const DEFAULT_CURRENCY: &str = "USD";
 /// How long one usage entry (and one get usage drill-down) lasts: the billing hour.
 pub const BILLING_PERIOD: TimeDelta = TimeDelta::hours(1);
 
-/// The environment variable that the usage report reads the unit from: `currency` or `cents`.
-pub const AMOUNT_UNIT_ENV_VAR: &str = "NORTHFLANK_AMOUNT_UNIT";
-
 /// Which part of a Northflank bill an amount is: the value of [`Dimension::BillingPart`] in a
 /// Northflank record's scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

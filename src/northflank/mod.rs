@@ -32,6 +32,10 @@
 
 mod config;
 mod costs;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
+pub mod demo;
+mod descriptor;
 mod paging;
 
 pub use crate::money::{AmountUnit, ParseAmountUnitError};
@@ -39,7 +43,7 @@ pub use config::{Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_part_records, entry_records, fetch_cost_records,
     fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,
-    InvoiceCosts, AMOUNT_UNIT_ENV_VAR, BILLING_PERIOD, DEFAULT_CURRENCY,
+    InvoiceCosts, BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
 generated_module!("northflank");
@@ -53,3 +57,5 @@ pub use paging::invoices;
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);
+
+pub(crate) use descriptor::DESCRIPTOR;

@@ -31,6 +31,10 @@
 
 mod config;
 mod costs;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
+pub mod demo;
+mod descriptor;
 mod paging;
 mod result;
 
@@ -57,3 +61,5 @@ pub mod types {
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);
+
+pub(crate) use descriptor::DESCRIPTOR;

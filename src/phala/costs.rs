@@ -66,8 +66,8 @@ pub fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRe
     .with_billing_account(BillingAccount::new(billing_account_id(usage.team_id)))
     .with_details(
         Details::new()
-            .with_event_type(Some(usage.event_type.as_str()))
-            .with_billing_key(Some(usage.billing_key.as_str())),
+            .with("event_type", Some(usage.event_type.as_str()))
+            .with("billing_key", Some(usage.billing_key.as_str())),
     );
     Ok(record)
 }

@@ -40,6 +40,10 @@
 
 mod config;
 mod costs;
+#[cfg(feature = "demo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
+pub mod demo;
+mod descriptor;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};
@@ -59,3 +63,5 @@ pub use paging::DEFAULT_PAGE_SIZE;
 pub type OperationError = progenitor_client::Error<types::ErrorResponse>;
 
 provider_client!(Settings);
+
+pub(crate) use descriptor::DESCRIPTOR;

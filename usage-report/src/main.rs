@@ -1,16 +1,13 @@
-//! `usage-report` (`cargo install --path usage-report`): what you spent on OpenAI, Northflank, Phala Cloud and
-//! Anthropic, side by side, exactly.
+//! `usage-report` (`cargo install --path usage-report`): what you spent with every provider the
+//! library has a client for, side by side, exactly.
 //!
-//! Keys come from the environment: `OPENAI_ADMIN_KEY`, `NORTHFLANK_API_TOKEN` (plus
-//! `NORTHFLANK_TEAM` for a team-scoped token, and `NORTHFLANK_AMOUNT_UNIT=cents` to read
-//! Northflank amounts in cents rather than currency units), `PHALA_CLOUD_API_KEY` with
-//! `PHALA_APP_IDS` (comma-separated app ids), `ANTHROPIC_ADMIN_KEY`. A provider without a key is skipped, with one line on stderr. With
-//! no key at all, the report runs on demo data served by an embedded server on 127.0.0.1
-//! through the real clients.
+//! Each provider's keys and settings come from the environment variables its registry entry
+//! names (`usage_bindings::registry`); `--help` lists them. A provider without a key is skipped,
+//! with one line on stderr. With no key at all, the report runs on demo data served by an
+//! embedded server on 127.0.0.1 through the real clients.
 //!
 //! `--format focus` writes the usage records themselves as a FOCUS 1.0 CSV, which needs each
-//! provider's billing account: `OPENAI_ORG_ID`, `ANTHROPIC_ORG_ID`, `NORTHFLANK_ORG_ID` (or the
-//! team of `NORTHFLANK_TEAM`); Phala's records name their team.
+//! record's billing account: the providers whose records name none read it from a variable.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,25 +15,18 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use usage_bindings::cost::{self, BillingAccount, CostSource};
-use usage_bindings::{anthropic, northflank, openai, phala, Provider};
+use usage_bindings::cost::{self, CostSource};
+use usage_bindings::registry::{self, FromEnv};
+use usage_bindings::Provider;
 
 use usage_report::report::{Format, GroupBy, Report};
 use usage_report::{chart, demo, report};
 
-/// What you spent on OpenAI, Northflank, Phala Cloud and Anthropic, side by side, exactly.
+/// What you spent with each provider, side by side, exactly.
 #[derive(Debug, Parser)]
-#[command(
-    version,
-    about,
-    after_help = "Keys: OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN (NORTHFLANK_TEAM for a team token, \
-NORTHFLANK_AMOUNT_UNIT=cents|currency), PHALA_CLOUD_API_KEY with PHALA_APP_IDS, ANTHROPIC_ADMIN_KEY; \
-none set: demo data.\n\
-Billing accounts for --format focus (FOCUS requires one on every row): OPENAI_ORG_ID, \
-ANTHROPIC_ORG_ID, NORTHFLANK_ORG_ID (or the team of NORTHFLANK_TEAM); Phala records name their team."
-)]
+#[command(version, about)]
 struct Args {
     /// First day (UTC, inclusive), YYYY-MM-DD [default: 7 days before today]
     #[arg(long)]
@@ -44,8 +34,7 @@ struct Args {
     /// Last day (UTC, inclusive), YYYY-MM-DD [default: yesterday]
     #[arg(long)]
     until: Option<NaiveDate>,
-    /// Only these providers (repeatable: openai, northflank, phala, anthropic) [default: every provider with
-    /// a key]
+    /// Only these providers (repeatable) [default: every provider with a key]
     #[arg(long = "provider", value_parser = clap::value_parser!(Provider))]
     providers: Vec<Provider>,
     /// Rows: one per day, provider or scope
@@ -77,6 +66,23 @@ impl Args {
             (false, false) => None,
         }
     }
+
+    /// The arguments, with the providers' variables listed under `--help`.
+    fn parse_with_env_help() -> Args {
+        let mut help = String::from("Environment (none set: demo data):");
+        for descriptor in registry::descriptors() {
+            help.push_str(&format!(
+                "\n  {} ({}):",
+                descriptor.provider,
+                descriptor.provider.as_str()
+            ));
+            for variable in descriptor.env_vars {
+                help.push_str(&format!("\n    {:<24} {}", variable.name, variable.help));
+            }
+        }
+        let matches = Args::command().after_help(help).get_matches();
+        Args::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    }
 }
 
 /// An environment variable, when set and not blank.
@@ -89,60 +95,16 @@ fn var(name: &str) -> Option<String> {
 /// The sources whose keys are in the environment; one stderr line per provider skipped.
 fn sources_from_env(
     wanted: &[Provider],
-    unit: northflank::AmountUnit,
 ) -> Result<Vec<Box<dyn CostSource>>, usage_bindings::Error> {
     let mut sources: Vec<Box<dyn CostSource>> = Vec::new();
-    if wanted.contains(&Provider::OpenAi) {
-        match var("OPENAI_ADMIN_KEY") {
-            Some(_) => {
-                let mut source = openai::Costs::new(openai::Client::from_env()?);
-                if let Some(org) = var("OPENAI_ORG_ID") {
-                    source = source.billing_account(BillingAccount::new(org.trim()));
-                }
-                sources.push(Box::new(source))
-            }
-            None => eprintln!("usage-report: skipping OpenAI: OPENAI_ADMIN_KEY is not set"),
-        }
-    }
-    if wanted.contains(&Provider::Northflank) {
-        match var("NORTHFLANK_API_TOKEN") {
-            Some(_) => {
-                let mut source = northflank::Costs {
-                    team: var("NORTHFLANK_TEAM"),
-                    ..northflank::Costs::new(northflank::Client::from_config(
-                        northflank::Config::from_env()?.with_amount_unit(unit),
-                    )?)
-                };
-                if let Some(org) = var("NORTHFLANK_ORG_ID") {
-                    source = source.billing_account(BillingAccount::new(org.trim()));
-                }
-                sources.push(Box::new(source))
-            }
-            None => eprintln!("usage-report: skipping Northflank: NORTHFLANK_API_TOKEN is not set"),
-        }
-    }
-    if wanted.contains(&Provider::Phala) {
-        match (var("PHALA_CLOUD_API_KEY"), var("PHALA_APP_IDS")) {
-            (Some(_), Some(apps)) => sources.push(Box::new(phala::Costs::new(
-                phala::Client::from_env()?,
-                apps.split(',').map(str::trim).filter(|app| !app.is_empty()),
-            ))),
-            (Some(_), None) => eprintln!(
-                "usage-report: skipping Phala Cloud: PHALA_APP_IDS is not set (comma-separated app ids)"
+    for descriptor in registry::descriptors().filter(|d| wanted.contains(&d.provider)) {
+        match (descriptor.sources_from_env)(&var)? {
+            FromEnv::Sources(found) => sources.extend(found),
+            FromEnv::Missing { variable, help } => eprintln!(
+                "usage-report: skipping {}: {variable} is not set ({help})",
+                descriptor.provider
             ),
-            (None, _) => eprintln!("usage-report: skipping Phala Cloud: PHALA_CLOUD_API_KEY is not set"),
-        }
-    }
-    if wanted.contains(&Provider::Anthropic) {
-        match var("ANTHROPIC_ADMIN_KEY") {
-            Some(_) => {
-                let mut source = anthropic::Costs::new(anthropic::Client::from_env()?);
-                if let Some(org) = var("ANTHROPIC_ORG_ID") {
-                    source = source.billing_account(BillingAccount::new(org.trim()));
-                }
-                sources.push(Box::new(source))
-            }
-            None => eprintln!("usage-report: skipping Anthropic: ANTHROPIC_ADMIN_KEY is not set"),
+            _ => {}
         }
     }
     Ok(sources)
@@ -212,7 +174,7 @@ fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<(), Box<dyn std::error::E
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = Args::parse_with_env_help();
     match run(args).await {
         Ok(code) => code,
         Err(error) => {
@@ -235,41 +197,42 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     } else {
         args.providers.clone()
     };
-    let any_key = [
-        "OPENAI_ADMIN_KEY",
-        "NORTHFLANK_API_TOKEN",
-        "PHALA_CLOUD_API_KEY",
-        "ANTHROPIC_ADMIN_KEY",
-    ]
-    .iter()
-    .any(|name| var(name).is_some());
-    let unit = demo::northflank_amount_unit(var)?;
+    let any_key = registry::descriptors().any(|descriptor| var(descriptor.key_env_var).is_some());
     // Kept alive until the report is fetched.
     let mut _demo = None;
     let sources = if any_key {
-        sources_from_env(&wanted, unit)?
+        sources_from_env(&wanted)?
     } else {
         let server = demo::DemoServer::start(window)
             .await
             .map_err(|error| format!("cannot start the demo server: {error}"))?;
+        let keys: Vec<&str> = registry::descriptors().map(|d| d.key_env_var).collect();
         eprintln!(
-            "usage-report: no OPENAI_ADMIN_KEY, NORTHFLANK_API_TOKEN, PHALA_CLOUD_API_KEY or \
-             ANTHROPIC_ADMIN_KEY set: \
-             showing DEMO data (sample usage served by an embedded server at {}, read through the real clients)",
+            "usage-report: none of {} is set: showing DEMO data (sample usage served by an \
+             embedded server at {}, read through the real clients)",
+            keys.join(", "),
             server.uri()
         );
-        let mut sources = server.sources_with(unit)?.into_boxed();
+        let mut sources = server.sources_with(&var)?;
         sources.retain(|source| wanted.contains(&source.provider()));
         _demo = Some(server);
         sources
     };
     let sources: Vec<&dyn CostSource> = sources.iter().map(|source| source.as_ref()).collect();
-    let providers: Vec<Provider> = sources.iter().map(|source| source.provider()).collect();
+    let mut providers: Vec<Provider> = sources.iter().map(|source| source.provider()).collect();
+    providers.dedup();
     if providers.is_empty() {
         return Err("no provider to query".into());
     }
-    if providers.contains(&Provider::Northflank) {
-        eprintln!("{}", demo::amount_unit_line(unit));
+    for descriptor in providers
+        .iter()
+        .filter_map(|provider| provider.descriptor())
+    {
+        if let Some(notice) = descriptor.notice {
+            if let Some(line) = notice(&var)? {
+                eprintln!("usage-report: {line}");
+            }
+        }
     }
     let progress = Progress::new(&providers);
     let results = cost::fetch_all_with_progress(&sources, window, &|provider, records| {

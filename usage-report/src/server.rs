@@ -1,5 +1,6 @@
 //! The demo's HTTP/1.1 server on 127.0.0.1 (an ephemeral port): GET routes, each answered with
-//! JSON by a [`Respond`], and the path of every request kept in order. hyper's own server, the
+//! JSON by a [`Respond`] (the providers' demos, `usage_bindings::demo`), and the path of every
+//! request kept in order. hyper's own server, the
 //! HTTP stack the clients already use, so the demo goes through the real clients over real HTTP.
 
 use std::convert::Infallible;
@@ -10,74 +11,7 @@ use http_body_util::Full;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Method, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde_json::Value;
-
-/// A request as a [`Respond`] reads it: its path and its query parameters, decoded.
-pub struct Request {
-    path: String,
-    query: Vec<(String, String)>,
-}
-
-impl Request {
-    /// The path, without the query.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The first value of the query parameter `name`.
-    pub fn query(&self, name: &str) -> Option<String> {
-        self.query
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-    }
-}
-
-/// A status and a JSON body.
-pub struct Answer {
-    status: StatusCode,
-    body: Bytes,
-}
-
-impl Answer {
-    /// `status` with `body` as JSON.
-    pub fn json(status: u16, body: &Value) -> Answer {
-        Answer {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            body: Bytes::from(body.to_string()),
-        }
-    }
-
-    fn not_found() -> Answer {
-        Answer::json(404, &serde_json::json!({ "detail": "Not Found" }))
-    }
-}
-
-/// What answers the requests of one route.
-pub trait Respond: Send + Sync + 'static {
-    /// The answer to `request`.
-    fn respond(&self, request: &Request) -> Answer;
-}
-
-/// The requests a route takes, by path.
-pub enum Route {
-    /// This path exactly.
-    Path(&'static str),
-    /// A path with this start and this end, and no `/` between them (`/api/v1/apps/{id}/usage`).
-    Segment(&'static str, &'static str),
-}
-
-impl Route {
-    fn takes(&self, path: &str) -> bool {
-        match self {
-            Route::Path(route) => path == *route,
-            Route::Segment(start, end) => path
-                .strip_prefix(start)
-                .and_then(|rest| rest.strip_suffix(end))
-                .is_some_and(|segment| !segment.is_empty() && !segment.contains('/')),
-        }
-    }
-}
+use usage_bindings::demo::{Answer, Request, Respond, Route};
 
 /// A running server; it stops when dropped.
 pub struct Server {
@@ -103,8 +37,8 @@ impl Server {
                 let (routes, seen) = (Arc::clone(&routes), Arc::clone(&seen));
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        let answer = answer(&routes, &seen, &request);
-                        async move { Ok::<_, Infallible>(response(answer)) }
+                        let response = answer(&routes, &seen, &request);
+                        async move { Ok::<_, Infallible>(response) }
                     });
                     // A connection the client drops mid-way ends here; the others go on.
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -144,31 +78,32 @@ fn answer<B>(
     routes: &[(Route, Box<dyn Respond>)],
     seen: &Mutex<Vec<String>>,
     request: &hyper::Request<B>,
-) -> Answer {
+) -> hyper::Response<Full<Bytes>> {
     let path = request.uri().path().to_string();
     match seen.lock() {
         Ok(mut paths) => paths.push(path.clone()),
         Err(poisoned) => poisoned.into_inner().push(path.clone()),
     }
     if request.method() != Method::GET {
-        return Answer {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            body: Bytes::new(),
-        };
+        return hyper::Response::builder()
+            .status(StatusCode::METHOD_NOT_ALLOWED)
+            .body(Full::new(Bytes::new()))
+            .unwrap_or_default();
     }
     let query = url::form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
-    let request = Request { path, query };
-    routes
+    let request = Request::new(path, query);
+    let answer = routes
         .iter()
-        .find(|(route, _)| route.takes(&request.path))
-        .map_or_else(Answer::not_found, |(_, respond)| respond.respond(&request))
-}
-
-fn response(answer: Answer) -> hyper::Response<Full<Bytes>> {
-    let mut response = hyper::Response::new(Full::new(answer.body));
-    *response.status_mut() = answer.status;
+        .find(|(route, _)| route.takes(request.path()))
+        .map_or_else(
+            || Answer::json(404, serde_json::json!({ "detail": "Not Found" })),
+            |(_, respond)| respond.respond(&request),
+        );
+    let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body.to_string())));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

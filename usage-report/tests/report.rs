@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, ProviderCosts, Scope, Window};
-use usage_bindings::{northflank, Provider, RetryPolicy};
+use usage_bindings::cost::{
+    self, CostKind, CostRecord, CostSource, Dimension, ProviderCosts, Scope, Window,
+};
+use usage_bindings::{anthropic, northflank, openai, phala, Provider, RetryPolicy};
 use usage_report::chart;
-use usage_report::demo::{self, DemoData, DemoServer};
+use usage_report::demo::{self, DemoServer};
 use usage_report::report::{self, Format, GroupBy, Report};
 
 fn window() -> Window {
@@ -17,44 +19,64 @@ fn window() -> Window {
     Window::days(day("2026-11-01"), day("2026-11-07")).unwrap()
 }
 
-/// The totals per provider, summed here from the demo's own values (Northflank's in currency
-/// units, as the demo serves them, not through the crate's conversion).
-fn expected_totals(data: &DemoData) -> BTreeMap<Provider, Decimal> {
-    BTreeMap::from([
-        (Provider::OpenAi, data.openai.iter().map(|c| c.value).sum()),
-        (
-            Provider::Northflank,
-            data.northflank
-                .iter()
-                .map(|e| e.paas_total() + e.byoc_total())
-                .sum(),
-        ),
-        (Provider::Phala, data.phala.iter().map(|u| u.cost).sum()),
-        (
-            Provider::Anthropic,
-            data.anthropic.iter().map(|c| c.usd()).sum(),
-        ),
-    ])
+/// The totals per provider, summed from the demo's own values (Northflank's in currency units,
+/// as the demo serves them, not through the crate's conversion).
+fn expected_totals() -> BTreeMap<Provider, Decimal> {
+    demo::totals(window()).into_iter().collect()
+}
+
+/// The sources as `fetch_all` takes them.
+fn list(sources: &[Box<dyn CostSource>]) -> Vec<&dyn CostSource> {
+    sources.iter().map(|source| source.as_ref()).collect()
+}
+
+/// `sources` with the source of `replacement`'s provider replaced by it.
+fn replacing(
+    sources: Vec<Box<dyn CostSource>>,
+    replacement: Box<dyn CostSource>,
+) -> Vec<Box<dyn CostSource>> {
+    let provider = replacement.provider();
+    let mut replacement = Some(replacement);
+    sources
+        .into_iter()
+        .filter_map(|source| {
+            if source.provider() == provider {
+                replacement.take()
+            } else {
+                Some(source)
+            }
+        })
+        .collect()
+}
+
+/// The sources of `provider` only.
+fn only(sources: Vec<Box<dyn CostSource>>, provider: Provider) -> Vec<Box<dyn CostSource>> {
+    sources
+        .into_iter()
+        .filter(|source| source.provider() == provider)
+        .collect()
 }
 
 async fn fetch_demo() -> (DemoServer, Vec<ProviderCosts>) {
     let server = DemoServer::start(window()).await.unwrap();
     let sources = server.sources().unwrap();
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    let results = cost::fetch_all(&list(&sources), window()).await;
     (server, results)
 }
 
 #[tokio::test]
 async fn totals_per_provider_equal_the_demo_data() {
     let (server, results) = fetch_demo().await;
-    let data = DemoData::generate(window());
     // 7 days: 5 OpenAI lines a day, 168 Northflank hours, Phala 2 replicas × (compute +
     // storage every hour + gpu 16 hours a day) + 1 web instance × (compute + storage).
-    assert_eq!(data.openai.len(), 35);
-    assert_eq!(data.northflank.len(), 168);
-    assert_eq!(data.phala.len(), 7 * (2 * (24 + 24 + 16) + 48));
+    assert_eq!(openai::demo::costs(window()).len(), 35);
+    assert_eq!(northflank::demo::entries(window()).len(), 168);
+    assert_eq!(
+        phala::demo::usage(window()).len(),
+        7 * (2 * (24 + 24 + 16) + 48)
+    );
     // 7 days: 4 Anthropic lines a day, two of them in the default workspace.
-    assert_eq!(data.anthropic.len(), 28);
+    assert_eq!(anthropic::demo::costs(window()).len(), 28);
 
     let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
     assert_eq!(
@@ -76,7 +98,7 @@ async fn totals_per_provider_equal_the_demo_data() {
 
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
     let totals = cost::totals_by_provider(&all).unwrap();
-    for (provider, expected) in expected_totals(&data) {
+    for (provider, expected) in expected_totals() {
         assert_eq!(
             totals[&(provider, "USD".to_string())],
             expected,
@@ -95,50 +117,38 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert_eq!(count("/organization/costs"), 4); // 7 buckets, 2 a page
     assert_eq!(count("/v1/billing/usage"), 4); // 168 entries, 48 a page
                                                // Phala walks ask for 5000 records a page: one request per app.
-    assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[0])), 1); // 896 records
-    assert_eq!(count(&format!("/api/v1/apps/{}/", demo::PHALA_APPS[1])), 1); // 336 records
+    assert_eq!(count(&format!("/api/v1/apps/{}/", phala::demo::APPS[0])), 1); // 896 records
+    assert_eq!(count(&format!("/api/v1/apps/{}/", phala::demo::APPS[1])), 1); // 336 records
     assert_eq!(count("/v1/organizations/cost_report"), 4); // 7 buckets, 2 a page
 }
 
-/// `NORTHFLANK_AMOUNT_UNIT` as the report reads it: currency units unless it says `cents`.
+/// `NORTHFLANK_AMOUNT_UNIT` as the report reads it: currency units unless it says `cents`,
+/// and the line the report shows names the unit and how to change it.
 #[test]
 fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
-    let env = |value: Option<&'static str>| {
-        move |name: &str| {
+    let notice = Provider::Northflank
+        .descriptor()
+        .and_then(|descriptor| descriptor.notice)
+        .expect("a notice");
+    let line = |value: Option<&'static str>| {
+        notice(&move |name: &str| {
             assert_eq!(name, "NORTHFLANK_AMOUNT_UNIT");
             value.map(str::to_string)
-        }
+        })
     };
-    assert_eq!(
-        demo::northflank_amount_unit(env(None)),
-        Ok(northflank::AmountUnit::Currency)
-    );
-    assert_eq!(
-        demo::northflank_amount_unit(env(Some("  "))),
-        Ok(northflank::AmountUnit::Currency)
-    );
-    assert_eq!(
-        demo::northflank_amount_unit(env(Some("cents"))),
-        Ok(northflank::AmountUnit::Cents)
-    );
-    assert_eq!(
-        demo::northflank_amount_unit(env(Some(" CENTS\n"))),
-        Ok(northflank::AmountUnit::Cents)
-    );
-    assert_eq!(
-        demo::northflank_amount_unit(env(Some("currency"))),
-        Ok(northflank::AmountUnit::Currency)
-    );
-    let error = demo::northflank_amount_unit(env(Some("dollars"))).unwrap_err();
+    for value in [None, Some("  "), Some("currency")] {
+        let text = line(value).unwrap().unwrap();
+        assert!(text.contains("currency units"), "{text}");
+        assert!(text.contains("NORTHFLANK_AMOUNT_UNIT=cents"), "{text}");
+    }
+    for value in [Some("cents"), Some(" CENTS\n")] {
+        let text = line(value).unwrap().unwrap();
+        assert!(text.contains("read in cents"), "{text}");
+        assert!(text.contains("unset NORTHFLANK_AMOUNT_UNIT"), "{text}");
+    }
+    let error = line(Some("dollars")).unwrap_err().to_string();
     assert!(error.contains("NORTHFLANK_AMOUNT_UNIT"), "{error}");
     assert!(error.contains("dollars"), "{error}");
-
-    let line = demo::amount_unit_line(northflank::AmountUnit::Currency);
-    assert!(line.contains("currency units"), "{line}");
-    assert!(line.contains("NORTHFLANK_AMOUNT_UNIT=cents"), "{line}");
-    let line = demo::amount_unit_line(northflank::AmountUnit::Cents);
-    assert!(line.contains("read in cents"), "{line}");
-    assert!(line.contains("unset NORTHFLANK_AMOUNT_UNIT"), "{line}");
 }
 
 /// The same demo amounts read in cents: the Northflank total is the demo's sum divided by 100
@@ -146,19 +156,18 @@ fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
 #[tokio::test]
 async fn northflank_amounts_read_in_cents_are_a_hundredth() {
     let server = DemoServer::start(window()).await.unwrap();
-    let sources = server.sources_with(northflank::AmountUnit::Cents).unwrap();
-    let results = cost::fetch_all(&sources.list(), window()).await;
-    let data = DemoData::generate(window());
+    let cents = |name: &str| (name == "NORTHFLANK_AMOUNT_UNIT").then(|| "cents".to_string());
+    let sources = server.sources_with(&cents).unwrap();
+    let results = cost::fetch_all(&list(&sources), window()).await;
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
     let totals = cost::totals_by_provider(&all).unwrap();
     let hundred = Decimal::from(100);
-    let expected: Decimal = data
-        .northflank
+    let expected: Decimal = northflank::demo::entries(window())
         .iter()
         .map(|e| (e.paas_total() + e.byoc_total()) / hundred)
         .sum();
     assert_eq!(totals[&(Provider::Northflank, "USD".to_string())], expected);
-    for (provider, expected) in expected_totals(&data) {
+    for (provider, expected) in expected_totals() {
         if provider != Provider::Northflank {
             assert_eq!(
                 totals[&(provider, "USD".to_string())],
@@ -190,8 +199,7 @@ fn parse_csv(text: &str) -> Vec<(String, String, Decimal, usize)> {
 #[tokio::test]
 async fn csv_json_and_table_agree() {
     let (_server, results) = fetch_demo().await;
-    let data = DemoData::generate(window());
-    let grand_total: Decimal = expected_totals(&data).values().sum();
+    let grand_total: Decimal = expected_totals().values().sum();
     for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
         let report = Report::build(window(), group_by, &results);
         assert!(!report.has_errors());
@@ -253,7 +261,7 @@ async fn csv_json_and_table_agree() {
     // By provider, the rows are the providers' totals.
     let report = Report::build(window(), GroupBy::Provider, &results);
     let rows = parse_csv(&report.render(Format::Csv).unwrap());
-    let expected = expected_totals(&data);
+    let expected = expected_totals();
     let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
     for (provider, total) in expected {
         assert_eq!(by_name[&provider.to_string()], total);
@@ -264,16 +272,18 @@ async fn csv_json_and_table_agree() {
 async fn fetch_demo_with_northflank_failing() -> Vec<ProviderCosts> {
     let server = DemoServer::start(window()).await.unwrap();
     let broken = wiremock::MockServer::start().await;
-    let mut sources = server.sources().unwrap();
-    sources.northflank = Some(northflank::Costs::new(
-        northflank::Client::from_config(
-            northflank::Config::new("nf-demo-token")
-                .with_base_url(broken.uri())
-                .with_retry(RetryPolicy::disabled()),
-        )
-        .unwrap(),
-    ));
-    cost::fetch_all(&sources.list(), window()).await
+    let sources = replacing(
+        server.sources().unwrap(),
+        Box::new(northflank::Costs::new(
+            northflank::Client::from_config(
+                northflank::Config::new("nf-demo-token")
+                    .with_base_url(broken.uri())
+                    .with_retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        )),
+    );
+    cost::fetch_all(&list(&sources), window()).await
 }
 
 #[tokio::test]
@@ -293,8 +303,7 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     assert_eq!(statuses[1]["provider"], "northflank");
     assert!(statuses[1]["errors"][0].as_str().unwrap().contains("404"));
     // The others are all there.
-    let data = DemoData::generate(window());
-    let expected = expected_totals(&data);
+    let expected = expected_totals();
     let rows = parse_csv(&report.render(Format::Csv).unwrap());
     let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
     assert_eq!(by_name.len(), 3);
@@ -306,14 +315,12 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
 #[tokio::test]
 async fn a_failing_phala_app_does_not_hide_the_next_app() {
     let server = DemoServer::start(window()).await.unwrap();
-    let mut sources = server.sources().unwrap();
-    sources.openai = None;
-    sources.northflank = None;
-    sources.anthropic = None;
-    if let Some(phala) = &mut sources.phala {
-        phala.app_ids.insert(0, "no-such-app".to_string());
-    }
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    let client =
+        phala::Client::from_config(phala::Config::new("phak_demo").with_base_url(server.uri()))
+            .unwrap();
+    let apps = ["no-such-app"].into_iter().chain(phala::demo::APPS);
+    let sources: Vec<Box<dyn CostSource>> = vec![Box::new(phala::Costs::new(client, apps))];
+    let results = cost::fetch_all(&list(&sources), window()).await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].errors.len(), 1);
     assert_eq!(results[0].errors[0].status(), Some(404));
@@ -511,16 +518,18 @@ fn scopes_that_print_alike_are_separate_rows() {
 async fn an_incomplete_provider_is_marked_in_every_format() {
     let server = DemoServer::start(window()).await.unwrap();
     let broken = wiremock::MockServer::start().await;
-    let mut sources = server.sources().unwrap();
-    sources.northflank = Some(northflank::Costs::new(
-        northflank::Client::from_config(
-            northflank::Config::new("nf-demo-token")
-                .with_base_url(broken.uri())
-                .with_retry(RetryPolicy::disabled()),
-        )
-        .unwrap(),
-    ));
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    let sources = replacing(
+        server.sources().unwrap(),
+        Box::new(northflank::Costs::new(
+            northflank::Client::from_config(
+                northflank::Config::new("nf-demo-token")
+                    .with_base_url(broken.uri())
+                    .with_retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        )),
+    );
+    let results = cost::fetch_all(&list(&sources), window()).await;
     for group_by in [GroupBy::Day, GroupBy::Provider, GroupBy::Scope] {
         let report = Report::build(window(), group_by, &results);
         let table = report.render(Format::Table).unwrap();
@@ -636,18 +645,20 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
         })))
         .mount(&cycling)
         .await;
-    let mut sources = server.sources().unwrap();
-    sources.openai = Some(usage_bindings::openai::Costs::new(
-        usage_bindings::openai::Client::from_config(
-            usage_bindings::openai::Config::new("sk-admin-demo")
-                .with_base_url(format!("{}/v1", cycling.uri()))
-                .with_retry(RetryPolicy::disabled()),
-        )
-        .unwrap(),
-    ));
+    let sources = replacing(
+        server.sources().unwrap(),
+        Box::new(openai::Costs::new(
+            openai::Client::from_config(
+                openai::Config::new("sk-admin-demo")
+                    .with_base_url(format!("{}/v1", cycling.uri()))
+                    .with_retry(RetryPolicy::disabled()),
+            )
+            .unwrap(),
+        )),
+    );
     let results = tokio::time::timeout(
         std::time::Duration::from_secs(20),
-        cost::fetch_all(&sources.list(), window()),
+        cost::fetch_all(&list(&sources), window()),
     )
     .await
     .expect("the walk ends");
@@ -680,18 +691,17 @@ async fn a_provider_whose_walk_cycles_fails_the_report() {
 #[tokio::test]
 async fn the_demo_serves_northflank_invoices_and_the_credit_balance() {
     let server = DemoServer::start(window()).await.unwrap();
-    let sources = server.sources().unwrap();
-    let usage = sources.northflank.as_ref().unwrap();
-    let source = northflank::InvoiceCosts {
-        client: usage.client.clone(),
-        team: usage.team.clone(),
-    };
+    let client = northflank::Client::from_config(
+        northflank::Config::new("nf-demo-token").with_base_url(server.uri()),
+    )
+    .unwrap();
+    let source = northflank::InvoiceCosts::new(client);
     let day = |text: &str| text.parse::<NaiveDate>().unwrap();
     let months = Window::days(day("2026-07-01"), day("2026-10-31")).unwrap();
 
     let invoices = cost::fetch(&source, months).await;
     assert!(invoices.is_complete(), "{:?}", invoices.errors);
-    let expected = demo::northflank_invoices(window());
+    let expected = northflank::demo::invoices(window());
     assert_eq!(invoices.records.len(), expected.len());
     assert_eq!(invoices.outside_window, 0);
     for (record, invoice) in invoices.records.iter().zip(&expected) {
@@ -732,7 +742,10 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
     use usage_bindings::openai::types::UsageResult;
 
     let server = DemoServer::start(window()).await.unwrap();
-    let client = server.sources().unwrap().openai.unwrap().client;
+    let client = openai::Client::from_config(
+        openai::Config::new("sk-admin-demo").with_base_url(server.uri()),
+    )
+    .unwrap();
     let start = window().start.timestamp();
     let end = window().end.timestamp();
     let files = client
@@ -761,7 +774,7 @@ async fn the_demo_serves_openai_file_search_and_web_search_usage() {
         match &item.result {
             UsageResult::UsageFileSearchCallsResult(result) => {
                 let index = result.vector_store_id.as_deref().unwrap().ends_with('1') as i64;
-                assert_eq!(result.num_requests, demo::search_calls(day, index));
+                assert_eq!(result.num_requests, openai::demo::search_calls(day, index));
             }
             other => panic!("not a file search result: {other:?}"),
         }
@@ -824,18 +837,15 @@ fn records_of_another_kind_are_left_out_and_marked() {
 #[tokio::test]
 async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace() {
     let server = DemoServer::start(window()).await.unwrap();
-    let mut sources = server.sources().unwrap();
-    sources.openai = None;
-    sources.northflank = None;
-    sources.phala = None;
-    let results = cost::fetch_all(&sources.list(), window()).await;
+    let sources = only(server.sources().unwrap(), Provider::Anthropic);
+    let results = cost::fetch_all(&list(&sources), window()).await;
     assert_eq!(results.len(), 1);
     let anthropic = &results[0];
     assert_eq!(anthropic.provider, Provider::Anthropic);
     assert!(anthropic.is_complete(), "{:?}", anthropic.errors);
-    let data = DemoData::generate(window());
-    assert_eq!(anthropic.records.len(), data.anthropic.len());
-    for (record, cost) in anthropic.records.iter().zip(&data.anthropic) {
+    let costs = anthropic::demo::costs(window());
+    assert_eq!(anthropic.records.len(), costs.len());
+    for (record, cost) in anthropic.records.iter().zip(&costs) {
         // Fractional cents, converted exactly.
         assert_eq!(record.amount, cost.usd());
         assert_eq!(record.amount * Decimal::ONE_HUNDRED, cost.cents);
@@ -843,10 +853,7 @@ async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace(
         assert_eq!(record.period.start, cost.day);
         assert_eq!(
             record.scope.get(Dimension::Workspace),
-            Some(
-                cost.workspace
-                    .unwrap_or(usage_bindings::anthropic::DEFAULT_WORKSPACE)
-            )
+            Some(cost.workspace.unwrap_or(anthropic::DEFAULT_WORKSPACE))
         );
         assert_eq!(
             record.scope.get(Dimension::LineItem),
@@ -856,8 +863,8 @@ async fn the_demo_serves_anthropic_costs_in_cents_with_a_null_default_workspace(
         assert_eq!(record.scope.get(Dimension::CostType), Some(cost.cost_type));
         assert_eq!(record.scope.get(Dimension::TokenType), cost.token_type);
     }
-    assert!(data.anthropic.iter().any(|c| c.workspace.is_none()));
-    assert!(data.anthropic.iter().any(|c| c.cents.scale() > 2));
+    assert!(costs.iter().any(|c| c.workspace.is_none()));
+    assert!(costs.iter().any(|c| c.cents.scale() > 2));
     let paths = server.request_paths().await;
     assert_eq!(paths.len(), 4, "{paths:?}");
 }

@@ -212,7 +212,8 @@ async fn every_rule_ends_a_cycle_with_a_paging_error() {
                 // the previous one plus the records returned, so it never asks for a page
                 // twice. A server pointing back answers a new offset (4) with a page seen
                 // before (the one at 2): the walk recognises the page before, and does not
-                // yield it again.
+                // yield it again. (It keeps only the page before: an answer repeating an
+                // earlier page is yielded, and the ceiling is what ends such a walk.)
                 for (offset, first) in [("0", 0), ("2", 2)] {
                     get()
                         .and(query_param("offset", offset))

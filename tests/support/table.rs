@@ -2,7 +2,8 @@
 //! tests need. A provider-generic test iterates [`rows`]. Adding a provider is adding, in this
 //! file only, its row, its variant of [`AnyConfig`] and [`AnyClient`] (and of the `each!` and
 //! `map!` macros), its `Connect` impl and its arms of [`AnyClient::call`],
-//! [`AnyClient::walk`] and [`AnyClient::call_everything`]; every row-driven test then covers it.
+//! [`AnyClient::walk`], [`AnyClient::walk_to_end`] and [`AnyClient::call_everything`]; every
+//! row-driven test then covers it.
 
 use std::future::Future;
 use std::num::NonZeroU64;
@@ -69,6 +70,8 @@ pub struct Row {
     /// (numbered as [`AnyClient::walk`] reads them back), pointing to the page `next` when the
     /// rule has a token or cursor.
     pub page: fn(first: u64, count: u64, next: Option<&str>) -> Value,
+    /// The operation id of the simple operation, as errors name it.
+    pub operation: &'static str,
     /// What the client's base URL adds to the mock server's address (OpenAI's `/v1`).
     pub base_path: &'static str,
     /// The path, below the mock server's address, of [`AnyClient::call`]'s operation.
@@ -102,6 +105,7 @@ pub fn rows() -> Vec<Row> {
                 openai_page(&starts, next)
             },
             base_path: "/v1",
+            operation: "usage_completions",
             path: "/v1/organization/usage/completions",
             body: |n| {
                 let starts: Vec<i64> = (0..n as i64).map(|i| i * 86_400).collect();
@@ -127,6 +131,7 @@ pub fn rows() -> Vec<Row> {
                 northflank_page(&timestamps, next)
             },
             base_path: "",
+            operation: "list_usage",
             path: "/v1/billing/usage",
             body: |n| {
                 let timestamps: Vec<i64> = (0..n as i64).map(|i| 1000 + i * 3600).collect();
@@ -149,6 +154,7 @@ pub fn rows() -> Vec<Row> {
             max_page: 5000,
             page: |first, count, _| phala_page(first..first + count),
             base_path: "",
+            operation: "get_app_usage",
             path: "/api/v1/apps/app-9f3c2a/usage",
             body: |n| phala_page(0..n),
             config: |key| AnyConfig::Phala(phala::Config::new(key)),
@@ -168,6 +174,7 @@ pub fn rows() -> Vec<Row> {
             max_page: 31,
             page: |first, count, next| anthropic_page(first..first + count, next),
             base_path: "",
+            operation: "messages_usage_report",
             path: "/v1/organizations/usage_report/messages",
             body: |n| anthropic_page(0..n, None),
             config: |key| AnyConfig::Anthropic(anthropic::Config::new(key)),
@@ -719,4 +726,94 @@ pub fn row(provider: Provider) -> Row {
         .into_iter()
         .find(|row| row.provider == provider)
         .unwrap_or_else(|| panic!("no row for {provider}: is its feature enabled?"))
+}
+
+/// What [`AnyClient::walk_to_end`] saw: the records yielded, in order, and the error that ended
+/// the walk, if one did.
+pub type WalkEnd = (Vec<u64>, Option<Error>);
+
+impl AnyClient {
+    /// A walk of the row's simple operation with `.page_size(size)` (when given),
+    /// `.max_pages(max_pages)` and `.resume_from(resume)` (when given), read with `.items()`
+    /// to its end: the number of each record yielded (as [`AnyClient::walk`] reads them) and
+    /// the error that ended the stream. Panics if the stream yields anything after its error.
+    pub fn walk_to_end(
+        &self,
+        size: Option<u64>,
+        max_pages: u64,
+        resume: Option<PageCursor>,
+    ) -> Boxed<'_, WalkEnd> {
+        /// Every item of `stream` until its end or its error, which must end it.
+        async fn drain<T>(
+            stream: impl futures::Stream<Item = Result<T, Error>> + Unpin,
+            number: impl Fn(&T) -> u64,
+        ) -> WalkEnd {
+            let mut stream = stream;
+            let mut numbers = Vec::new();
+            while let Some(item) = stream.next().await {
+                match item {
+                    Ok(item) => numbers.push(number(&item)),
+                    Err(error) => {
+                        let after = stream.next().await.map(|item| item.map(|_| ()));
+                        assert!(
+                            after.is_none(),
+                            "the stream went on after {error}: {after:?}"
+                        );
+                        return (numbers, Some(error));
+                    }
+                }
+            }
+            (numbers, None)
+        }
+        let size = size.map(|size| NonZeroU64::new(size).expect("a page size above zero"));
+        let ceiling = NonZeroU64::new(max_pages).expect("a ceiling above zero");
+        let start = resume.unwrap_or(PageCursor::First);
+        match self {
+            #[cfg(feature = "openai")]
+            AnyClient::OpenAi(c) => Box::pin(async move {
+                let mut request = c.usage_completions().start_time(0);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.max_pages(ceiling).resume_from(start);
+                drain(walk.items(), |b| (b.start_time / 86_400) as u64).await
+            }),
+            #[cfg(feature = "northflank")]
+            AnyClient::Northflank(c) => Box::pin(async move {
+                let mut request = c.list_usage();
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.max_pages(ceiling).resume_from(start);
+                drain(walk.items(), |e| e.timestamp.expect("a timestamp") as u64).await
+            }),
+            #[cfg(feature = "phala")]
+            AnyClient::Phala(c) => Box::pin(async move {
+                let mut request = c.get_app_usage().app_id(PHALA_APP);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.max_pages(ceiling).resume_from(start);
+                drain(walk.items(), |r| {
+                    r.instance_id
+                        .strip_prefix("inst-")
+                        .and_then(|n| n.parse().ok())
+                        .expect("an instance id inst-<n>")
+                })
+                .await
+            }),
+            #[cfg(feature = "anthropic")]
+            AnyClient::Anthropic(c) => Box::pin(async move {
+                let mut request = c.messages_usage_report().starting_at(EPOCH);
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                let walk = request.max_pages(ceiling).resume_from(start);
+                drain(walk.items(), |b| {
+                    (b.starting_at.timestamp() / 86_400) as u64
+                })
+                .await
+            }),
+        }
+    }
 }

@@ -1,18 +1,20 @@
 //! The provider table: one [`Row`] per enabled provider, carrying what the provider-generic
 //! tests need. A provider-generic test iterates [`rows`]. Adding a provider is adding, in this
-//! file only, its row, its variant of [`AnyConfig`] and [`AnyClient`] (and of the `each!` and
-//! `map!` macros), its `Connect` impl and its arms of [`AnyClient::call`],
-//! [`AnyClient::walk`], [`AnyClient::walk_to_end`] and [`AnyClient::call_everything`]; every
-//! row-driven test then covers it.
+//! file only, its row and its [`Probe`] (what the generic tests call on its client); every
+//! row-driven test then covers it. [`AnyConfig`] and [`AnyClient`] hold any provider's config
+//! and client behind those two.
 
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
+use usage_bindings::config::Config;
 use usage_bindings::paging::PageCursor;
+use usage_bindings::provider::ProviderSpec;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::MockServer;
 
@@ -111,9 +113,11 @@ pub fn rows() -> Vec<Row> {
                 let starts: Vec<i64> = (0..n as i64).map(|i| i * 86_400).collect();
                 openai_page(&starts, None)
             },
-            config: |key| AnyConfig::OpenAi(openai::Config::new(key)),
-            config_from_env: || openai::Config::from_env().map(AnyConfig::OpenAi),
-            client_from_env: || openai::Client::from_env().map(AnyClient::OpenAi),
+            config: |key| AnyConfig::new(openai::Config::new(key), openai_connect),
+            config_from_env: || {
+                openai::Config::from_env().map(|c| AnyConfig::new(c, openai_connect))
+            },
+            client_from_env: || openai::Client::from_env().map(AnyClient::new),
         },
         #[cfg(feature = "northflank")]
         Row {
@@ -137,9 +141,11 @@ pub fn rows() -> Vec<Row> {
                 let timestamps: Vec<i64> = (0..n as i64).map(|i| 1000 + i * 3600).collect();
                 northflank_page(&timestamps, None)
             },
-            config: |key| AnyConfig::Northflank(northflank::Config::new(key)),
-            config_from_env: || northflank::Config::from_env().map(AnyConfig::Northflank),
-            client_from_env: || northflank::Client::from_env().map(AnyClient::Northflank),
+            config: |key| AnyConfig::new(northflank::Config::new(key), northflank_connect),
+            config_from_env: || {
+                northflank::Config::from_env().map(|c| AnyConfig::new(c, northflank_connect))
+            },
+            client_from_env: || northflank::Client::from_env().map(AnyClient::new),
         },
         #[cfg(feature = "phala")]
         Row {
@@ -157,9 +163,9 @@ pub fn rows() -> Vec<Row> {
             operation: "get_app_usage",
             path: "/api/v1/apps/app-9f3c2a/usage",
             body: |n| phala_page(0..n),
-            config: |key| AnyConfig::Phala(phala::Config::new(key)),
-            config_from_env: || phala::Config::from_env().map(AnyConfig::Phala),
-            client_from_env: || phala::Client::from_env().map(AnyClient::Phala),
+            config: |key| AnyConfig::new(phala::Config::new(key), phala_connect),
+            config_from_env: || phala::Config::from_env().map(|c| AnyConfig::new(c, phala_connect)),
+            client_from_env: || phala::Client::from_env().map(AnyClient::new),
         },
         #[cfg(feature = "anthropic")]
         Row {
@@ -177,9 +183,11 @@ pub fn rows() -> Vec<Row> {
             operation: "messages_usage_report",
             path: "/v1/organizations/usage_report/messages",
             body: |n| anthropic_page(0..n, None),
-            config: |key| AnyConfig::Anthropic(anthropic::Config::new(key)),
-            config_from_env: || anthropic::Config::from_env().map(AnyConfig::Anthropic),
-            client_from_env: || anthropic::Client::from_env().map(AnyClient::Anthropic),
+            config: |key| AnyConfig::new(anthropic::Config::new(key), anthropic_connect),
+            config_from_env: || {
+                anthropic::Config::from_env().map(|c| AnyConfig::new(c, anthropic_connect))
+            },
+            client_from_env: || anthropic::Client::from_env().map(AnyClient::new),
         },
     ]
 }
@@ -245,261 +253,224 @@ impl Row {
     }
 }
 
-/// Applies `$body` to whichever provider's value `$value` holds.
-macro_rules! each {
-    ($value:expr, $enum:ident, $bind:ident => $body:expr) => {
-        match $value {
-            #[cfg(feature = "openai")]
-            $enum::OpenAi($bind) => $body,
-            #[cfg(feature = "northflank")]
-            $enum::Northflank($bind) => $body,
-            #[cfg(feature = "phala")]
-            $enum::Phala($bind) => $body,
-            #[cfg(feature = "anthropic")]
-            $enum::Anthropic($bind) => $body,
-        }
-    };
+/// One provider's `Config`, whatever the provider: the common setters and getters, and
+/// `Client::from_config` / `Client::from_config_with_http`.
+#[derive(Debug)]
+pub struct AnyConfig(Box<dyn DynConfig>);
+
+impl Clone for AnyConfig {
+    fn clone(&self) -> Self {
+        AnyConfig(self.0.clone_box())
+    }
 }
 
-/// Maps whichever provider's value `$value` holds into the same variant of `$out`.
-macro_rules! map {
-    ($value:expr, $enum:ident => $out:ident, $bind:ident => $body:expr) => {
-        match $value {
-            #[cfg(feature = "openai")]
-            $enum::OpenAi($bind) => $out::OpenAi($body),
-            #[cfg(feature = "northflank")]
-            $enum::Northflank($bind) => $out::Northflank($body),
-            #[cfg(feature = "phala")]
-            $enum::Phala($bind) => $out::Phala($body),
-            #[cfg(feature = "anthropic")]
-            $enum::Anthropic($bind) => $out::Anthropic($body),
-        }
-    };
+/// How a row's `Config` becomes its client: `Client::from_config`, or with `http` given,
+/// `Client::from_config_with_http`.
+type ConnectFn<P> = fn(Config<P>, Option<reqwest::Client>) -> Result<AnyClient, Error>;
+
+trait DynConfig: std::fmt::Debug + Send + Sync {
+    fn clone_box(&self) -> Box<dyn DynConfig>;
+    fn map(self: Box<Self>, f: &mut dyn FnMut(&mut dyn ConfigSetters)) -> Box<dyn DynConfig>;
+    fn base_url(&self) -> &str;
+    fn retry(&self) -> &RetryPolicy;
+    fn timeout(&self) -> Duration;
+    fn user_agent(&self) -> &str;
+    fn connect(self: Box<Self>, http: Option<reqwest::Client>) -> Result<AnyClient, Error>;
 }
 
-/// One provider's `Config`.
-#[derive(Clone, Debug)]
-pub enum AnyConfig {
-    #[cfg(feature = "openai")]
-    OpenAi(openai::Config),
-    #[cfg(feature = "northflank")]
-    Northflank(northflank::Config),
-    #[cfg(feature = "phala")]
-    Phala(phala::Config),
-    #[cfg(feature = "anthropic")]
-    Anthropic(anthropic::Config),
+/// The common setters of `Config<P>`, whatever `P`.
+trait ConfigSetters {
+    fn set_base_url(&mut self, url: String);
+    fn set_retry(&mut self, retry: RetryPolicy);
+    fn set_timeout(&mut self, timeout: Duration);
+    fn set_user_agent(&mut self, agent: String);
+}
+
+impl<P: ProviderSpec> ConfigSetters for Config<P> {
+    fn set_base_url(&mut self, url: String) {
+        *self = self.clone().with_base_url(url);
+    }
+    fn set_retry(&mut self, retry: RetryPolicy) {
+        *self = self.clone().with_retry(retry);
+    }
+    fn set_timeout(&mut self, timeout: Duration) {
+        *self = self.clone().with_timeout(timeout);
+    }
+    fn set_user_agent(&mut self, agent: String) {
+        *self = self.clone().with_user_agent(agent);
+    }
+}
+
+struct Held<P: ProviderSpec> {
+    config: Config<P>,
+    connect: ConnectFn<P>,
+}
+
+impl<P: ProviderSpec> std::fmt::Debug for Held<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.config.fmt(f)
+    }
+}
+
+impl<P: ProviderSpec> DynConfig for Held<P> {
+    fn clone_box(&self) -> Box<dyn DynConfig> {
+        Box::new(Held {
+            config: self.config.clone(),
+            connect: self.connect,
+        })
+    }
+    fn map(mut self: Box<Self>, f: &mut dyn FnMut(&mut dyn ConfigSetters)) -> Box<dyn DynConfig> {
+        f(&mut self.config);
+        self
+    }
+    fn base_url(&self) -> &str {
+        self.config.base_url()
+    }
+    fn retry(&self) -> &RetryPolicy {
+        self.config.retry()
+    }
+    fn timeout(&self) -> Duration {
+        self.config.timeout()
+    }
+    fn user_agent(&self) -> &str {
+        self.config.user_agent()
+    }
+    fn connect(self: Box<Self>, http: Option<reqwest::Client>) -> Result<AnyClient, Error> {
+        (self.connect)(self.config, http)
+    }
 }
 
 impl AnyConfig {
+    /// `config`, which `connect` turns into its client.
+    fn new<P: ProviderSpec>(config: Config<P>, connect: ConnectFn<P>) -> Self {
+        AnyConfig(Box::new(Held { config, connect }))
+    }
+
+    fn map(self, mut f: impl FnMut(&mut dyn ConfigSetters)) -> Self {
+        AnyConfig(self.0.map(&mut f))
+    }
+
     pub fn with_base_url(self, url: impl Into<String>) -> Self {
         let url = url.into();
-        map!(self, AnyConfig => AnyConfig, c => c.with_base_url(url))
+        self.map(|c| c.set_base_url(url.clone()))
     }
 
     pub fn with_retry(self, retry: RetryPolicy) -> Self {
-        map!(self, AnyConfig => AnyConfig, c => c.with_retry(retry))
+        self.map(|c| c.set_retry(retry.clone()))
     }
 
     pub fn with_timeout(self, timeout: Duration) -> Self {
-        map!(self, AnyConfig => AnyConfig, c => c.with_timeout(timeout))
+        self.map(|c| c.set_timeout(timeout))
     }
 
     pub fn with_user_agent(self, agent: &str) -> Self {
-        map!(self, AnyConfig => AnyConfig, c => c.with_user_agent(agent))
+        self.map(|c| c.set_user_agent(agent.to_string()))
     }
 
     pub fn base_url(&self) -> &str {
-        each!(self, AnyConfig, c => c.base_url())
+        self.0.base_url()
     }
 
     pub fn retry(&self) -> &RetryPolicy {
-        each!(self, AnyConfig, c => c.retry())
+        self.0.retry()
     }
 
     pub fn timeout(&self) -> Duration {
-        each!(self, AnyConfig, c => c.timeout())
+        self.0.timeout()
     }
 
     pub fn user_agent(&self) -> &str {
-        each!(self, AnyConfig, c => c.user_agent())
+        self.0.user_agent()
     }
 
     /// `Client::from_config`.
     pub fn connect(self) -> Result<AnyClient, Error> {
-        each!(self, AnyConfig, c => c.connect_as())
+        self.0.connect(None)
     }
 
     /// `Client::from_config_with_http`.
     pub fn connect_with_http(self, http: reqwest::Client) -> Result<AnyClient, Error> {
-        match self {
-            #[cfg(feature = "openai")]
-            AnyConfig::OpenAi(c) => {
-                openai::Client::from_config_with_http(c, http).map(AnyClient::OpenAi)
-            }
-            #[cfg(feature = "northflank")]
-            AnyConfig::Northflank(c) => {
-                northflank::Client::from_config_with_http(c, http).map(AnyClient::Northflank)
-            }
-            #[cfg(feature = "phala")]
-            AnyConfig::Phala(c) => {
-                phala::Client::from_config_with_http(c, http).map(AnyClient::Phala)
-            }
-            #[cfg(feature = "anthropic")]
-            AnyConfig::Anthropic(c) => {
-                anthropic::Client::from_config_with_http(c, http).map(AnyClient::Anthropic)
-            }
-        }
+        self.0.connect(Some(http))
     }
-}
-
-/// `Client::from_config` for each provider's `Config`.
-trait Connect {
-    fn connect_as(self) -> Result<AnyClient, Error>;
-}
-
-#[cfg(feature = "openai")]
-impl Connect for openai::Config {
-    fn connect_as(self) -> Result<AnyClient, Error> {
-        openai::Client::from_config(self).map(AnyClient::OpenAi)
-    }
-}
-
-#[cfg(feature = "northflank")]
-impl Connect for northflank::Config {
-    fn connect_as(self) -> Result<AnyClient, Error> {
-        northflank::Client::from_config(self).map(AnyClient::Northflank)
-    }
-}
-
-#[cfg(feature = "phala")]
-impl Connect for phala::Config {
-    fn connect_as(self) -> Result<AnyClient, Error> {
-        phala::Client::from_config(self).map(AnyClient::Phala)
-    }
-}
-
-#[cfg(feature = "anthropic")]
-impl Connect for anthropic::Config {
-    fn connect_as(self) -> Result<AnyClient, Error> {
-        anthropic::Client::from_config(self).map(AnyClient::Anthropic)
-    }
-}
-
-/// One provider's `Client`.
-#[derive(Clone, Debug)]
-pub enum AnyClient {
-    #[cfg(feature = "openai")]
-    OpenAi(openai::Client),
-    #[cfg(feature = "northflank")]
-    Northflank(northflank::Client),
-    #[cfg(feature = "phala")]
-    Phala(phala::Client),
-    #[cfg(feature = "anthropic")]
-    Anthropic(anthropic::Client),
 }
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// The records of a walk, each as its number (as [`AnyClient::walk`] reads them back), or the
+/// error that ended it.
+type Numbers<'a> = futures::stream::BoxStream<'a, Result<u64, Error>>;
+
+/// What the provider-generic tests call on one provider's client; implemented once per provider,
+/// beside its row.
+pub trait Probe: std::fmt::Debug + Send + Sync {
+    fn base_url(&self) -> &str;
+    fn retry_policy(&self) -> &RetryPolicy;
+    /// The row's simple operation (at [`Row::path`]) with `.fetch()`: how many records it got.
+    fn call(&self) -> Boxed<'_, Result<usize, Error>>;
+    /// The row's simple operation with `?` on `.send()`: the `From` conversion of its error.
+    fn send(&self) -> Boxed<'_, Result<(), Error>>;
+    /// A walk of the row's simple operation with `.pages()`: how many pages it read.
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>>;
+    /// Every `CostSource` of the provider, reading with this client.
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>>;
+    /// A walk of the row's simple operation with `.page_size(size)` (when given),
+    /// `.max_pages(ceiling)` (when given) and `.resume_from(start)`, read with `.items()`: the
+    /// number of each record (an OpenAI bucket's start day, a Northflank entry's timestamp, a
+    /// Phala record's `inst-<n>`).
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_>;
+    /// Every operation of the provider, each with `.fetch()` and the fewest parameters it needs.
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>>;
+}
+
+/// One provider's `Client`, whatever the provider.
+#[derive(Clone, Debug)]
+pub struct AnyClient(Arc<dyn Probe>);
+
 impl AnyClient {
+    pub fn new(client: impl Probe + 'static) -> Self {
+        AnyClient(Arc::new(client))
+    }
+
     pub fn base_url(&self) -> &str {
-        each!(self, AnyClient, c => c.base_url())
+        self.0.base_url()
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
-        each!(self, AnyClient, c => c.retry_policy())
+        self.0.retry_policy()
     }
 
-    /// The row's simple operation (at [`Row::path`]) with `.fetch()`: how many records it got.
+    /// See [`Probe::call`].
     pub fn call(&self) -> Boxed<'_, Result<usize, Error>> {
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => Box::pin(async move {
-                let page = c.usage_completions().start_time(0).fetch().await?;
-                Ok(page.data.len())
-            }),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => Box::pin(async move {
-                let page = c.list_usage().fetch().await?;
-                Ok(page.data.usage.len())
-            }),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => Box::pin(async move {
-                let page = c.get_app_usage().app_id(PHALA_APP).fetch().await?;
-                Ok(page.usage.len())
-            }),
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => Box::pin(async move {
-                let page = c.messages_usage_report().starting_at(EPOCH).fetch().await?;
-                Ok(page.data.len())
-            }),
-        }
+        self.0.call()
     }
 
-    /// The row's simple operation with `?` on `.send()`: the `From` conversion of its error.
+    /// See [`Probe::send`].
     pub fn send(&self) -> Boxed<'_, Result<(), Error>> {
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => Box::pin(async move {
-                c.usage_completions().start_time(0).send().await?;
-                Ok(())
-            }),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => Box::pin(async move {
-                c.list_usage().send().await?;
-                Ok(())
-            }),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => Box::pin(async move {
-                c.get_app_usage().app_id(PHALA_APP).send().await?;
-                Ok(())
-            }),
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => Box::pin(async move {
-                c.messages_usage_report().starting_at(EPOCH).send().await?;
-                Ok(())
-            }),
-        }
+        self.0.send()
     }
 
-    /// A walk of the row's simple operation with `.pages()`: how many pages it read.
+    /// See [`Probe::pages`].
     pub fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
-        fn count<'a, T: Send + 'a>(
-            pages: impl futures::Stream<Item = Result<T, Error>> + Send + 'a,
-        ) -> Boxed<'a, Result<usize, Error>> {
-            Box::pin(async move { pages.try_collect::<Vec<_>>().await.map(|pages| pages.len()) })
-        }
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => count(c.usage_completions().start_time(0).pages()),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => count(c.list_usage().pages()),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => count(c.get_app_usage().app_id(PHALA_APP).pages()),
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => count(c.messages_usage_report().starting_at(EPOCH).pages()),
-        }
+        self.0.pages()
     }
 
-    /// Every `CostSource` of the provider, reading with this client.
+    /// See [`Probe::cost_sources`].
     pub fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => vec![Box::new(openai::Costs::new(c.clone()))],
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => vec![
-                Box::new(northflank::Costs::new(c.clone())),
-                Box::new(northflank::InvoiceCosts::new(c.clone())),
-            ],
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => vec![Box::new(phala::Costs::new(c.clone(), [PHALA_APP]))],
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => vec![Box::new(anthropic::Costs::new(c.clone()))],
-        }
+        self.0.cost_sources()
     }
 
-    /// A walk of the row's simple operation with `.page_size(size)` (when given) and `.items()`, stopped after
-    /// `take` items when given: the number of each record, in order (an OpenAI bucket's start
-    /// day, a Northflank entry's timestamp, a Phala record's `inst-<n>`).
+    /// See [`Probe::call_everything`].
+    pub fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        self.0.call_everything()
+    }
+
+    /// A walk of the row's simple operation with `.page_size(size)` (when given) and `.items()`,
+    /// stopped after `take` items when given: the number of each record, in order.
     pub fn walk(
         &self,
         size: Option<u64>,
@@ -509,230 +480,9 @@ impl AnyClient {
         let size = size.map(|size| NonZeroU64::new(size).expect("a page size above zero"));
         let take = take.unwrap_or(usize::MAX);
         let start = resume.unwrap_or(PageCursor::First);
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => Box::pin(async move {
-                let mut request = c.usage_completions().start_time(0);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.resume_from(start);
-                let items: Vec<_> = walk.items().take(take).try_collect().await?;
-                Ok(items
-                    .iter()
-                    .map(|b| (b.start_time / 86_400) as u64)
-                    .collect())
-            }),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => Box::pin(async move {
-                let mut request = c.list_usage();
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.resume_from(start);
-                let items: Vec<_> = walk.items().take(take).try_collect().await?;
-                Ok(items
-                    .iter()
-                    .map(|e| e.timestamp.expect("a timestamp") as u64)
-                    .collect())
-            }),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => Box::pin(async move {
-                let mut request = c.get_app_usage().app_id(PHALA_APP);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.resume_from(start);
-                let items: Vec<_> = walk.items().take(take).try_collect().await?;
-                Ok(items
-                    .iter()
-                    .map(|r| {
-                        r.instance_id
-                            .strip_prefix("inst-")
-                            .and_then(|n| n.parse().ok())
-                            .expect("an instance id inst-<n>")
-                    })
-                    .collect())
-            }),
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => Box::pin(async move {
-                let mut request = c.messages_usage_report().starting_at(EPOCH);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.resume_from(start);
-                let items: Vec<_> = walk.items().take(take).try_collect().await?;
-                Ok(items
-                    .iter()
-                    .map(|b| (b.starting_at.timestamp() / 86_400) as u64)
-                    .collect())
-            }),
-        }
+        Box::pin(self.0.items(size, None, start).take(take).try_collect())
     }
 
-    /// Every operation of the provider, each with `.fetch()` and the fewest parameters it needs.
-    pub fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(openai) => Box::pin(async move {
-                let t = 1_730_419_200;
-                vec![
-                    openai
-                        .usage_completions()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_embeddings()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_moderations()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai.usage_images().start_time(t).fetch().await.map(drop),
-                    openai
-                        .usage_audio_speeches()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_audio_transcriptions()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_vector_stores()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_code_interpreter_sessions()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_file_search_calls()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai
-                        .usage_web_search_calls()
-                        .start_time(t)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    openai.usage_costs().start_time(t).fetch().await.map(drop),
-                ]
-            }),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(northflank) => Box::pin(async move {
-                vec![
-                    northflank.list_usage().fetch().await.map(drop),
-                    northflank
-                        .list_team_usage()
-                        .team("t")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank
-                        .get_usage()
-                        .timestamp("1764068400")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank
-                        .get_team_usage()
-                        .team("t")
-                        .timestamp("1764068400")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank.list_invoices().fetch().await.map(drop),
-                    northflank
-                        .list_team_invoices()
-                        .team("t")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank
-                        .get_invoice()
-                        .invoice_id("i")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank
-                        .get_team_invoice()
-                        .team("t")
-                        .invoice_id("i")
-                        .fetch()
-                        .await
-                        .map(drop),
-                    northflank.get_credit_balance().fetch().await.map(drop),
-                    northflank
-                        .get_team_credit_balance()
-                        .team("t")
-                        .fetch()
-                        .await
-                        .map(drop),
-                ]
-            }),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(phala) => {
-                Box::pin(
-                    async move { vec![phala.get_app_usage().app_id("a1").fetch().await.map(drop)] },
-                )
-            }
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(anthropic) => Box::pin(async move {
-                vec![
-                    anthropic
-                        .messages_usage_report()
-                        .starting_at(EPOCH)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    anthropic
-                        .cost_report()
-                        .starting_at(EPOCH)
-                        .fetch()
-                        .await
-                        .map(drop),
-                    anthropic
-                        .claude_code_usage_report()
-                        .starting_at(EPOCH.date_naive())
-                        .fetch()
-                        .await
-                        .map(drop),
-                ]
-            }),
-        }
-    }
-}
-
-/// The row of `provider` (whose feature must be enabled).
-pub fn row(provider: Provider) -> Row {
-    rows()
-        .into_iter()
-        .find(|row| row.provider == provider)
-        .unwrap_or_else(|| panic!("no row for {provider}: is its feature enabled?"))
-}
-
-/// What [`AnyClient::walk_to_end`] saw: the records yielded, in order, and the error that ended
-/// the walk, if one did.
-pub type WalkEnd = (Vec<u64>, Option<Error>);
-
-impl AnyClient {
     /// A walk of the row's simple operation with `.page_size(size)` (when given),
     /// `.max_pages(max_pages)` and `.resume_from(resume)` (when given), read with `.items()`
     /// to its end: the number of each record yielded (as [`AnyClient::walk`] reads them) and
@@ -743,16 +493,15 @@ impl AnyClient {
         max_pages: u64,
         resume: Option<PageCursor>,
     ) -> Boxed<'_, WalkEnd> {
-        /// Every item of `stream` until its end or its error, which must end it.
-        async fn drain<T>(
-            stream: impl futures::Stream<Item = Result<T, Error>> + Unpin,
-            number: impl Fn(&T) -> u64,
-        ) -> WalkEnd {
-            let mut stream = stream;
+        let size = size.map(|size| NonZeroU64::new(size).expect("a page size above zero"));
+        let ceiling = NonZeroU64::new(max_pages).expect("a ceiling above zero");
+        let start = resume.unwrap_or(PageCursor::First);
+        let mut stream = self.0.items(size, Some(ceiling), start);
+        Box::pin(async move {
             let mut numbers = Vec::new();
             while let Some(item) = stream.next().await {
                 match item {
-                    Ok(item) => numbers.push(number(&item)),
+                    Ok(number) => numbers.push(number),
                     Err(error) => {
                         let after = stream.next().await.map(|item| item.map(|_| ()));
                         assert!(
@@ -764,56 +513,407 @@ impl AnyClient {
                 }
             }
             (numbers, None)
+        })
+    }
+}
+
+/// What [`AnyClient::walk_to_end`] saw: the records yielded, in order, and the error that ended
+/// the walk, if one did.
+pub type WalkEnd = (Vec<u64>, Option<Error>);
+
+/// The row of `provider` (whose feature must be enabled).
+pub fn row(provider: Provider) -> Row {
+    rows()
+        .into_iter()
+        .find(|row| row.provider == provider)
+        .unwrap_or_else(|| panic!("no row for {provider}: is its feature enabled?"))
+}
+
+/// How many pages `pages` holds.
+fn count<'a, T: Send + 'a>(
+    pages: impl futures::Stream<Item = Result<T, Error>> + Send + 'a,
+) -> Boxed<'a, Result<usize, Error>> {
+    Box::pin(async move { pages.try_collect::<Vec<_>>().await.map(|pages| pages.len()) })
+}
+
+/// `request` with the page size, the ceiling and the start of a walk applied.
+macro_rules! walk {
+    ($request:expr, $size:expr, $ceiling:expr, $start:expr) => {{
+        let mut request = $request;
+        if let Some(size) = $size {
+            request = request.page_size(size);
         }
-        let size = size.map(|size| NonZeroU64::new(size).expect("a page size above zero"));
-        let ceiling = NonZeroU64::new(max_pages).expect("a ceiling above zero");
-        let start = resume.unwrap_or(PageCursor::First);
-        match self {
-            #[cfg(feature = "openai")]
-            AnyClient::OpenAi(c) => Box::pin(async move {
-                let mut request = c.usage_completions().start_time(0);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.max_pages(ceiling).resume_from(start);
-                drain(walk.items(), |b| (b.start_time / 86_400) as u64).await
-            }),
-            #[cfg(feature = "northflank")]
-            AnyClient::Northflank(c) => Box::pin(async move {
-                let mut request = c.list_usage();
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.max_pages(ceiling).resume_from(start);
-                drain(walk.items(), |e| e.timestamp.expect("a timestamp") as u64).await
-            }),
-            #[cfg(feature = "phala")]
-            AnyClient::Phala(c) => Box::pin(async move {
-                let mut request = c.get_app_usage().app_id(PHALA_APP);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.max_pages(ceiling).resume_from(start);
-                drain(walk.items(), |r| {
-                    r.instance_id
-                        .strip_prefix("inst-")
-                        .and_then(|n| n.parse().ok())
-                        .expect("an instance id inst-<n>")
-                })
-                .await
-            }),
-            #[cfg(feature = "anthropic")]
-            AnyClient::Anthropic(c) => Box::pin(async move {
-                let mut request = c.messages_usage_report().starting_at(EPOCH);
-                if let Some(size) = size {
-                    request = request.page_size(size);
-                }
-                let walk = request.max_pages(ceiling).resume_from(start);
-                drain(walk.items(), |b| {
-                    (b.starting_at.timestamp() / 86_400) as u64
-                })
-                .await
-            }),
+        let mut walk = request.resume_from($start);
+        if let Some(ceiling) = $ceiling {
+            walk = walk.max_pages(ceiling);
         }
+        walk
+    }};
+}
+
+#[cfg(feature = "openai")]
+fn openai_connect(
+    config: openai::Config,
+    http: Option<reqwest::Client>,
+) -> Result<AnyClient, Error> {
+    match http {
+        None => openai::Client::from_config(config),
+        Some(http) => openai::Client::from_config_with_http(config, http),
+    }
+    .map(AnyClient::new)
+}
+
+#[cfg(feature = "openai")]
+impl Probe for openai::Client {
+    fn base_url(&self) -> &str {
+        self.base_url()
+    }
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_policy()
+    }
+    fn call(&self) -> Boxed<'_, Result<usize, Error>> {
+        Box::pin(async move {
+            let page = self.usage_completions().start_time(0).fetch().await?;
+            Ok(page.data.len())
+        })
+    }
+    fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.usage_completions().start_time(0).send().await?;
+            Ok(())
+        })
+    }
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        count(self.usage_completions().start_time(0).pages())
+    }
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        vec![Box::new(openai::Costs::new(self.clone()))]
+    }
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_> {
+        walk!(self.usage_completions().start_time(0), size, ceiling, start)
+            .items()
+            .map_ok(|b| (b.start_time / 86_400) as u64)
+            .boxed()
+    }
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        let openai = self;
+        Box::pin(async move {
+            let t = 1_730_419_200;
+            vec![
+                openai
+                    .usage_completions()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_embeddings()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_moderations()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai.usage_images().start_time(t).fetch().await.map(drop),
+                openai
+                    .usage_audio_speeches()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_audio_transcriptions()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_vector_stores()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_code_interpreter_sessions()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_file_search_calls()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai
+                    .usage_web_search_calls()
+                    .start_time(t)
+                    .fetch()
+                    .await
+                    .map(drop),
+                openai.usage_costs().start_time(t).fetch().await.map(drop),
+            ]
+        })
+    }
+}
+
+#[cfg(feature = "northflank")]
+fn northflank_connect(
+    config: northflank::Config,
+    http: Option<reqwest::Client>,
+) -> Result<AnyClient, Error> {
+    match http {
+        None => northflank::Client::from_config(config),
+        Some(http) => northflank::Client::from_config_with_http(config, http),
+    }
+    .map(AnyClient::new)
+}
+
+#[cfg(feature = "northflank")]
+impl Probe for northflank::Client {
+    fn base_url(&self) -> &str {
+        self.base_url()
+    }
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_policy()
+    }
+    fn call(&self) -> Boxed<'_, Result<usize, Error>> {
+        Box::pin(async move {
+            let page = self.list_usage().fetch().await?;
+            Ok(page.data.usage.len())
+        })
+    }
+    fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.list_usage().send().await?;
+            Ok(())
+        })
+    }
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        count(self.list_usage().pages())
+    }
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        vec![
+            Box::new(northflank::Costs::new(self.clone())),
+            Box::new(northflank::InvoiceCosts::new(self.clone())),
+        ]
+    }
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_> {
+        walk!(self.list_usage(), size, ceiling, start)
+            .items()
+            .map_ok(|e| e.timestamp.expect("a timestamp") as u64)
+            .boxed()
+    }
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        let northflank = self;
+        Box::pin(async move {
+            vec![
+                northflank.list_usage().fetch().await.map(drop),
+                northflank
+                    .list_team_usage()
+                    .team("t")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank
+                    .get_usage()
+                    .timestamp("1764068400")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank
+                    .get_team_usage()
+                    .team("t")
+                    .timestamp("1764068400")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank.list_invoices().fetch().await.map(drop),
+                northflank
+                    .list_team_invoices()
+                    .team("t")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank
+                    .get_invoice()
+                    .invoice_id("i")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank
+                    .get_team_invoice()
+                    .team("t")
+                    .invoice_id("i")
+                    .fetch()
+                    .await
+                    .map(drop),
+                northflank.get_credit_balance().fetch().await.map(drop),
+                northflank
+                    .get_team_credit_balance()
+                    .team("t")
+                    .fetch()
+                    .await
+                    .map(drop),
+            ]
+        })
+    }
+}
+
+#[cfg(feature = "phala")]
+fn phala_connect(config: phala::Config, http: Option<reqwest::Client>) -> Result<AnyClient, Error> {
+    match http {
+        None => phala::Client::from_config(config),
+        Some(http) => phala::Client::from_config_with_http(config, http),
+    }
+    .map(AnyClient::new)
+}
+
+#[cfg(feature = "phala")]
+impl Probe for phala::Client {
+    fn base_url(&self) -> &str {
+        self.base_url()
+    }
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_policy()
+    }
+    fn call(&self) -> Boxed<'_, Result<usize, Error>> {
+        Box::pin(async move {
+            let page = self.get_app_usage().app_id(PHALA_APP).fetch().await?;
+            Ok(page.usage.len())
+        })
+    }
+    fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.get_app_usage().app_id(PHALA_APP).send().await?;
+            Ok(())
+        })
+    }
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        count(self.get_app_usage().app_id(PHALA_APP).pages())
+    }
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        vec![Box::new(phala::Costs::new(self.clone(), [PHALA_APP]))]
+    }
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_> {
+        walk!(self.get_app_usage().app_id(PHALA_APP), size, ceiling, start)
+            .items()
+            .map_ok(|r| {
+                r.instance_id
+                    .strip_prefix("inst-")
+                    .and_then(|n| n.parse().ok())
+                    .expect("an instance id inst-<n>")
+            })
+            .boxed()
+    }
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        Box::pin(async move { vec![self.get_app_usage().app_id("a1").fetch().await.map(drop)] })
+    }
+}
+
+#[cfg(feature = "anthropic")]
+fn anthropic_connect(
+    config: anthropic::Config,
+    http: Option<reqwest::Client>,
+) -> Result<AnyClient, Error> {
+    match http {
+        None => anthropic::Client::from_config(config),
+        Some(http) => anthropic::Client::from_config_with_http(config, http),
+    }
+    .map(AnyClient::new)
+}
+
+#[cfg(feature = "anthropic")]
+impl Probe for anthropic::Client {
+    fn base_url(&self) -> &str {
+        self.base_url()
+    }
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_policy()
+    }
+    fn call(&self) -> Boxed<'_, Result<usize, Error>> {
+        Box::pin(async move {
+            let page = self
+                .messages_usage_report()
+                .starting_at(EPOCH)
+                .fetch()
+                .await?;
+            Ok(page.data.len())
+        })
+    }
+    fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.messages_usage_report()
+                .starting_at(EPOCH)
+                .send()
+                .await?;
+            Ok(())
+        })
+    }
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        count(self.messages_usage_report().starting_at(EPOCH).pages())
+    }
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        vec![Box::new(anthropic::Costs::new(self.clone()))]
+    }
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_> {
+        walk!(
+            self.messages_usage_report().starting_at(EPOCH),
+            size,
+            ceiling,
+            start
+        )
+        .items()
+        .map_ok(|b| (b.starting_at.timestamp() / 86_400) as u64)
+        .boxed()
+    }
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        let anthropic = self;
+        Box::pin(async move {
+            vec![
+                anthropic
+                    .messages_usage_report()
+                    .starting_at(EPOCH)
+                    .fetch()
+                    .await
+                    .map(drop),
+                anthropic
+                    .cost_report()
+                    .starting_at(EPOCH)
+                    .fetch()
+                    .await
+                    .map(drop),
+                anthropic
+                    .claude_code_usage_report()
+                    .starting_at(EPOCH.date_naive())
+                    .fetch()
+                    .await
+                    .map(drop),
+            ]
+        })
     }
 }

@@ -13,6 +13,7 @@ use futures::FutureExt;
 use reqwest::header::HeaderMap;
 use serde::Serialize;
 
+use crate::cursor::{PageCursor, PagingProblem};
 use crate::provider::{header_text, ErrorDetails, Provider, ProviderSpec, Rules};
 
 /// The operation name of an error converted from `.send()`'s error when the error carries no
@@ -147,13 +148,13 @@ pub enum Error {
         operation: &'static str,
         /// The page whose answer stopped the walk: `the first page`, `cursor "…"`, `offset 1500`,
         /// `page 3`.
-        page: crate::paging::PageCursor,
+        page: PageCursor,
         /// Where the walk would go on, when going on is safe: the next page past the ceiling
-        /// ([`PagingProblem::TooManyPages`](crate::paging::PagingProblem::TooManyPages)); `None`
+        /// ([`PagingProblem::TooManyPages`]); `None`
         /// when the server's answer cannot be followed.
-        next: Option<crate::paging::PageCursor>,
+        next: Option<PageCursor>,
         /// What is wrong.
-        problem: crate::paging::PagingProblem,
+        problem: PagingProblem,
     },
     /// A page of a paginated walk failed; the items already yielded stay valid.
     #[error("{provider} {operation}: fetching the page at {page} failed: {source}")]
@@ -164,7 +165,7 @@ pub enum Error {
         operation: &'static str,
         /// Which page: `the first page`, `cursor "…"`, `offset 1500`, `page 3`; a walk resumed
         /// from it (`.resume_from(page)` on the builder) starts with that page.
-        page: crate::paging::PageCursor,
+        page: PageCursor,
         /// Why.
         #[source]
         source: Box<Error>,
@@ -175,7 +176,7 @@ impl Error {
     /// Where a walk that ended with this error can resume: the page that failed
     /// ([`Error::Page`]), or the next page of a walk stopped by its ceiling ([`Error::Paging`]).
     /// Pass it to `.resume_from(cursor)` of the same request to fetch the rest.
-    pub fn resume_from(&self) -> Option<&crate::paging::PageCursor> {
+    pub fn resume_from(&self) -> Option<&PageCursor> {
         match self {
             Error::Page { page, .. } => Some(page),
             Error::Paging { next, .. } => next.as_ref(),

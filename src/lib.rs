@@ -7,6 +7,7 @@ mod client_macro;
 
 pub mod config;
 pub mod cost;
+mod cursor;
 pub mod error;
 pub mod json;
 pub mod money;

@@ -150,8 +150,7 @@ pub enum Error {
         /// `page 3`.
         page: PageCursor,
         /// Where the walk would go on, when going on is safe: the next page past the ceiling
-        /// ([`PagingProblem::TooManyPages`]); `None`
-        /// when the server's answer cannot be followed.
+        /// ([`PagingProblem::TooManyPages`]); `None` when the server's answer cannot be followed.
         next: Option<PageCursor>,
         /// What is wrong.
         problem: PagingProblem,

@@ -9,6 +9,8 @@ pub mod config;
 pub mod cost;
 mod cursor;
 pub mod error;
+// Public for the benches and tests that time or check the decoder alone; not part of the API.
+#[doc(hidden)]
 pub mod json;
 pub mod money;
 pub mod paging;

@@ -17,8 +17,8 @@ use crate::cursor::{PageCursor, PagingProblem};
 use crate::provider::{header_text, ErrorDetails, Provider, ProviderSpec, Rules};
 
 /// The operation name of an error converted from `.send()`'s error when the error carries no
-/// response to read it from (see [`Error`]).
-pub const UNKNOWN_OPERATION: &str = "(unknown operation)";
+/// response to read it from (see [`Error`]); [`Error::operation`] gives `None` for it.
+const UNKNOWN_OPERATION: &str = "(unknown operation)";
 
 /// Everything that can go wrong in this crate's clients. `Display` is one sentence; neither it
 /// nor `Debug` ever contains a key.
@@ -27,9 +27,10 @@ pub const UNKNOWN_OPERATION: &str = "(unknown operation)";
 /// the page walks and the cost fetchers give the same error, with the operation's name. The
 /// `?` conversion takes the name from the response when the error holds one (a body that could
 /// not be read whole, a redirect, a body that is not JSON, an error body that is not the
-/// provider's error schema); an error that holds no response (an error body of the provider's
-/// schema, a body of the wrong shape, a failed connection, a refused parameter) names the
-/// operation [`UNKNOWN_OPERATION`].
+/// provider's error schema). An error that holds no response (an error body of the provider's
+/// schema, a body of the wrong shape, a failed connection, a refused parameter) cannot name it:
+/// its `operation` field reads `(unknown operation)`, which `Display` shows, and
+/// [`Error::operation`] is `None`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -183,6 +184,24 @@ impl Error {
         }
     }
 
+    /// The operation that failed: `None` for a configuration error, and for an error converted
+    /// by `?` on `.send()` that held no response to read the name from (see [`Error`]).
+    pub fn operation(&self) -> Option<&'static str> {
+        let name = match self {
+            Error::MissingCredentials { .. } | Error::InvalidConfig { .. } => return None,
+            Error::Api(api) => api.operation,
+            Error::Transport { operation, .. }
+            | Error::Body { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::NotJson { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Paging { operation, .. }
+            | Error::Page { operation, .. } => operation,
+        };
+        (name != UNKNOWN_OPERATION).then_some(name)
+    }
+
     /// The HTTP status, if the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -250,7 +269,7 @@ impl Error {
         Error::convert(&Rules::of::<P>(), error).named(operation)
     }
 
-    /// Puts `operation` where the conversion could only put [`UNKNOWN_OPERATION`].
+    /// Puts `name` where the conversion could only put [`UNKNOWN_OPERATION`].
     pub(crate) fn named(mut self, name: &'static str) -> Error {
         match &mut self {
             Error::Api(api) if api.operation == UNKNOWN_OPERATION => api.operation = name,
@@ -465,7 +484,8 @@ fn shorten(text: &str, max: usize) -> String {
 pub struct ApiError {
     /// The provider that answered.
     pub provider: Provider,
-    /// The operation called.
+    /// The operation called; `(unknown operation)` when the error does not know it (see
+    /// [`Error::operation`]).
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,

@@ -8,14 +8,14 @@ mod client_macro;
 pub mod config;
 pub mod cost;
 mod cursor;
-pub mod error;
+mod error;
 // Public for the benches and tests that time or check the decoder alone; not part of the API.
 #[doc(hidden)]
 pub mod json;
 pub mod money;
 pub mod paging;
 pub mod provider;
-pub mod retry;
+mod retry;
 pub mod secret;
 pub(crate) mod transport;
 
@@ -32,11 +32,13 @@ pub mod openai;
 #[cfg_attr(docsrs, doc(cfg(feature = "phala")))]
 pub mod phala;
 
+// Each public item has one path: these at the root, the rest in their modules.
 pub use error::{ApiError, Error};
-pub use money::Amount;
+// `crate::Amount` in the provider modules, which may all be left out.
+#[allow(unused_imports)]
+pub(crate) use money::Amount;
 pub use provider::{ParseProviderError, Provider, ProviderSpec};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
 
 /// What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share. Not part
 /// of the API: present only with the `fuzzing` feature, and may change at any time.

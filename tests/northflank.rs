@@ -17,7 +17,8 @@ use usage_bindings::northflank::types::{
     PaasPrice, ResourceType, UsageDetail,
 };
 use usage_bindings::northflank::{self, Client, Config, OperationError};
-use usage_bindings::{Amount, RetryPolicy};
+use usage_bindings::money::Amount;
+use usage_bindings::RetryPolicy;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

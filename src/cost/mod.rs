@@ -69,7 +69,6 @@ mod scope;
 mod source;
 mod totals;
 
-pub use crate::money::{checked_sum, exact_add, InexactSum};
 pub use record::{BillingAccount, CostKind, CostRecord, Details, Quantity, Window};
 pub use scope::{Dimension, ParseDimensionError, Scope};
 #[cfg(any(feature = "openai", feature = "northflank", feature = "anthropic"))]

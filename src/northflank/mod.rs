@@ -34,7 +34,10 @@ mod config;
 mod costs;
 mod paging;
 
-pub use crate::money::{AmountUnit, ParseAmountUnitError};
+// Hidden: the one public path is `money::AmountUnit`; this one is still named by the tool and
+// by the doctests of this module.
+#[doc(hidden)]
+pub use crate::money::AmountUnit;
 pub use config::{Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_part_records, entry_records, fetch_cost_records,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, ProviderCosts, Scope, Window};
-use usage_bindings::{northflank, Provider, RetryPolicy};
+use usage_bindings::{money, northflank, Provider, RetryPolicy};
 use usage_report::chart;
 use usage_report::demo::{self, DemoData, DemoServer};
 use usage_report::report::{self, Format, GroupBy, Report};
@@ -111,11 +111,11 @@ fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
     };
     assert_eq!(
         demo::northflank_amount_unit(env(None)),
-        Ok(northflank::AmountUnit::Currency)
+        Ok(money::AmountUnit::Currency)
     );
     assert_eq!(
         demo::northflank_amount_unit(env(Some("  "))),
-        Ok(northflank::AmountUnit::Currency)
+        Ok(money::AmountUnit::Currency)
     );
     assert_eq!(
         demo::northflank_amount_unit(env(Some("cents"))),
@@ -127,13 +127,13 @@ fn the_report_reads_the_amount_unit_from_northflank_amount_unit() {
     );
     assert_eq!(
         demo::northflank_amount_unit(env(Some("currency"))),
-        Ok(northflank::AmountUnit::Currency)
+        Ok(money::AmountUnit::Currency)
     );
     let error = demo::northflank_amount_unit(env(Some("dollars"))).unwrap_err();
     assert!(error.contains("NORTHFLANK_AMOUNT_UNIT"), "{error}");
     assert!(error.contains("dollars"), "{error}");
 
-    let line = demo::amount_unit_line(northflank::AmountUnit::Currency);
+    let line = demo::amount_unit_line(money::AmountUnit::Currency);
     assert!(line.contains("currency units"), "{line}");
     assert!(line.contains("NORTHFLANK_AMOUNT_UNIT=cents"), "{line}");
     let line = demo::amount_unit_line(northflank::AmountUnit::Cents);
@@ -932,7 +932,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
         let sum = billed
             .entry(row[column("ProviderName")].to_string())
             .or_default();
-        *sum = cost::exact_add(*sum, cost).unwrap();
+        *sum = money::exact_add(*sum, cost).unwrap();
     }
     assert_eq!(count, rows);
 

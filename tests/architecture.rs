@@ -477,6 +477,13 @@ fn the_modules_of_src_import_each_other_in_no_cycle() {
             graph[from]
         );
     }
+    // Shown with `--nocapture`.
+    for (from, to) in &graph {
+        println!(
+            "{from} -> {}",
+            to.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
     let found = cycles(&graph);
     let mut report = String::new();
     for cycle in &found {

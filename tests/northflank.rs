@@ -11,13 +11,13 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
+use usage_bindings::money::Amount;
 use usage_bindings::northflank::types::{
     ByocPrice, CreditBalance, CreditBalanceResponse, ErrorResponse, GetInvoiceResponse,
     GetUsageResponse, Invoice, InvoiceDetail, Invoices, ListInvoicesResponse, ListUsageResponse,
     PaasPrice, ResourceType, UsageDetail,
 };
 use usage_bindings::northflank::{self, Client, Config, OperationError};
-use usage_bindings::money::Amount;
 use usage_bindings::RetryPolicy;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -1,5 +1,5 @@
 //! Lists the fuzz targets, or writes their seed corpora, from the table the fuzz targets and
-//! `tests/fuzz_seeds.rs` share (`usage_bindings::__fuzz::TARGETS`).
+//! `tests/fuzz_seeds.rs` share (`usage_bindings::__fuzz::targets()`).
 //!
 //! ```text
 //! cargo run --example fuzz-seeds --features fuzzing -- list
@@ -12,13 +12,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use usage_bindings::__fuzz::{seed_files, TARGETS};
+use usage_bindings::__fuzz::{seed_files, targets};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("list") => {
-            for target in TARGETS {
+            for target in targets() {
                 println!("{}", target.name);
             }
             ExitCode::SUCCESS
@@ -40,12 +40,12 @@ fn main() -> ExitCode {
 fn write(dir: &Path, names: &[String]) -> Result<(), String> {
     if let Some(unknown) = names
         .iter()
-        .find(|name| !TARGETS.iter().any(|target| &target.name == name))
+        .find(|name| !targets().iter().any(|target| &target.name == name))
     {
         return Err(format!("no fuzz target {unknown}"));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for target in TARGETS
+    for target in targets()
         .iter()
         .filter(|target| names.is_empty() || names.iter().any(|name| name == target.name))
     {

@@ -91,7 +91,7 @@ macro_rules! provider_client {
 
         /// `?` on `.send()`: the same [`Error`]($crate::Error) as `.fetch()` gives, but for the
         /// operation's name where the error carries no response (see
-        /// [`UNKNOWN_OPERATION`]($crate::error::UNKNOWN_OPERATION)).
+        /// [`Error::operation`]($crate::Error::operation)).
         impl ::std::convert::From<progenitor_client::Error<types::ErrorResponse>>
             for $crate::Error
         {

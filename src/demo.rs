@@ -12,8 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::config::Env;
-use crate::cost::Window;
-use crate::registry::Sources;
+use crate::cost::{Sources, Window};
 use crate::Error;
 
 /// The name of the demo's billing accounts.

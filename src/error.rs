@@ -13,11 +13,12 @@ use futures::FutureExt;
 use reqwest::header::HeaderMap;
 use serde::Serialize;
 
+use crate::cursor::{PageCursor, PagingProblem};
 use crate::provider::{header_text, ErrorDetails, Provider, ProviderSpec, Rules};
 
 /// The operation name of an error converted from `.send()`'s error when the error carries no
-/// response to read it from (see [`Error`]).
-pub const UNKNOWN_OPERATION: &str = "(unknown operation)";
+/// response to read it from (see [`Error`]); [`Error::operation`] gives `None` for it.
+const UNKNOWN_OPERATION: &str = "(unknown operation)";
 
 /// Everything that can go wrong in this crate's clients. `Display` is one sentence; neither it
 /// nor `Debug` ever contains a key.
@@ -26,9 +27,10 @@ pub const UNKNOWN_OPERATION: &str = "(unknown operation)";
 /// the page walks and the cost fetchers give the same error, with the operation's name. The
 /// `?` conversion takes the name from the response when the error holds one (a body that could
 /// not be read whole, a redirect, a body that is not JSON, an error body that is not the
-/// provider's error schema); an error that holds no response (an error body of the provider's
-/// schema, a body of the wrong shape, a failed connection, a refused parameter) names the
-/// operation [`UNKNOWN_OPERATION`].
+/// provider's error schema). An error that holds no response (an error body of the provider's
+/// schema, a body of the wrong shape, a failed connection, a refused parameter) cannot name it:
+/// its `operation` field reads `(unknown operation)`, which `Display` shows, and
+/// [`Error::operation`] is `None`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -147,13 +149,12 @@ pub enum Error {
         operation: &'static str,
         /// The page whose answer stopped the walk: `the first page`, `cursor "…"`, `offset 1500`,
         /// `page 3`.
-        page: crate::paging::PageCursor,
+        page: PageCursor,
         /// Where the walk would go on, when going on is safe: the next page past the ceiling
-        /// ([`PagingProblem::TooManyPages`](crate::paging::PagingProblem::TooManyPages)); `None`
-        /// when the server's answer cannot be followed.
-        next: Option<crate::paging::PageCursor>,
+        /// ([`PagingProblem::TooManyPages`]); `None` when the server's answer cannot be followed.
+        next: Option<PageCursor>,
         /// What is wrong.
-        problem: crate::paging::PagingProblem,
+        problem: PagingProblem,
     },
     /// A page of a paginated walk failed; the items already yielded stay valid.
     #[error("{provider} {operation}: fetching the page at {page} failed: {source}")]
@@ -164,7 +165,7 @@ pub enum Error {
         operation: &'static str,
         /// Which page: `the first page`, `cursor "…"`, `offset 1500`, `page 3`; a walk resumed
         /// from it (`.resume_from(page)` on the builder) starts with that page.
-        page: crate::paging::PageCursor,
+        page: PageCursor,
         /// Why.
         #[source]
         source: Box<Error>,
@@ -175,12 +176,30 @@ impl Error {
     /// Where a walk that ended with this error can resume: the page that failed
     /// ([`Error::Page`]), or the next page of a walk stopped by its ceiling ([`Error::Paging`]).
     /// Pass it to `.resume_from(cursor)` of the same request to fetch the rest.
-    pub fn resume_from(&self) -> Option<&crate::paging::PageCursor> {
+    pub fn resume_from(&self) -> Option<&PageCursor> {
         match self {
             Error::Page { page, .. } => Some(page),
             Error::Paging { next, .. } => next.as_ref(),
             _ => None,
         }
+    }
+
+    /// The operation that failed: `None` for a configuration error, and for an error converted
+    /// by `?` on `.send()` that held no response to read the name from (see [`Error`]).
+    pub fn operation(&self) -> Option<&'static str> {
+        let name = match self {
+            Error::MissingCredentials { .. } | Error::InvalidConfig { .. } => return None,
+            Error::Api(api) => api.operation,
+            Error::Transport { operation, .. }
+            | Error::Body { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::NotJson { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Paging { operation, .. }
+            | Error::Page { operation, .. } => operation,
+        };
+        (name != UNKNOWN_OPERATION).then_some(name)
     }
 
     /// The HTTP status, if the server answered.
@@ -250,7 +269,7 @@ impl Error {
         Error::convert(&Rules::of::<P>(), error).named(operation)
     }
 
-    /// Puts `operation` where the conversion could only put [`UNKNOWN_OPERATION`].
+    /// Puts `name` where the conversion could only put [`UNKNOWN_OPERATION`].
     pub(crate) fn named(mut self, name: &'static str) -> Error {
         match &mut self {
             Error::Api(api) if api.operation == UNKNOWN_OPERATION => api.operation = name,
@@ -465,7 +484,8 @@ fn shorten(text: &str, max: usize) -> String {
 pub struct ApiError {
     /// The provider that answered.
     pub provider: Provider,
-    /// The operation called.
+    /// The operation called; `(unknown operation)` when the error does not know it (see
+    /// [`Error::operation`]).
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,

@@ -1,5 +1,5 @@
 //! What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share: the checks
-//! each target makes on one input, and `TARGETS`, the table of targets with their seeds. Not
+//! each target makes on one input, and `targets()`, every target with its seeds. Not
 //! part of the API: present only with the `fuzzing` feature, and may change at any time.
 //!
 //! A check panics on a finding (a panic of the crate, a value that does not survive
@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::money::Amount;
 use crate::provider::{ProviderSpec, Rules};
-use crate::{Amount, Error};
+use crate::Error;
 
 /// One fuzz target: `fuzz/fuzz_targets/<name>.rs`, a `[[bin]]` of `fuzz/Cargo.toml`.
+#[derive(Debug)]
 pub struct Target {
     /// The cargo-fuzz target name.
     pub name: &'static str,
@@ -26,89 +28,20 @@ pub struct Target {
 }
 
 /// Every body the hostile corpus holds: seeds of every decoding target.
-const HOSTILE: &str = "tests/hostile/*";
+pub const HOSTILE: &str = "tests/hostile/*";
 
-/// Every fuzz target. A new target is a row here, its two-line file in `fuzz/fuzz_targets/` and
-/// its `[[bin]]`; `tests/fuzz_seeds.rs` fails until the three agree.
-pub static TARGETS: &[Target] = &[
-    #[cfg(feature = "openai")]
-    Target {
-        name: "openai_usage_response",
-        seeds: &["tests/fixtures/openai/usage_*.json", HOSTILE],
-        check: round_trip::<crate::openai::Settings, crate::openai::types::UsageResponse>,
-    },
-    #[cfg(feature = "openai")]
-    Target {
-        name: "openai_error_response",
-        seeds: &["tests/fixtures/openai/error.*.json", HOSTILE],
-        check: round_trip::<crate::openai::Settings, crate::openai::types::ErrorResponse>,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_list_usage_response",
-        seeds: &["tests/fixtures/northflank/list_*usage.*.json", HOSTILE],
-        check: round_trip::<crate::northflank::Settings, crate::northflank::types::ListUsageResponse>,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_get_usage_response",
-        seeds: &["tests/fixtures/northflank/get_*usage.*.json", HOSTILE],
-        check: round_trip::<crate::northflank::Settings, crate::northflank::types::GetUsageResponse>,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_list_invoices_response",
-        seeds: &["tests/fixtures/northflank/list_*invoices.*.json", HOSTILE],
-        check: round_trip::<
-            crate::northflank::Settings,
-            crate::northflank::types::ListInvoicesResponse,
-        >,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_get_invoice_response",
-        seeds: &["tests/fixtures/northflank/get_*invoice.*.json", HOSTILE],
-        check: round_trip::<
-            crate::northflank::Settings,
-            crate::northflank::types::GetInvoiceResponse,
-        >,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_credit_balance_response",
-        seeds: &[
-            "tests/fixtures/northflank/get_*credit_balance.*.json",
-            HOSTILE,
-        ],
-        check: round_trip::<
-            crate::northflank::Settings,
-            crate::northflank::types::CreditBalanceResponse,
-        >,
-    },
-    #[cfg(feature = "northflank")]
-    Target {
-        name: "northflank_error_response",
-        seeds: &["tests/fixtures/northflank/error.*.json", HOSTILE],
-        check: round_trip::<crate::northflank::Settings, crate::northflank::types::ErrorResponse>,
-    },
-    #[cfg(feature = "phala")]
-    Target {
-        name: "phala_app_usage_response",
-        seeds: &["tests/fixtures/phala/get_*.json", HOSTILE],
-        check: round_trip::<crate::phala::Settings, crate::phala::types::AppUsageResponse>,
-    },
-    #[cfg(feature = "phala")]
-    Target {
-        name: "phala_error_response",
-        seeds: &["tests/fixtures/phala/error.*.json", HOSTILE],
-        check: round_trip::<crate::phala::Settings, crate::phala::types::ErrorResponse>,
-    },
-    #[cfg(feature = "anthropic")]
-    Target {
-        name: "anthropic_responses",
-        seeds: &["tests/fixtures/anthropic/*.json", HOSTILE],
-        check: anthropic_responses,
-    },
+/// The fuzz targets of one provider, declared in its module (`<provider>/fuzz.rs`) and reached
+/// through its registry entry.
+#[derive(Debug)]
+pub struct ProviderTargets {
+    /// Its targets.
+    pub targets: &'static [Target],
+    /// Its error-envelope reader's check ([`error_status`] of its `ProviderSpec`).
+    pub error_status: fn(u16, &[u8]),
+}
+
+/// The targets that are no provider's.
+static SHARED: &[Target] = &[
     Target {
         name: "error_envelopes",
         seeds: &["tests/fixtures/*/error.*.json", HOSTILE],
@@ -129,11 +62,29 @@ pub static TARGETS: &[Target] = &[
     },
 ];
 
+/// Every fuzz target: each provider's (in registry order), then the shared ones. A new target is
+/// a row of its provider's `fuzz.rs` (or of [`SHARED`]), its one-line file in
+/// `fuzz/fuzz_targets/` and its `[[bin]]`; `tests/fuzz_seeds.rs` fails until the three agree.
+pub fn targets() -> Vec<&'static Target> {
+    providers()
+        .flat_map(|provider| provider.targets)
+        .chain(SHARED)
+        .collect()
+}
+
+/// The fuzz targets of the providers built into the crate, from their registry entries.
+fn providers() -> impl Iterator<Item = &'static ProviderTargets> {
+    crate::Provider::ALL
+        .iter()
+        .filter_map(|provider| provider.descriptor())
+        .map(|descriptor| &descriptor.fuzz)
+}
+
 /// Runs the checks of the target `name` on `data` (what a fuzz target's body does).
 pub fn run(name: &str, data: &[u8]) {
-    match TARGETS.iter().find(|target| target.name == name) {
+    match targets().into_iter().find(|target| target.name == name) {
         Some(target) => (target.check)(data),
-        None => panic!("no fuzz target {name} in usage_bindings::__fuzz::TARGETS"),
+        None => panic!("no fuzz target {name} in usage_bindings::__fuzz::targets()"),
     }
 }
 
@@ -310,33 +261,14 @@ pub fn error_status<P: ProviderSpec>(status: u16, data: &[u8]) {
     let _ = format!("{error:?}");
 }
 
-/// Anthropic's three report bodies and its error body, each in turn.
-#[cfg(feature = "anthropic")]
-fn anthropic_responses(data: &[u8]) {
-    use crate::anthropic::types::{
-        ClaudeCodeUsageReport, CostReport, ErrorResponse, MessagesUsageReport,
-    };
-    use crate::anthropic::Settings;
-    round_trip::<Settings, MessagesUsageReport>(data);
-    round_trip::<Settings, CostReport>(data);
-    round_trip::<Settings, ClaudeCodeUsageReport>(data);
-    round_trip::<Settings, ErrorResponse>(data);
-}
-
 /// Every provider's error-envelope reader, through the `ApiError` an operation builds for an
 /// error status.
 fn error_envelopes(data: &[u8]) {
     // The status is a function of the body so that seeds stay plain bodies.
     let status = 400 + (data.len() % 200) as u16;
-    #[cfg(feature = "openai")]
-    error_status::<crate::openai::Settings>(status, data);
-    #[cfg(feature = "northflank")]
-    error_status::<crate::northflank::Settings>(status, data);
-    #[cfg(feature = "phala")]
-    error_status::<crate::phala::Settings>(status, data);
-    #[cfg(feature = "anthropic")]
-    error_status::<crate::anthropic::Settings>(status, data);
-    let _ = status;
+    for provider in providers() {
+        (provider.error_status)(status, data);
+    }
 }
 
 /// [`Amount`] from text (`FromStr`) and from JSON (serde): what parses survives encode + decode

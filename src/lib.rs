@@ -7,16 +7,19 @@ mod client_macro;
 
 pub mod config;
 pub mod cost;
+mod cursor;
 #[cfg(feature = "demo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
-pub mod error;
+mod error;
+// Public for the benches and tests that time or check the decoder alone; not part of the API.
+#[doc(hidden)]
 pub mod json;
 pub mod money;
 pub mod paging;
-pub mod provider;
+mod provider;
 pub mod registry;
-pub mod retry;
+mod retry;
 pub mod secret;
 pub(crate) mod transport;
 
@@ -54,11 +57,10 @@ provider_modules! {
     "anthropic" anthropic => Anthropic;
 }
 
+// Each public item has one path: these at the root, the rest in their modules.
 pub use error::{ApiError, Error};
-pub use money::Amount;
-pub use provider::{ParseProviderError, Provider, ProviderSpec};
+pub use provider::{ErrorDetails, ParseProviderError, Provider, ProviderSpec};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
 
 /// What the fuzz targets (`fuzz/`) and the seed replay (`tests/fuzz_seeds.rs`) share. Not part
 /// of the API: present only with the `fuzzing` feature, and may change at any time.

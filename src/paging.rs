@@ -72,7 +72,6 @@
 //! ```
 
 use std::collections::HashSet;
-use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,6 +80,7 @@ use std::sync::Arc;
 use futures::stream::{self, Stream, TryStreamExt};
 use serde::Serialize;
 
+pub use crate::cursor::{PageCursor, PagingProblem};
 use crate::error::Error;
 
 /// The ceiling on pages per walk unless `.max_pages(n)` says otherwise: far above
@@ -90,55 +90,6 @@ pub const DEFAULT_MAX_PAGES: NonZeroU64 = match NonZeroU64::new(10_000) {
     Some(pages) => pages,
     None => unreachable!(),
 };
-
-/// Where a page of a walk starts: what a page error carries, and what
-/// `.resume_from(cursor)` on a paged builder starts from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PageCursor {
-    /// The first page: the request as the caller built it (offset 0, page 1).
-    First,
-    /// An opaque token from the previous page (OpenAI `next_page`, Northflank `cursor`).
-    Token(String),
-    /// A record offset (limit/offset paging: Phala).
-    Offset(u64),
-    /// A page number, counting from 1 (Northflank's get usage and get invoice breakdowns).
-    Number(u64),
-}
-
-impl fmt::Display for PageCursor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PageCursor::First => f.write_str("the first page"),
-            PageCursor::Token(token) => write!(f, "cursor {token:?}"),
-            PageCursor::Offset(offset) => write!(f, "offset {offset}"),
-            PageCursor::Number(page) => write!(f, "page {page}"),
-        }
-    }
-}
-
-/// Why a walk could not go on without risking a loop, a repeated page or a silent gap.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PagingProblem {
-    /// The next cursor is one the walk already used: following it would loop, and the page
-    /// that sent it may be a page already seen, so it was not yielded.
-    #[error("the server sent cursor {0:?} again, after it was already used (a cycle); that page was not yielded")]
-    RepeatedCursor(String),
-    /// The page says there are more pages, with an empty cursor.
-    #[error("the server says there are more pages but sent an empty cursor")]
-    EmptyCursor,
-    /// The page says there are more pages, without a cursor.
-    #[error("the server says there are more pages but sent no cursor")]
-    MissingCursor,
-    /// A limit/offset or page-number page identical to the previous one: the server ignored
-    /// the offset or the page number.
-    #[error("the page is identical to the previous one (the server ignores the offset or page number); it was not yielded")]
-    RepeatedPage,
-    /// The walk reached its ceiling of pages and the server still says there are more.
-    #[error("the walk reached its ceiling of {0} pages and the server says there are more")]
-    TooManyPages(u64),
-}
 
 /// What a page says about the page after it, as its rule reads it.
 enum NextPage {

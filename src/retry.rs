@@ -201,7 +201,7 @@ fn from_nanos_saturating(nanos: u128) -> Duration {
 }
 
 /// How a provider reads the wait a 429 asks for from its own rate-limit headers
-/// ([`crate::provider::ProviderSpec::rate_limit_reset`]).
+/// ([`crate::ProviderSpec::rate_limit_reset`]).
 pub(crate) type RateLimitReset = fn(&HeaderMap) -> Option<Duration>;
 
 /// Whether an HTTP status is worth another attempt.

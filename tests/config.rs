@@ -110,6 +110,7 @@ fn from_env_reads_and_names_the_variable() {
             "{error:?}"
         );
         assert!(error.to_string().contains(variable), "{error}");
+        assert_eq!(error.operation(), None, "no operation was called");
         std::env::set_var(variable, "   ");
         assert!(load().is_err(), "a blank key counts as missing");
         std::env::set_var(variable, key);

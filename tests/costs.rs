@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 use usage_bindings::cost::{self, CostKind, CostRecord, Dimension, Scope, Window};
-use usage_bindings::Provider;
+use usage_bindings::{money, Provider};
 
 mod support;
 
@@ -174,9 +174,10 @@ mod openai {
 #[cfg(feature = "northflank")]
 mod northflank {
     use super::*;
+    use usage_bindings::money::AmountUnit;
     use usage_bindings::northflank::BillingPart as NorthflankPart;
     use usage_bindings::northflank::{
-        drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
+        drilldown_records, entry_records, invoice_records, invoices, types,
     };
 
     const CENTS: AmountUnit = AmountUnit::Cents;
@@ -728,7 +729,7 @@ fn an_overflowing_sum_is_an_error() {
     ];
     assert_eq!(
         cost::totals_by_provider(&records),
-        Err(cost::TotalsError::Inexact(cost::InexactSum))
+        Err(cost::TotalsError::Inexact(money::InexactSum))
     );
 }
 
@@ -966,19 +967,19 @@ fn a_sum_that_would_round_is_an_error() {
     ];
     assert!(cost::totals_by_provider(&records).is_err());
     assert!(cost::totals_by_currency(&records).is_err());
-    assert!(cost::checked_sum(records.iter().map(|r| r.amount)).is_err());
+    assert!(money::checked_sum(records.iter().map(|r| r.amount)).is_err());
     // 10 + 0.0000000000000000000000000001 would round to 10 at 27 places.
-    assert!(cost::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
+    assert!(money::checked_sum([dec("10"), dec("0.0000000000000000000000000001")]).is_err());
     // What fits stays exact, even across the scale rust_decimal falls back to.
     assert_eq!(
-        cost::checked_sum([
+        money::checked_sum([
             dec("10000000000000000000000000000"),
             dec("1.0000000000000000000000000000")
         ]),
         Ok(dec("10000000000000000000000000001"))
     );
     assert_eq!(
-        cost::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
+        money::checked_sum([dec("0.5"), dec("0.5"), Decimal::ZERO]),
         Ok(Decimal::ONE)
     );
 }
@@ -1101,7 +1102,7 @@ fn totals_by_dimension_need_no_closure_and_cover_every_record() {
     ];
     assert_eq!(
         cost::totals_by_dimension(&huge, Dimension::Project),
-        Err(cost::TotalsError::Inexact(cost::InexactSum))
+        Err(cost::TotalsError::Inexact(money::InexactSum))
     );
 }
 
@@ -1142,8 +1143,9 @@ fn totals_refuse_records_of_two_kinds() {
 #[cfg(feature = "northflank")]
 #[test]
 fn northflank_views_of_the_same_spend_are_kinds_apart() {
+    use usage_bindings::money::AmountUnit;
     use usage_bindings::northflank::{
-        drilldown_records, entry_records, invoice_records, invoices, types, AmountUnit,
+        drilldown_records, entry_records, invoice_records, invoices, types,
     };
 
     let unit = AmountUnit::Currency;

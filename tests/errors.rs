@@ -11,6 +11,10 @@ use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The operation name an error shows when it does not know the operation (`Error::operation()`
+/// is then `None`).
+const UNKNOWN_OPERATION: &str = "(unknown operation)";
+
 const HTML_502: &str = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.25.3</center>\n</body>\n</html>\n";
 
 /// The checks every error gets: one sentence, no key anywhere.
@@ -166,6 +170,7 @@ async fn openai_envelope_and_request_id_header() {
     let api = error.api().unwrap();
     assert_eq!(api.status, 403);
     assert_eq!(api.operation, "usage_completions");
+    assert_eq!(error.operation(), Some("usage_completions"));
     assert_eq!(api.code.as_deref(), Some("missing_scope"));
     assert_eq!(api.kind.as_deref(), Some("invalid_request_error"));
     assert_eq!(api.request_id.as_deref(), Some("req_7c0ffee"));
@@ -506,11 +511,8 @@ async fn a_200_that_is_not_json_is_not_json_on_every_path() {
                 };
                 assert_eq!(*provider, row.provider);
                 assert_eq!(*status, 200);
-                assert_ne!(
-                    *operation,
-                    usage_bindings::error::UNKNOWN_OPERATION,
-                    "{path}"
-                );
+                assert_ne!(*operation, UNKNOWN_OPERATION, "{path}");
+                assert_eq!(innermost(&error).operation(), Some(*operation), "{path}");
                 assert_eq!(content_type.as_deref(), Some("application/json"));
                 assert!(excerpt.starts_with(&String::from_utf8_lossy(&body[..2])[..]));
                 let text = error.to_string();
@@ -543,11 +545,11 @@ async fn a_200_of_the_wrong_shape_names_its_path_on_every_path() {
             assert!(!at.is_empty(), "{path}: {error}");
             // `?` on `.send()` holds no response to take the name from.
             if path != "? on .send()" {
-                assert_ne!(
-                    *operation,
-                    usage_bindings::error::UNKNOWN_OPERATION,
-                    "{path}"
-                );
+                assert_ne!(*operation, UNKNOWN_OPERATION, "{path}");
+                assert_eq!(innermost(&error).operation(), Some(*operation), "{path}");
+            } else {
+                assert_eq!(*operation, UNKNOWN_OPERATION, "{path}");
+                assert_eq!(innermost(&error).operation(), None, "{path}");
             }
             assert!(
                 error.to_string().contains("does not decode at"),

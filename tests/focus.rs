@@ -111,7 +111,8 @@ key_abc,,,,,,,,,,,,,,,\n"
 #[cfg(feature = "northflank")]
 mod northflank {
     use super::*;
-    use usage_bindings::northflank::{entry_part_records, types::UsageEntry, AmountUnit};
+    use usage_bindings::money::AmountUnit;
+    use usage_bindings::northflank::{entry_part_records, types::UsageEntry};
 
     /// Amounts read in cents (the per-operation pages' unit): 1843.7712 cents are 18.437712
     /// USD. An hour is two rows, PaaS and BYOC, that add up to the hour; on a team route the

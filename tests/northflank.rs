@@ -11,13 +11,14 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
+use usage_bindings::money::Amount;
 use usage_bindings::northflank::types::{
     ByocPrice, CreditBalance, CreditBalanceResponse, ErrorResponse, GetInvoiceResponse,
     GetUsageResponse, Invoice, InvoiceDetail, Invoices, ListInvoicesResponse, ListUsageResponse,
     PaasPrice, ResourceType, UsageDetail,
 };
 use usage_bindings::northflank::{self, Client, Config, OperationError};
-use usage_bindings::{Amount, RetryPolicy};
+use usage_bindings::RetryPolicy;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -398,7 +399,7 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
 #[tokio::test]
 async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
     use futures::TryStreamExt;
-    use usage_bindings::northflank::AmountUnit;
+    use usage_bindings::money::AmountUnit;
 
     let server = serve(200, "list_usage.last_page.json").await;
     let config = Config::new(TOKEN)
@@ -737,8 +738,11 @@ async fn get_usage_published_example_without_data_is_an_hour_without_usage() {
     assert!(!pagination.has_next_page);
     assert_eq!(pagination.count, 1.0);
     assert_eq!(
-        usage_bindings::northflank::drilldown_records(&body, northflank::AmountUnit::Currency)
-            .unwrap(),
+        usage_bindings::northflank::drilldown_records(
+            &body,
+            usage_bindings::money::AmountUnit::Currency
+        )
+        .unwrap(),
         []
     );
 }

@@ -375,7 +375,10 @@ async fn send(client: &phala::Client) -> Result<phala::types::AppUsageResponse, 
 
 /// For each fault, `?` on `.send()` gives the error `.fetch()` gives. The conversion reads the
 /// operation's name from the response when the error holds one (`carried`); otherwise the name
-/// is `UNKNOWN_OPERATION` and everything else is the same.
+/// is `(unknown operation)`, `operation()` is `None`, and everything else is the same.
+/// The operation name an error shows when it does not know the operation.
+const UNKNOWN_OPERATION: &str = "(unknown operation)";
+
 #[tokio::test]
 async fn question_mark_on_send_gives_the_error_fetch_gives() {
     let cases = [
@@ -408,12 +411,14 @@ async fn question_mark_on_send_gives_the_error_fetch_gives() {
         assert_eq!(server.requests(), 2, "{case}");
         let shown = format!("{sent:?}");
         assert_eq!(
-            !shown.contains(usage_bindings::error::UNKNOWN_OPERATION),
+            !shown.contains(UNKNOWN_OPERATION),
             carried,
             "{case}: {shown}"
         );
+        assert_eq!(sent.operation().is_some(), carried, "{case}: {shown}");
+        assert_eq!(fetched.operation(), Some("get_app_usage"), "{case}");
         assert_eq!(
-            shown.replace(usage_bindings::error::UNKNOWN_OPERATION, "get_app_usage"),
+            shown.replace(UNKNOWN_OPERATION, "get_app_usage"),
             format!("{fetched:?}"),
             "{case}"
         );

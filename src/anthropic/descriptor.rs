@@ -2,9 +2,9 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FocusFacts, FromEnv, ResourceRule};
+use crate::registry::{Descriptor, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the organization billed (Anthropic's cost results name none).
@@ -45,6 +45,8 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
             ("context_window", "x_ContextWindow"),
         ],
     },
+    #[cfg(feature = "fuzzing")]
+    fuzz: super::fuzz::FUZZ,
     #[cfg(feature = "demo")]
     demo: super::demo::DEMO,
 };

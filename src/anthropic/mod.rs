@@ -38,6 +38,8 @@ mod costs;
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
 mod descriptor;
+#[cfg(feature = "fuzzing")]
+mod fuzz;
 mod paging;
 
 pub use amount::{CentsAmount, ClaudeCodeToolActions};

@@ -20,11 +20,11 @@
 //! | `BillingAccountId` / `BillingAccountName` | [`CostRecord::billing_account`]; a record without one is an error ([`FocusError::MissingBillingAccount`]) |
 //! | `ChargeCategory`, `ChargeClass`, `ChargeFrequency`, `PricingCategory` | `Usage`, empty, `Usage-Based`, `Standard` |
 //! | `ChargeDescription` | [`CostRecord::description`] |
-//! | `ProviderName` = `PublisherName` = `InvoiceIssuerName` | the provider's [`FocusFacts::name`](crate::registry::FocusFacts::name) (`OpenAI`, `Phala`, ...) |
-//! | `ServiceName` | [`FocusFacts::service`](crate::registry::FocusFacts::service), or the service of the record's billing part (`Northflank PaaS`) |
-//! | `ServiceCategory` | [`FocusFacts::service_category`](crate::registry::FocusFacts::service_category) (`AI and Machine Learning`, `Compute`) |
-//! | `SubAccountId` / `SubAccountName` | the value of the provider's [`FocusFacts::sub_account`](crate::registry::FocusFacts::sub_account) dimension (a project, team, app, workspace), and its name from [`CostRecord::names`] |
-//! | `ResourceId` / `ResourceName` / `ResourceType` | by the provider's [`ResourceRule`]: a qualified resource path, an instance of a fixed type, or the resource as it is; else empty |
+//! | `ProviderName` = `PublisherName` = `InvoiceIssuerName` | the provider's [`FocusFacts::name`](super::FocusFacts::name) (`OpenAI`, `Phala`, ...) |
+//! | `ServiceName` | [`FocusFacts::service`](super::FocusFacts::service), or the service of the record's billing part (`Northflank PaaS`) |
+//! | `ServiceCategory` | [`FocusFacts::service_category`](super::FocusFacts::service_category) (`AI and Machine Learning`, `Compute`) |
+//! | `SubAccountId` / `SubAccountName` | the value of the provider's [`FocusFacts::sub_account`](super::FocusFacts::sub_account) dimension (a project, team, app, workspace), and its name from [`CostRecord::names`] |
+//! | `ResourceId` / `ResourceName` / `ResourceType` | by the provider's [`ResourceRule`](super::ResourceRule): a qualified resource path, an instance of a fixed type, or the resource as it is; else empty |
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!
@@ -32,7 +32,7 @@
 //! per [`Dimension`] that no FOCUS column holds and the names beside the project and team ids
 //! (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and `ResourceType` are FOCUS
 //! columns), then one per [`Details`](super::Details) key that a provider declares in its
-//! [`FocusFacts::detail_columns`](crate::registry::FocusFacts::detail_columns) (`x_ServiceTier`,
+//! [`FocusFacts::detail_columns`](super::FocusFacts::detail_columns) (`x_ServiceTier`,
 //! `x_EventType`, ...), in registry order.
 //!
 //! # Text
@@ -75,8 +75,8 @@ use std::io;
 use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
+use super::ResourceRule;
 use super::{CostKind, CostRecord, Dimension};
-use crate::registry::{self, ResourceRule};
 use crate::Provider;
 
 /// The 43 FOCUS 1.0 columns, in the order written (alphabetical).
@@ -149,7 +149,10 @@ pub const DIMENSION_COLUMNS: [&str; 15] = [
 /// The custom columns of the providers' [`Details`](super::Details), in registry order: the
 /// `(detail key, column)` pairs of every provider built into the crate.
 fn detail_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
-    registry::descriptors().flat_map(|descriptor| descriptor.focus.detail_columns.iter().copied())
+    Provider::ALL
+        .iter()
+        .filter_map(|provider| provider.descriptor())
+        .flat_map(|descriptor| descriptor.focus.detail_columns.iter().copied())
 }
 
 /// Every column of a file: [`COLUMNS`], [`DIMENSION_COLUMNS`], then one per detail the

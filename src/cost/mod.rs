@@ -61,6 +61,7 @@
 //! # Ok::<(), cost::TotalsError>(())
 //! ```
 
+mod facts;
 #[cfg(feature = "focus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "focus")))]
 pub mod focus;
@@ -69,13 +70,14 @@ mod scope;
 mod source;
 mod totals;
 
-pub use crate::money::{checked_sum, exact_add, InexactSum};
+pub use facts::{FocusFacts, ResourceRule};
 pub use record::{BillingAccount, CostKind, CostRecord, Details, Quantity, Window};
 pub use scope::{Dimension, ParseDimensionError, Scope};
 #[allow(unused_imports)] // Used by the sources whose rows name no account.
 pub(crate) use source::billed_to;
 pub use source::{
     collect, fetch, fetch_all, fetch_all_with_progress, CostSource, Progress, ProviderCosts,
+    Sources,
 };
 pub use totals::{
     totals_by, totals_by_currency, totals_by_day, totals_by_dimension, totals_by_provider,

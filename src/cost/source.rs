@@ -54,6 +54,9 @@ impl ProviderCosts {
     }
 }
 
+/// Cost sources of any providers, owned.
+pub type Sources = Vec<Box<dyn CostSource>>;
+
 /// Called after each record fetched with the provider and its number of records so far.
 pub type Progress<'p> = &'p (dyn Fn(Provider, usize) + Sync);
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::AmountUnit;
+use crate::money::AmountUnit;
 use crate::config::bearer;
 use crate::provider::{
     header_text, parse_seconds, sealed, string_at, ErrorDetails, Provider, ProviderSpec,

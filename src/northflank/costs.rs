@@ -23,7 +23,8 @@ use crate::cost::{
     billed_to, BillingAccount, CostKind, CostRecord, CostSource, Dimension, Scope, Window,
 };
 use crate::money::{checked_sum, AmountUnit, InexactSum};
-use crate::{Amount, Error, Provider};
+use crate::money::Amount;
+use crate::{Error, Provider};
 
 /// The currency of a record when the response names none (usage responses never do).
 pub const DEFAULT_CURRENCY: &str = "USD";
@@ -107,7 +108,8 @@ fn total_or_parts(
 /// the hour costs.
 ///
 /// ```
-/// use usage_bindings::northflank::{entry_part_records, types::UsageEntry, AmountUnit};
+/// use usage_bindings::money::AmountUnit;
+/// use usage_bindings::northflank::{entry_part_records, types::UsageEntry};
 ///
 /// let entry: UsageEntry = serde_json::from_str(r#"{"timestamp": 1780999200,
 ///   "paasUsage": {"price": {"total": 18.437712}}, "byocUsage": {"price": {"total": "0.815689"}}}"#)?;

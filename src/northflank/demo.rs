@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 use super::descriptor::amount_unit;
 use super::{Client, Config, Costs};
 use crate::config::Env;
-use crate::cost::{BillingAccount, Window};
-use crate::registry::Sources;
+use crate::cost::{BillingAccount, Sources, Window};
 use crate::demo::{hours, mix, number, requested, Answer, Demo, Request, Respond, Route, Routes, DEMO_ORG_NAME};
 use crate::Error;
 

@@ -2,10 +2,10 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::money::AmountUnit;
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FocusFacts, FromEnv, ResourceRule};
+use crate::registry::{Descriptor, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the organization billed on the org route (its usage names none).
@@ -62,6 +62,8 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
                        reads NORTHFLANK_ORG_ID or NORTHFLANK_TEAM)",
         detail_columns: &[],
     },
+    #[cfg(feature = "fuzzing")]
+    fuzz: super::fuzz::FUZZ,
     #[cfg(feature = "demo")]
     demo: super::demo::DEMO,
 };

@@ -2,9 +2,9 @@
 //! invoice with its line items and drill-down) and the credit balance, each on the org route and
 //! the team route.
 //!
-//! Amounts are exact ([`crate::Amount`]), as sent. Their unit is disputed by Northflank's own
+//! Amounts are exact ([`crate::money::Amount`]), as sent. Their unit is disputed by Northflank's own
 //! documents (cents, or units of the response's currency): cost records read them in the
-//! client's [`AmountUnit`], currency units unless [`Config::with_amount_unit`] says cents. Auth
+//! client's [`AmountUnit`](crate::money::AmountUnit), currency units unless [`Config::with_amount_unit`] says cents. Auth
 //! is an API token (team or org scoped) as a bearer token. The team routes of get usage and get
 //! invoice have the team in the path (`.team(..)`) and an independent `teamId` query filter
 //! (`.team_id(..)`).
@@ -36,9 +36,10 @@ mod costs;
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
 mod descriptor;
+#[cfg(feature = "fuzzing")]
+mod fuzz;
 mod paging;
 
-pub use crate::money::{AmountUnit, ParseAmountUnitError};
 pub use config::{Config, Settings};
 pub use costs::{
     byoc_total, drilldown_records, entry_part_records, entry_records, fetch_cost_records,

@@ -25,7 +25,8 @@ use super::{BucketResult, Client};
 use crate::cost::{
     billed_to, BillingAccount, CostRecord, CostSource, Dimension, Quantity, Scope, Window,
 };
-use crate::{Amount, Error, Provider};
+use crate::money::Amount;
+use crate::{Error, Provider};
 
 /// The currency of a costs result that does not say (`amount` or `amount.currency` missing):
 /// OpenAI documents costs in USD.

@@ -6,8 +6,7 @@ use serde_json::{json, Value};
 
 use super::{Client, Config, Costs};
 use crate::config::Env;
-use crate::cost::{BillingAccount, Window};
-use crate::registry::Sources;
+use crate::cost::{BillingAccount, Sources, Window};
 use crate::demo::{
     daily_page, days, mix, number, requested, Answer, Demo, Request, Respond, Route, Routes, DEMO_ORG_NAME,
 };

@@ -2,9 +2,9 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FocusFacts, FromEnv, ResourceRule};
+use crate::registry::{Descriptor, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the organization billed (OpenAI's cost results name none).
@@ -42,6 +42,8 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
                        `openai::Costs::billing_account` (usage-report reads OPENAI_ORG_ID)",
         detail_columns: &[],
     },
+    #[cfg(feature = "fuzzing")]
+    fuzz: super::fuzz::FUZZ,
     #[cfg(feature = "demo")]
     demo: super::demo::DEMO,
 };

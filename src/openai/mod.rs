@@ -35,6 +35,8 @@ mod costs;
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
 mod descriptor;
+#[cfg(feature = "fuzzing")]
+mod fuzz;
 mod paging;
 mod result;
 

@@ -6,8 +6,7 @@ use serde_json::{json, Value};
 
 use super::{Client, Config, Costs};
 use crate::config::Env;
-use crate::cost::Window;
-use crate::registry::Sources;
+use crate::cost::{Sources, Window};
 use crate::demo::{hours, number, requested, Answer, Demo, Request, Respond, Route, Routes};
 use crate::Error;
 

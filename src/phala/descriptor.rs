@@ -2,9 +2,9 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::Dimension;
+use crate::cost::{Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FocusFacts, FromEnv, ResourceRule};
+use crate::registry::{Descriptor, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable listing the apps to read (comma-separated ids): usage is read per app.
@@ -43,6 +43,8 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
                        `phala::Costs` or `phala::cost_records`",
         detail_columns: &[("event_type", "x_EventType"), ("billing_key", "x_BillingKey")],
     },
+    #[cfg(feature = "fuzzing")]
+    fuzz: super::fuzz::FUZZ,
     #[cfg(feature = "demo")]
     demo: super::demo::DEMO,
 };

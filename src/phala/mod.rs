@@ -1,6 +1,6 @@
 //! Phala Cloud app usage: the metered usage records of one app.
 //!
-//! Costs are in USD and exact ([`crate::Amount`]). Auth is an API key in `X-API-Key`; every request
+//! Costs are in USD and exact ([`crate::money::Amount`]). Auth is an API key in `X-API-Key`; every request
 //! also carries `X-Phala-Version` ([`DEFAULT_PHALA_VERSION`] unless
 //! [`Config::with_phala_version`] says otherwise).
 //!
@@ -44,6 +44,8 @@ mod costs;
 #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
 pub mod demo;
 mod descriptor;
+#[cfg(feature = "fuzzing")]
+mod fuzz;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};

@@ -14,7 +14,7 @@ use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 use usage_bindings::config::Config;
 use usage_bindings::paging::PageCursor;
-use usage_bindings::provider::ProviderSpec;
+use usage_bindings::ProviderSpec;
 use usage_bindings::{Error, Provider, RetryPolicy};
 use wiremock::MockServer;
 

@@ -19,7 +19,7 @@
 use chrono::{NaiveDate, TimeDelta};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use usage_bindings::{cost, Provider};
+use usage_bindings::{money, Provider};
 
 use crate::report::{Format, Report};
 
@@ -117,9 +117,9 @@ fn chart(report: &Report, currency: &str, width: usize) -> String {
                     total = None;
                 }
                 Some(Some(amount)) => {
-                    total = total.and_then(|t| cost::exact_add(t, amount).ok());
+                    total = total.and_then(|t| money::exact_add(t, amount).ok());
                     if amount > Decimal::ZERO {
-                        drawn = drawn.and_then(|d| cost::exact_add(d, amount).ok());
+                        drawn = drawn.and_then(|d| money::exact_add(d, amount).ok());
                         parts.push((provider, amount));
                     } else if amount < Decimal::ZERO {
                         credits = true;
@@ -269,7 +269,7 @@ fn segments(parts: &[(Provider, Decimal)], cell: Decimal) -> Vec<(Provider, usiz
     let mut segments: Vec<(Provider, usize)> = parts
         .iter()
         .map(|&(provider, amount)| {
-            running = cost::exact_add(running, amount).unwrap_or(running);
+            running = money::exact_add(running, amount).unwrap_or(running);
             let next = cells(running, cell).max(end);
             let length = next - end;
             end = next;

@@ -11,7 +11,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use usage_bindings::cost::{self, focus, CostKind, CostRecord, ProviderCosts, Scope, Window};
-use usage_bindings::Provider;
+use usage_bindings::{money, Provider};
 
 /// What rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -170,7 +170,7 @@ type Sums<K> = BTreeMap<K, (Option<Decimal>, usize)>;
 
 fn add<K: Ord>(sums: &mut Sums<K>, key: K, amount: Decimal) {
     let (sum, records) = sums.entry(key).or_insert((Some(Decimal::ZERO), 0));
-    *sum = sum.and_then(|sum| cost::exact_add(sum, amount).ok());
+    *sum = sum.and_then(|sum| money::exact_add(sum, amount).ok());
     *records += 1;
 }
 

@@ -939,7 +939,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
         let sum = billed
             .entry(row[column("ProviderName")].to_string())
             .or_default();
-        *sum = cost::exact_add(*sum, cost).unwrap();
+        *sum = usage_bindings::money::exact_add(*sum, cost).unwrap();
     }
     assert_eq!(count, rows);
 

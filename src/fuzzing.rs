@@ -63,7 +63,7 @@ static SHARED: &[Target] = &[
 ];
 
 /// Every fuzz target: each provider's (in registry order), then the shared ones. A new target is
-/// a row of its provider's `fuzz.rs` (or of [`SHARED`]), its one-line file in
+/// a row of its provider's `fuzz.rs` (or of `SHARED`), its one-line file in
 /// `fuzz/fuzz_targets/` and its `[[bin]]`; `tests/fuzz_seeds.rs` fails until the three agree.
 pub fn targets() -> Vec<&'static Target> {
     providers()

@@ -24,7 +24,7 @@
 //! | `ServiceName` | [`FocusFacts::service`](super::FocusFacts::service), or the service of the record's billing part (`Northflank PaaS`) |
 //! | `ServiceCategory` | [`FocusFacts::service_category`](super::FocusFacts::service_category) (`AI and Machine Learning`, `Compute`) |
 //! | `SubAccountId` / `SubAccountName` | the value of the provider's [`FocusFacts::sub_account`](super::FocusFacts::sub_account) dimension (a project, team, app, workspace), and its name from [`CostRecord::names`] |
-//! | `ResourceId` / `ResourceName` / `ResourceType` | by the provider's [`ResourceRule`](super::ResourceRule): a qualified resource path, an instance of a fixed type, or the resource as it is; else empty |
+//! | `ResourceId` / `ResourceName` / `ResourceType` | by the provider's [`ResourceRule`]: a qualified resource path, an instance of a fixed type, or the resource as it is; else empty |
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!

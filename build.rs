@@ -47,6 +47,10 @@ const PROVIDERS: &[Provider] = &[
             ),
         ],
     },
+    Provider {
+        name: "openrouter",
+        replacements: &[],
+    },
 ];
 
 fn main() {

@@ -34,8 +34,11 @@ pub const HOSTILE: &str = "tests/hostile/*";
 /// through its registry entry.
 #[derive(Debug)]
 pub struct ProviderTargets {
-    /// Its targets.
+    /// Its targets, each with a binary of its own.
     pub targets: &'static [Target],
+    /// Its typed-body checks that need no binary of their own (each a [`round_trip`] of one
+    /// body type): the shared target `provider_bodies` runs every provider's on every input.
+    pub bodies: &'static [fn(&[u8])],
     /// Its error-envelope reader's check ([`error_status`] of its `ProviderSpec`).
     pub error_status: fn(u16, &[u8]),
 }
@@ -46,6 +49,11 @@ static SHARED: &[Target] = &[
         name: "error_envelopes",
         seeds: &["tests/fixtures/*/error.*.json", HOSTILE],
         check: error_envelopes,
+    },
+    Target {
+        name: "provider_bodies",
+        seeds: &["tests/fixtures/*/*.json", HOSTILE],
+        check: provider_bodies,
     },
     Target {
         name: "amount",
@@ -268,6 +276,15 @@ fn error_envelopes(data: &[u8]) {
     let status = 400 + (data.len() % 200) as u16;
     for provider in providers() {
         (provider.error_status)(status, data);
+    }
+}
+
+/// Every provider's typed-body checks ([`ProviderTargets::bodies`]) on one input.
+fn provider_bodies(data: &[u8]) {
+    for provider in providers() {
+        for body in provider.bodies {
+            body(data);
+        }
     }
 }
 

@@ -55,6 +55,7 @@ provider_modules! {
     "northflank" northflank => Northflank;
     "phala" phala => Phala;
     "anthropic" anthropic => Anthropic;
+    "openrouter" openrouter => OpenRouter;
 }
 
 // Each public item has one path: these at the root, the rest in their modules.

@@ -19,6 +19,9 @@
 //!   invoices);
 //! - limit/offset: the walk sets the offset from 0; a page shorter than the page size sent is
 //!   the last (Phala);
+//! - offset with a page size fixed by the API, which takes no page-size parameter: the walk sets
+//!   the offset from 0; a page shorter than the API's page size (or than `.page_size(n)`, which
+//!   sends nothing and may not exceed it) is the last;
 //! - page number: the walk sets the page from 1, the next while the page says there is one
 //!   (Northflank's get usage and get invoice breakdowns).
 //!
@@ -133,6 +136,15 @@ mod sealed {
             returned: fn(&Page) -> usize,
             set_offset: fn(Op, u64) -> Op,
         },
+        /// Offset paging whose page size the API fixes (no page-size parameter): `returned`
+        /// records came back; a page shorter than `page_size` (or than the size the walk was
+        /// given, at most `page_size`) is the last. `set_offset` sets the record offset (0 for
+        /// the first page).
+        FixedOffset {
+            page_size: u64,
+            returned: fn(&Page) -> usize,
+            set_offset: fn(Op, u64) -> Op,
+        },
         /// A page number counting from 1 (Northflank breakdowns): the next number while
         /// `has_next_page`. `set_page` sets the number (1 for the first page).
         PageNumber {
@@ -181,6 +193,7 @@ pub struct Walk<Op> {
     operation: Op,
     ceiling: NonZeroU64,
     start: PageCursor,
+    size: Option<NonZeroU64>,
 }
 
 impl<Op: PagedOperation> Walk<Op> {
@@ -190,6 +203,7 @@ impl<Op: PagedOperation> Walk<Op> {
             operation,
             ceiling: DEFAULT_MAX_PAGES,
             start: PageCursor::First,
+            size: None,
         }
     }
 
@@ -213,10 +227,13 @@ impl<Op: PagedOperation> Walk<Op> {
     }
 
     /// The same walk asking for `size` items per page (the operation's `limit` or `per_page`;
-    /// a size above what the API allows is refused before any request).
+    /// a size above what the API allows is refused before any request). For an API that fixes
+    /// its page size and takes no parameter, nothing is sent: a page shorter than `size` ends
+    /// the walk, and a size above the API's is refused before any request.
     pub fn page_size(self, size: NonZeroU64) -> Self {
         Self {
             operation: self.operation.with_page_size(size),
+            size: Some(size),
             ..self
         }
     }
@@ -271,7 +288,7 @@ fn at<Op: PagedOperation>(operation: Op, cursor: &PageCursor) -> Result<Op, Stri
             "cannot start a walk at {cursor}: this operation pages by {}",
             match Op::rule() {
                 Rule::NextPageToken { .. } | Rule::Cursor { .. } => "cursor",
-                Rule::LimitOffset { .. } => "offset",
+                Rule::LimitOffset { .. } | Rule::FixedOffset { .. } => "offset",
                 Rule::PageNumber { .. } => "page number",
             }
         ))
@@ -281,10 +298,14 @@ fn at<Op: PagedOperation>(operation: Op, cursor: &PageCursor) -> Result<Op, Stri
         (Rule::NextPageToken { set, .. } | Rule::Cursor { set, .. }, PageCursor::Token(token)) => {
             Ok(set(operation, token.clone()))
         }
-        (Rule::LimitOffset { set_offset, .. }, PageCursor::First) => Ok(set_offset(operation, 0)),
-        (Rule::LimitOffset { set_offset, .. }, PageCursor::Offset(offset)) => {
-            Ok(set_offset(operation, *offset))
-        }
+        (
+            Rule::LimitOffset { set_offset, .. } | Rule::FixedOffset { set_offset, .. },
+            PageCursor::First,
+        ) => Ok(set_offset(operation, 0)),
+        (
+            Rule::LimitOffset { set_offset, .. } | Rule::FixedOffset { set_offset, .. },
+            PageCursor::Offset(offset),
+        ) => Ok(set_offset(operation, *offset)),
         (Rule::PageNumber { set_page, .. }, PageCursor::First) => Ok(set_page(operation, 1)),
         (Rule::PageNumber { set_page, .. }, PageCursor::Number(page)) if *page >= 1 => {
             Ok(set_page(operation, *page))
@@ -312,9 +333,11 @@ fn next_page<Op: PagedOperation>(page: &Op::Output) -> NextPage {
                 NextPage::Done
             }
         }
-        Rule::LimitOffset { returned, .. } => NextPage::Offset {
-            returned: returned(page) as u64,
-        },
+        Rule::LimitOffset { returned, .. } | Rule::FixedOffset { returned, .. } => {
+            NextPage::Offset {
+                returned: returned(page) as u64,
+            }
+        }
         Rule::PageNumber { has_next_page, .. } => NextPage::Number {
             more: has_next_page(page),
         },
@@ -329,8 +352,22 @@ fn walk<Op: PagedOperation>(
         operation,
         ceiling,
         start,
+        size,
     } = walk;
     let ceiling = ceiling.get();
+    // A fixed page size: the walk's size (at most the API's) ends the walk on a shorter page; a
+    // larger one is refused before any request, since every page would look like the last.
+    let fixed = match Op::rule() {
+        Rule::FixedOffset { page_size, .. } => Some(match size {
+            Some(size) if size.get() > page_size => Err(format!(
+                "page size {size} is above the {page_size} records a page the API sends: it \
+                 would end the walk after the first page"
+            )),
+            Some(size) => Ok(size.get()),
+            None => Ok(page_size),
+        }),
+        _ => None,
+    };
     let memory = Memory {
         used_tokens: HashSet::new(),
         previous_page: None,
@@ -341,6 +378,7 @@ fn walk<Op: PagedOperation>(
         (Step::Fetch(start), memory),
         move |(step, mut memory)| {
             let operation = operation.clone();
+            let fixed = fixed.clone();
             async move {
                 let cursor = match step {
                     Step::Fetch(cursor) => cursor,
@@ -349,6 +387,14 @@ fn walk<Op: PagedOperation>(
                 };
                 if let PageCursor::Token(token) = &cursor {
                     memory.used_tokens.insert(token.clone());
+                }
+                if let Some(Err(message)) = &fixed {
+                    let error = Error::InvalidRequest {
+                        provider: Op::PROVIDER,
+                        operation: Op::OPERATION,
+                        message: message.clone(),
+                    };
+                    return Some((Err(error), (Step::Done, memory)));
                 }
                 let request = match at(operation, &cursor) {
                     Ok(request) => request,
@@ -407,8 +453,12 @@ fn walk<Op: PagedOperation>(
                             PageCursor::Offset(offset) => offset,
                             _ => 0,
                         };
-                        // The size the request carried; unknown (0), only an empty page ends.
-                        let limit = sent.size.load(Ordering::Relaxed);
+                        // The size the request carried, or the API's fixed size; unknown (0),
+                        // only an empty page ends.
+                        let limit = match &fixed {
+                            Some(Ok(size)) => *size,
+                            _ => sent.size.load(Ordering::Relaxed),
+                        };
                         if returned == 0 || returned < limit {
                             Step::Done
                         } else {

@@ -64,6 +64,8 @@ providers! {
     Phala = "phala", "Phala Cloud";
     /// Anthropic organization usage and cost reports.
     Anthropic = "anthropic", "Anthropic";
+    /// OpenRouter activity, credits and API keys.
+    OpenRouter = "openrouter", "OpenRouter";
 }
 
 /// The provider's name for people ([`Provider::label`]).

@@ -10,6 +10,7 @@ pub(crate) const FUZZ: ProviderTargets = ProviderTargets {
         seeds: &["tests/fixtures/anthropic/*.json", HOSTILE],
         check: responses,
     }],
+    bodies: &[],
     error_status: error_status::<Settings>,
 };
 

@@ -18,6 +18,12 @@ pub trait CostSource: Send + Sync {
     /// app, goes on with the next). A provider may answer with records outside `window` (its
     /// periods are coarser, or its API has no time filter): [`fetch_all`] counts them apart.
     fn records(&self, window: Window) -> BoxStream<'_, Result<CostRecord, Error>>;
+
+    /// The balance of the account this source reads (credits left), as one line for people,
+    /// when the provider has one; `None` otherwise (the default). Live, not a cost record.
+    fn balance(&self) -> Option<futures::future::BoxFuture<'_, Result<String, Error>>> {
+        None
+    }
 }
 
 /// What one source gave: every record of the window fetched, and every error met. Records

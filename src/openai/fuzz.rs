@@ -17,5 +17,6 @@ pub(crate) const FUZZ: ProviderTargets = ProviderTargets {
             check: round_trip::<Settings, types::ErrorResponse>,
         },
     ],
+    bodies: &[],
     error_status: error_status::<Settings>,
 };

@@ -40,7 +40,7 @@ async fn mount_walk(server: &MockServer, row: &Row, sizes: &[u64]) {
                 mock.and(query_param_is_missing(param))
             }
             Paging::Token(param) | Paging::Cursor(param) => mock.and(query_param(param, token(k))),
-            Paging::LimitOffset => mock.and(query_param("offset", first.to_string())),
+            Paging::LimitOffset | Paging::FixedOffset(_) => mock.and(query_param("offset", first.to_string())),
         };
         mock.respond_with(ok(body)).mount(server).await;
         first += count;
@@ -51,7 +51,7 @@ async fn mount_walk(server: &MockServer, row: &Row, sizes: &[u64]) {
 fn third_page(row: &Row) -> (&'static str, String) {
     match row.paging {
         Paging::Token(param) | Paging::Cursor(param) => (param, token(2)),
-        Paging::LimitOffset => ("offset", "4".to_string()),
+        Paging::LimitOffset | Paging::FixedOffset(_) => ("offset", "4".to_string()),
     }
 }
 

@@ -288,6 +288,21 @@ fn table() -> Vec<Row> {
             row!("anthropic", "error", ErrorResponse, "ErrorResponse"),
         ]);
     }
+    #[cfg(feature = "openrouter")]
+    {
+        use usage_bindings::openrouter::types::{
+            ActivityResponse, ApiKeysResponse, CreditsResponse, CurrentKeyResponse, ErrorResponse,
+            GenerationResponse,
+        };
+        rows.extend([
+            row!("openrouter", "get_user_activity", ActivityResponse, "ActivityResponse"),
+            row!("openrouter", "get_credits", CreditsResponse, "CreditsResponse"),
+            row!("openrouter", "get_current_key", CurrentKeyResponse, "CurrentKeyResponse"),
+            row!("openrouter", "list_api_keys", ApiKeysResponse, "ApiKeysResponse"),
+            row!("openrouter", "get_generation", GenerationResponse, "GenerationResponse"),
+            row!("openrouter", "error", ErrorResponse, "ErrorResponse"),
+        ]);
+    }
     rows
 }
 
@@ -458,6 +473,27 @@ fn models() -> Vec<(&'static str, Vec<Model>)> {
             "ClaudeCodeToolActionCounts" => ClaudeCodeToolActionCounts,
             "ErrorResponse" => ErrorResponse,
             "Error" => Error,
+        ],
+    ));
+    #[cfg(feature = "openrouter")]
+    all.push((
+        "openrouter",
+        models![usage_bindings::openrouter::types;
+            "ActivityGroupBy" => ActivityGroupBy,
+            "ActivityResponse" => ActivityResponse,
+            "ActivityItem" => ActivityItem,
+            "CreditsResponse" => CreditsResponse,
+            "Credits" => Credits,
+            "CurrentKeyResponse" => CurrentKeyResponse,
+            "CurrentKey" => CurrentKey,
+            "LegacyRateLimit" => LegacyRateLimit,
+            "ApiKeysResponse" => ApiKeysResponse,
+            "ApiKey" => ApiKey,
+            "GenerationResponse" => GenerationResponse,
+            "Generation" => Generation,
+            "ProviderResponse" => ProviderResponse,
+            "ErrorResponse" => ErrorResponse,
+            "ErrorData" => ErrorData,
         ],
     ));
     all
@@ -1834,6 +1870,48 @@ mod proptests {
         );
         check(
             "openai",
+            "ErrorResponse",
+            encode_decode::<t::ErrorResponse>,
+            128,
+        );
+    }
+
+    #[cfg(feature = "openrouter")]
+    #[test]
+    fn openrouter_models_survive_encode_decode() {
+        use usage_bindings::openrouter::types as t;
+        check(
+            "openrouter",
+            "ActivityResponse",
+            encode_decode::<t::ActivityResponse>,
+            256,
+        );
+        check(
+            "openrouter",
+            "CreditsResponse",
+            encode_decode::<t::CreditsResponse>,
+            128,
+        );
+        check(
+            "openrouter",
+            "CurrentKeyResponse",
+            encode_decode::<t::CurrentKeyResponse>,
+            128,
+        );
+        check(
+            "openrouter",
+            "ApiKeysResponse",
+            encode_decode::<t::ApiKeysResponse>,
+            256,
+        );
+        check(
+            "openrouter",
+            "GenerationResponse",
+            encode_decode::<t::GenerationResponse>,
+            128,
+        );
+        check(
+            "openrouter",
             "ErrorResponse",
             encode_decode::<t::ErrorResponse>,
             128,

@@ -415,3 +415,4 @@ fn snake_case_of_parameter_names() {
     assert_eq!(snake("group_by[]"), "group_by");
 }
 surface_test!("anthropic", anthropic_surface);
+surface_test!("openrouter", openrouter_surface);

@@ -99,7 +99,7 @@ fn case(row: &Row) -> String {
     let rule = match row.paging {
         Paging::Token(param) => format!("next-page token `{param}`"),
         Paging::Cursor(param) => format!("cursor `{param}`"),
-        Paging::LimitOffset => "limit/offset".to_string(),
+        Paging::LimitOffset | Paging::FixedOffset(_) => "limit/offset".to_string(),
     };
     format!("{} ({rule})", row.provider)
 }
@@ -109,7 +109,7 @@ fn case(row: &Row) -> String {
 fn position(row: &Row) -> &'static str {
     match row.paging {
         Paging::Token(param) | Paging::Cursor(param) => param,
-        Paging::LimitOffset => "offset",
+        Paging::LimitOffset | Paging::FixedOffset(_) => "offset",
     }
 }
 
@@ -117,7 +117,7 @@ fn position(row: &Row) -> &'static str {
 fn page_name(row: &Row, position: &str) -> String {
     match row.paging {
         Paging::Token(_) | Paging::Cursor(_) => format!("cursor {position:?}"),
-        Paging::LimitOffset => format!("offset {position}"),
+        Paging::LimitOffset | Paging::FixedOffset(_) => format!("offset {position}"),
     }
 }
 
@@ -125,7 +125,7 @@ fn page_name(row: &Row, position: &str) -> String {
 fn cursor_at(row: &Row, position: u64) -> PageCursor {
     match row.paging {
         Paging::Token(_) | Paging::Cursor(_) => PageCursor::Token(position.to_string()),
-        Paging::LimitOffset => PageCursor::Offset(position),
+        Paging::LimitOffset | Paging::FixedOffset(_) => PageCursor::Offset(position),
     }
 }
 
@@ -207,7 +207,7 @@ async fn every_rule_ends_a_cycle_with_a_paging_error() {
                 }
                 (PagingProblem::RepeatedCursor("A".into()), "B")
             }
-            Paging::LimitOffset => {
+            Paging::LimitOffset | Paging::FixedOffset(_) => {
                 // Limit/offset has no cursor to point back with: the walk sets each offset to
                 // the previous one plus the records returned, so it never asks for a page
                 // twice. A server pointing back answers a new offset (4) with a page seen
@@ -245,7 +245,7 @@ async fn every_rule_ends_a_cycle_with_a_paging_error() {
         );
         assert_eq!(error.resume_from(), None, "{case}: resuming would loop");
         let expected: Vec<Option<String>> = match row.paging {
-            Paging::LimitOffset => vec![Some("0".into()), Some("2".into()), Some("4".into())],
+            Paging::LimitOffset | Paging::FixedOffset(_) => vec![Some("0".into()), Some("2".into()), Some("4".into())],
             _ => vec![None, Some("A".into()), Some("B".into())],
         };
         assert_eq!(positions(&server, &row).await, expected, "{case}");
@@ -271,7 +271,7 @@ async fn every_rule_ends_a_repeated_page_with_a_paging_error() {
             Paging::Token(_) | Paging::Cursor(_) => {
                 (PagingProblem::RepeatedCursor("A".into()), "A")
             }
-            Paging::LimitOffset => (PagingProblem::RepeatedPage, "2"),
+            Paging::LimitOffset | Paging::FixedOffset(_) => (PagingProblem::RepeatedPage, "2"),
         };
         assert_paging_error(
             &case,
@@ -340,7 +340,7 @@ async fn every_rule_ends_on_an_empty_cursor_or_an_empty_page() {
                     assert_eq!(request_count(&server).await, 1, "{case}");
                 }
             }
-            Paging::LimitOffset => {
+            Paging::LimitOffset | Paging::FixedOffset(_) => {
                 for total in [0, 2, 4] {
                     let case = format!("{}, {total} records", case(&row));
                     let server = serving(&row, Honest::new(&row, total)).await;
@@ -839,7 +839,7 @@ impl Respond for NorthflankBreakdown {
 fn fewest(row: &Row, total: u64, size: u64) -> u64 {
     match row.paging {
         Paging::Token(_) | Paging::Cursor(_) => total.div_ceil(size).max(1),
-        Paging::LimitOffset => total / size + 1,
+        Paging::LimitOffset | Paging::FixedOffset(_) => total / size + 1,
     }
 }
 

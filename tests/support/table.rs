@@ -24,6 +24,8 @@ use usage_bindings::anthropic;
 use usage_bindings::northflank;
 #[cfg(feature = "openai")]
 use usage_bindings::openai;
+#[cfg(feature = "openrouter")]
+use usage_bindings::openrouter;
 #[cfg(feature = "phala")]
 use usage_bindings::phala;
 
@@ -48,6 +50,8 @@ pub enum Paging {
     Cursor(&'static str),
     /// `limit` and `offset`, until a short page.
     LimitOffset,
+    /// `offset` only, the API's page size fixed at this many records, until a short page.
+    FixedOffset(u64),
 }
 
 /// What the provider-generic tests know of one provider.
@@ -189,7 +193,63 @@ pub fn rows() -> Vec<Row> {
             },
             client_from_env: || anthropic::Client::from_env().map(AnyClient::new),
         },
+        #[cfg(feature = "openrouter")]
+        Row {
+            provider: Provider::OpenRouter,
+            key: OPENROUTER_KEY,
+            key_env: "OPENROUTER_MANAGEMENT_KEY",
+            base_url_env: "OPENROUTER_BASE_URL",
+            default_base_url: "https://openrouter.ai/api/v1",
+            auth: Auth::Bearer,
+            paging: Paging::FixedOffset(100),
+            size_param: "",
+            max_page: 100,
+            page: |first, count, _| openrouter_page(first..first + count),
+            base_path: "",
+            operation: "list_api_keys",
+            path: "/keys",
+            body: |n| openrouter_page(0..n),
+            config: |key| AnyConfig::new(openrouter::Config::new(key), openrouter_connect),
+            config_from_env: || {
+                openrouter::Config::from_env().map(|c| AnyConfig::new(c, openrouter_connect))
+            },
+            client_from_env: || openrouter::Client::from_env().map(AnyClient::new),
+        },
     ]
+}
+
+/// The key of OpenRouter's row (a management key).
+#[cfg(feature = "openrouter")]
+pub const OPENROUTER_KEY: &str = "sk-or-v1-SEKRIT-openrouter-6b1f";
+
+/// A page of OpenRouter's key list: one key per number of `keys`, its hash `key-<n>`.
+#[cfg(feature = "openrouter")]
+pub fn openrouter_page(keys: std::ops::Range<u64>) -> Value {
+    let data: Vec<Value> = keys
+        .map(|n| {
+            serde_json::json!({
+                "hash": format!("key-{n}"),
+                "name": format!("Key {n}"),
+                "label": "sk-or-v1-abc...123",
+                "disabled": false,
+                "limit": null,
+                "limit_remaining": null,
+                "limit_reset": null,
+                "include_byok_in_limit": false,
+                "usage": 0.25,
+                "usage_daily": 0,
+                "usage_weekly": 0.25,
+                "usage_monthly": 0.25,
+                "byok_usage": 0,
+                "byok_usage_daily": 0,
+                "byok_usage_weekly": 0,
+                "byok_usage_monthly": 0,
+                "created_at": "2026-11-01T10:30:00Z",
+                "updated_at": null
+            })
+        })
+        .collect();
+    serde_json::json!({ "data": data })
 }
 
 /// A page of Anthropic's messages usage report: one daily bucket per number of `days`
@@ -910,6 +970,86 @@ impl Probe for anthropic::Client {
                 anthropic
                     .claude_code_usage_report()
                     .starting_at(EPOCH.date_naive())
+                    .fetch()
+                    .await
+                    .map(drop),
+            ]
+        })
+    }
+}
+
+#[cfg(feature = "openrouter")]
+fn openrouter_connect(
+    config: openrouter::Config,
+    http: Option<reqwest::Client>,
+) -> Result<AnyClient, Error> {
+    match http {
+        None => openrouter::Client::from_config(config),
+        Some(http) => openrouter::Client::from_config_with_http(config, http),
+    }
+    .map(AnyClient::new)
+}
+
+#[cfg(feature = "openrouter")]
+impl Probe for openrouter::Client {
+    fn base_url(&self) -> &str {
+        self.base_url()
+    }
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_policy()
+    }
+    fn call(&self) -> Boxed<'_, Result<usize, Error>> {
+        Box::pin(async move {
+            let page = self.list_api_keys().fetch().await?;
+            Ok(page.data.len())
+        })
+    }
+    fn send(&self) -> Boxed<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.list_api_keys().send().await?;
+            Ok(())
+        })
+    }
+    fn pages(&self) -> Boxed<'_, Result<usize, Error>> {
+        count(self.list_api_keys().pages())
+    }
+    fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
+        vec![Box::new(openrouter::Costs::new(self.clone()))]
+    }
+    fn items(
+        &self,
+        size: Option<NonZeroU64>,
+        ceiling: Option<NonZeroU64>,
+        start: PageCursor,
+    ) -> Numbers<'_> {
+        // `.page_size(n)` of a fixed-size list gives the walk (nothing to set on the request).
+        let mut walk = self.list_api_keys().resume_from(start);
+        if let Some(size) = size {
+            walk = walk.page_size(size);
+        }
+        if let Some(ceiling) = ceiling {
+            walk = walk.max_pages(ceiling);
+        }
+        walk.items()
+            .map_ok(|key| {
+                key.hash
+                    .strip_prefix("key-")
+                    .and_then(|n| n.parse().ok())
+                    .expect("a key hash key-<n>")
+            })
+            .boxed()
+    }
+    fn call_everything(&self) -> Boxed<'_, Vec<Result<(), Error>>> {
+        let openrouter = self;
+        Box::pin(async move {
+            vec![
+                openrouter.get_user_activity().fetch().await.map(drop),
+                openrouter.get_credits().fetch().await.map(drop),
+                openrouter.get_current_key().fetch().await.map(drop),
+                openrouter.list_api_keys().fetch().await.map(drop),
+                openrouter
+                    .get_generation()
+                    .id("gen-1")
                     .fetch()
                     .await
                     .map(drop),

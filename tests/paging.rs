@@ -67,8 +67,8 @@ async fn every_walk_yields_each_record_once_with_one_request_per_page() {
         assert_eq!(sent.len(), 3, "{}", row.provider);
         for request in &sent {
             assert_eq!(
-                query(request, row.size_param).as_deref(),
-                Some("2"),
+                query(request, row.size_param),
+                row.sent_page_size(2),
                 "{}: {}",
                 row.provider,
                 request.url

@@ -152,6 +152,8 @@ struct Honest {
     size_param: &'static str,
     position: &'static str,
     total: u64,
+    /// The page size of an API that fixes it (no size is sent), else `None`.
+    fixed: Option<u64>,
 }
 
 /// The page size of [`Honest`] when the request names none: smaller than any API's largest.
@@ -164,13 +166,29 @@ impl Honest {
             size_param: row.size_param,
             position: position(row),
             total,
+            fixed: match row.paging {
+                Paging::FixedOffset(size) => Some(size),
+                _ => None,
+            },
+        }
+    }
+
+    /// For an API that fixes its page size: pages of `size`, the size the walk is told (with
+    /// `.page_size(size)`, or the API's own when the walk is told none). Other rules read the
+    /// size from the request.
+    fn walked_at(self, size: u64) -> Self {
+        Honest {
+            fixed: self.fixed.map(|_| size),
+            ..self
         }
     }
 }
 
 impl Respond for Honest {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let size = number(request, self.size_param).unwrap_or(UNSIZED);
+        let size = self
+            .fixed
+            .unwrap_or_else(|| number(request, self.size_param).unwrap_or(UNSIZED));
         let first = number(request, self.position).unwrap_or(0).min(self.total);
         let last = first.saturating_add(size).min(self.total);
         let next = (last < self.total).then(|| last.to_string());
@@ -343,7 +361,7 @@ async fn every_rule_ends_on_an_empty_cursor_or_an_empty_page() {
             Paging::LimitOffset | Paging::FixedOffset(_) => {
                 for total in [0, 2, 4] {
                     let case = format!("{}, {total} records", case(&row));
-                    let server = serving(&row, Honest::new(&row, total)).await;
+                    let server = serving(&row, Honest::new(&row, total).walked_at(2)).await;
                     let client = row.client(&server, RetryPolicy::disabled());
                     let (records, error) =
                         bounded(&case, client.walk_to_end(Some(2), FAULT_CEILING, None)).await;
@@ -369,7 +387,7 @@ async fn every_rule_stops_at_its_ceiling_and_resumes_past_it() {
     assert_eq!(DEFAULT_MAX_PAGES.get(), 10_000, "the documented default");
     for row in rows() {
         let case = case(&row);
-        let server = serving(&row, Honest::new(&row, u64::MAX)).await;
+        let server = serving(&row, Honest::new(&row, u64::MAX).walked_at(2)).await;
         let client = row.client(&server, RetryPolicy::disabled());
         let (records, error) = bounded(&case, client.walk_to_end(Some(2), 3, None)).await;
 
@@ -615,7 +633,7 @@ async fn every_walk_asks_for_the_largest_page() {
             assert_eq!(records.len(), 2, "{}", row.provider);
             assert_eq!(
                 first_page_size(&server, row.size_param).await,
-                Some(row.max_page.to_string()),
+                row.sent_page_size(row.max_page),
                 "{}",
                 row.provider
             );
@@ -872,7 +890,7 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
         ] {
             let size = chosen.unwrap_or(row.max_page);
             let case = format!("{}, {total} records in pages of {size}", case(&row));
-            let server = serving(&row, Honest::new(&row, total)).await;
+            let server = serving(&row, Honest::new(&row, total).walked_at(size)).await;
             let client = row.client(&server, RetryPolicy::disabled());
             let (records, error) = bounded(&case, client.walk_to_end(chosen, 100, None)).await;
 
@@ -888,8 +906,8 @@ async fn walks_make_the_fewest_requests_the_api_allows() {
             assert_eq!(positions(&server, &row).await, expected, "{case}");
             for request in requests(&server).await {
                 assert_eq!(
-                    number(&request, row.size_param),
-                    Some(size),
+                    query(&request, row.size_param),
+                    row.sent_page_size(size),
                     "{case}: {}",
                     request.url
                 );

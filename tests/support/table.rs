@@ -304,6 +304,15 @@ impl Row {
             .unwrap_or_else(|e| panic!("{}: {e}", self.provider))
     }
 
+    /// The page size a walk of the row's simple operation sends, when it sends one (`size`);
+    /// `None` for an API that fixes its page size and takes no parameter.
+    pub fn sent_page_size(&self, size: u64) -> Option<String> {
+        match self.paging {
+            Paging::FixedOffset(_) => None,
+            _ => Some(size.to_string()),
+        }
+    }
+
     /// The value the row's key header carries, as `(header, value)`.
     pub fn key_header(&self) -> (&'static str, String) {
         match self.auth {
@@ -1014,7 +1023,10 @@ impl Probe for openrouter::Client {
         count(self.list_api_keys().pages())
     }
     fn cost_sources(&self) -> Vec<Box<dyn usage_bindings::cost::CostSource>> {
-        vec![Box::new(openrouter::Costs::new(self.clone()))]
+        // The tests ask for windows of any date: the activity is as of the day after each.
+        vec![Box::new(
+            openrouter::Costs::new(self.clone()).today(openrouter::Today::WindowEnd),
+        )]
     }
     fn items(
         &self,

@@ -55,6 +55,9 @@ struct Args {
     /// No chart, even on a terminal
     #[arg(long, overrides_with = "chart")]
     no_chart: bool,
+    /// Read the built-in demo data (served on 127.0.0.1), even when keys are set
+    #[arg(long)]
+    demo: bool,
 }
 
 impl Args {
@@ -200,17 +203,21 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let any_key = registry::descriptors().any(|descriptor| var(descriptor.key_env_var).is_some());
     // Kept alive until the report is fetched.
     let mut _demo = None;
-    let sources = if any_key {
+    let sources = if any_key && !args.demo {
         sources_from_env(&wanted)?
     } else {
         let server = demo::DemoServer::start(window)
             .await
             .map_err(|error| format!("cannot start the demo server: {error}"))?;
         let keys: Vec<&str> = registry::descriptors().map(|d| d.key_env_var).collect();
+        let why = if args.demo {
+            "--demo".to_string()
+        } else {
+            format!("none of {} is set", keys.join(", "))
+        };
         eprintln!(
-            "usage-report: none of {} is set: showing DEMO data (sample usage served by an \
-             embedded server at {}, read through the real clients)",
-            keys.join(", "),
+            "usage-report: {why}: showing DEMO data (sample usage served by an embedded server \
+             at {}, read through the real clients)",
             server.uri()
         );
         let mut sources = server.sources_with(&var)?;

@@ -1166,14 +1166,33 @@ mod binary {
     fn usage_report(args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_usage-report"))
             .args(["--since", "2026-11-01", "--until", "2026-11-07"])
+            .arg("--demo")
             .args(args)
-            .env_remove("OPENAI_ADMIN_KEY")
-            .env_remove("NORTHFLANK_API_TOKEN")
-            .env_remove("PHALA_CLOUD_API_KEY")
-            .env_remove("ANTHROPIC_ADMIN_KEY")
             .env_remove("NORTHFLANK_AMOUNT_UNIT")
             .output()
             .unwrap()
+    }
+
+    /// `--demo` reads the demo even when every key is set (to keys no provider would take: a
+    /// request to a real API would fail, and none goes out), and says why on stderr.
+    #[test]
+    fn demo_reads_the_demo_whatever_keys_are_set() {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_usage-report"));
+        command.args(["--since", "2026-11-01", "--until", "2026-11-07", "--demo"]);
+        for descriptor in usage_bindings::registry::descriptors() {
+            command.env(descriptor.key_env_var, "not-a-key");
+        }
+        let output = command
+            .env_remove("NORTHFLANK_AMOUNT_UNIT")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("--demo: showing DEMO data"), "{stderr}");
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            include_str!("fixtures/report/demo-week-by-provider.txt")
+        );
     }
 
     fn stdout(args: &[&str]) -> String {

@@ -2,14 +2,15 @@
 //!
 //! ```sh
 //! cd benches/baseline && cargo build --release --bin decode-once
-//! valgrind --tool=callgrind --toggle-collect='*decode_once*' \
+//! valgrind --tool=callgrind --toggle-collect='decode_once::decode_once*' \
 //!     target/release/decode-once <decoder> <body>
 //! ```
 //!
 //! `<decoder>`: `typed` (`usage_bindings::json::from_slice`, as the clients decode), `value`
 //! (`serde_json::Value`), `async_openai` (its `UsageResponse`, as its client decodes) or
 //! `ignored_any`. `<body>`: a name of `benches/bodies.rs`'s `decode_bodies()`. Only the decode
-//! (and the drop of its value) is counted, not the making of the body.
+//! (and the drop of its value) is counted, not the making of the body (a pattern without the
+//! trailing `*`, or one that also matches `decode_once::main`, counts nothing or everything).
 
 use std::hint::black_box;
 

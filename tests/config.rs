@@ -202,11 +202,20 @@ fn base_urls_must_be_absolute_http_urls() {
 fn providers_by_name() {
     use usage_bindings::Provider;
     let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-    assert_eq!(names, ["openai", "northflank", "phala", "anthropic", "openrouter"]);
+    assert_eq!(
+        names,
+        ["openai", "northflank", "phala", "anthropic", "openrouter"]
+    );
     let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
     assert_eq!(
         shown,
-        ["OpenAI", "Northflank", "Phala Cloud", "Anthropic", "OpenRouter"]
+        [
+            "OpenAI",
+            "Northflank",
+            "Phala Cloud",
+            "Anthropic",
+            "OpenRouter"
+        ]
     );
     for &provider in Provider::ALL {
         assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));

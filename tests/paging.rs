@@ -40,7 +40,9 @@ async fn mount_walk(server: &MockServer, row: &Row, sizes: &[u64]) {
                 mock.and(query_param_is_missing(param))
             }
             Paging::Token(param) | Paging::Cursor(param) => mock.and(query_param(param, token(k))),
-            Paging::LimitOffset | Paging::FixedOffset(_) => mock.and(query_param("offset", first.to_string())),
+            Paging::LimitOffset | Paging::FixedOffset(_) => {
+                mock.and(query_param("offset", first.to_string()))
+            }
         };
         mock.respond_with(ok(body)).mount(server).await;
         first += count;

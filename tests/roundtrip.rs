@@ -295,11 +295,36 @@ fn table() -> Vec<Row> {
             GenerationResponse,
         };
         rows.extend([
-            row!("openrouter", "get_user_activity", ActivityResponse, "ActivityResponse"),
-            row!("openrouter", "get_credits", CreditsResponse, "CreditsResponse"),
-            row!("openrouter", "get_current_key", CurrentKeyResponse, "CurrentKeyResponse"),
-            row!("openrouter", "list_api_keys", ApiKeysResponse, "ApiKeysResponse"),
-            row!("openrouter", "get_generation", GenerationResponse, "GenerationResponse"),
+            row!(
+                "openrouter",
+                "get_user_activity",
+                ActivityResponse,
+                "ActivityResponse"
+            ),
+            row!(
+                "openrouter",
+                "get_credits",
+                CreditsResponse,
+                "CreditsResponse"
+            ),
+            row!(
+                "openrouter",
+                "get_current_key",
+                CurrentKeyResponse,
+                "CurrentKeyResponse"
+            ),
+            row!(
+                "openrouter",
+                "list_api_keys",
+                ApiKeysResponse,
+                "ApiKeysResponse"
+            ),
+            row!(
+                "openrouter",
+                "get_generation",
+                GenerationResponse,
+                "GenerationResponse"
+            ),
             row!("openrouter", "error", ErrorResponse, "ErrorResponse"),
         ]);
     }

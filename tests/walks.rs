@@ -263,7 +263,9 @@ async fn every_rule_ends_a_cycle_with_a_paging_error() {
         );
         assert_eq!(error.resume_from(), None, "{case}: resuming would loop");
         let expected: Vec<Option<String>> = match row.paging {
-            Paging::LimitOffset | Paging::FixedOffset(_) => vec![Some("0".into()), Some("2".into()), Some("4".into())],
+            Paging::LimitOffset | Paging::FixedOffset(_) => {
+                vec![Some("0".into()), Some("2".into()), Some("4".into())]
+            }
             _ => vec![None, Some("A".into()), Some("B".into())],
         };
         assert_eq!(positions(&server, &row).await, expected, "{case}");

@@ -279,7 +279,10 @@ fn amounts_keep_the_digits_sent_and_an_inexact_one_is_an_error() {
     // 1e30 dollars does not fit an exact decimal: the body does not decode.
     let body = fixture("get_user_activity.published_example.json").replace("0.015", "1e30");
     let error = serde_json::from_str::<ActivityResponse>(&body).unwrap_err();
-    assert!(error.to_string().contains("usage") || error.is_data(), "{error}");
+    assert!(
+        error.to_string().contains("usage") || error.is_data(),
+        "{error}"
+    );
     // A token count that is not an integer does not decode either.
     let body = fixture("get_user_activity.published_example.json").replace("125", "12.5");
     assert!(serde_json::from_str::<ActivityResponse>(&body).is_err());

@@ -1,5 +1,5 @@
 //! OpenRouter's demo: the activity of any window, three items a day (one of them BYOK, one a
-//! free model), amounts as JSON numbers with up to nine decimals, and the account's credits.
+//! free model), amounts as JSON numbers with up to eight decimals, and the account's credits.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -94,8 +94,8 @@ pub fn items(window: Window) -> Vec<Item> {
             let prompt_tokens = requests * (500 + mix(n, salt + 1) % 1500);
             let completion_tokens = requests * (100 + mix(n, salt + 2) % 400);
             let reasoning_tokens = completion_tokens / 4;
-            // Dollars with nine decimals, as a JSON number carries them.
-            let cost = Decimal::new(mix(n, salt + 3) * 1_000 + 123_456_789, 9);
+            // Dollars with up to eight decimals, as a JSON number carries them.
+            let cost = Decimal::new(mix(n, salt + 3) * 1_000 + 123_456_789, 8);
             let (usage, byok_cost) = match (free, byok) {
                 (true, _) => (Decimal::ZERO, Decimal::ZERO),
                 // The BYOK fee (5% of the provider's price) is charged in credits.

@@ -247,12 +247,32 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     })
     .await;
     progress.finish();
+    // One line per source that reads a balance (credits left): live figures, not records.
+    let mut balance_failed = false;
+    for source in &sources {
+        if let Some(balance) = source.balance() {
+            match balance.await {
+                Ok(line) => eprintln!("usage-report: {}: {line}", source.provider()),
+                Err(error) => {
+                    balance_failed = true;
+                    eprintln!(
+                        "usage-report: {} balance failed: {error}",
+                        source.provider()
+                    );
+                }
+            }
+        }
+    }
 
     if args.format == Format::Focus {
         let (csv, rows) = report::focus_csv(&results)?;
         emit(args.output.as_deref(), &csv)?;
         eprintln!("usage-report: {rows} FOCUS rows written");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(if balance_failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     let report = Report::build(window, args.group_by, &results);
     let mut rendered = report.render(args.format)?;
@@ -278,7 +298,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     for error in &report.errors {
         eprintln!("usage-report: {error}");
     }
-    Ok(if report.has_errors() {
+    Ok(if report.has_errors() || balance_failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

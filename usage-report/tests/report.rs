@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use usage_bindings::cost::{
     self, CostKind, CostRecord, CostSource, Dimension, ProviderCosts, Scope, Window,
 };
-use usage_bindings::{anthropic, northflank, openai, phala, Provider, RetryPolicy};
+use usage_bindings::{anthropic, northflank, openai, openrouter, phala, Provider, RetryPolicy};
 use usage_report::chart;
 use usage_report::demo::{self, DemoServer};
 use usage_report::report::{self, Format, GroupBy, Report};
@@ -77,6 +77,8 @@ async fn totals_per_provider_equal_the_demo_data() {
     );
     // 7 days: 4 Anthropic lines a day, two of them in the default workspace.
     assert_eq!(anthropic::demo::costs(window()).len(), 28);
+    // 7 days: 3 OpenRouter activity items a day (one BYOK, one free).
+    assert_eq!(openrouter::demo::items(window()).len(), 21);
 
     let providers: Vec<Provider> = results.iter().map(|r| r.provider).collect();
     assert_eq!(
@@ -85,7 +87,8 @@ async fn totals_per_provider_equal_the_demo_data() {
             Provider::OpenAi,
             Provider::Northflank,
             Provider::Phala,
-            Provider::Anthropic
+            Provider::Anthropic,
+            Provider::OpenRouter
         ]
     );
     for result in &results {
@@ -94,7 +97,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     }
     let counts: Vec<usize> = results.iter().map(|r| r.records.len()).collect();
     // Northflank: a PaaS and a BYOC record per hour.
-    assert_eq!(counts, [35, 2 * 168, 1232, 28]);
+    assert_eq!(counts, [35, 2 * 168, 1232, 28, 21]);
 
     let all: Vec<_> = results.iter().flat_map(|r| r.records.clone()).collect();
     let totals = cost::totals_by_provider(&all).unwrap();
@@ -109,7 +112,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert!(all
         .iter()
         .all(|r| r.period.start >= window().start && r.period.end <= window().end));
-    assert_eq!(totals.len(), 4);
+    assert_eq!(totals.len(), 5);
 
     // OpenAI and Northflank were walked over several pages (the demo server pages them small).
     let paths = server.request_paths().await;
@@ -120,6 +123,7 @@ async fn totals_per_provider_equal_the_demo_data() {
     assert_eq!(count(&format!("/api/v1/apps/{}/", phala::demo::APPS[0])), 1); // 896 records
     assert_eq!(count(&format!("/api/v1/apps/{}/", phala::demo::APPS[1])), 1); // 336 records
     assert_eq!(count("/v1/organizations/cost_report"), 4); // 7 buckets, 2 a page
+    assert_eq!(count("/api/v1/activity"), 1); // the whole window in one answer
 }
 
 /// `NORTHFLANK_AMOUNT_UNIT` as the report reads it: currency units unless it says `cents`,
@@ -212,7 +216,7 @@ async fn csv_json_and_table_agree() {
         let csv_total: Decimal = csv_rows.iter().map(|row| row.2).sum();
         assert_eq!(csv_total, grand_total, "{group_by}");
         let csv_records: usize = csv_rows.iter().map(|row| row.3).sum();
-        assert_eq!(csv_records, 35 + 2 * 168 + 1232 + 28);
+        assert_eq!(csv_records, 35 + 2 * 168 + 1232 + 28 + 21);
 
         // JSON: the same rows, amounts as exact strings, and the same total.
         let json_rows: Vec<(String, String, Decimal, usize)> = json["rows"]
@@ -306,10 +310,11 @@ async fn one_failing_provider_hides_nothing_of_the_others() {
     let expected = expected_totals();
     let rows = parse_csv(&report.render(Format::Csv).unwrap());
     let by_name: BTreeMap<String, Decimal> = rows.into_iter().map(|r| (r.0, r.2)).collect();
-    assert_eq!(by_name.len(), 3);
+    assert_eq!(by_name.len(), 4);
     assert_eq!(by_name["OpenAI"], expected[&Provider::OpenAi]);
     assert_eq!(by_name["Phala Cloud"], expected[&Provider::Phala]);
     assert_eq!(by_name["Anthropic"], expected[&Provider::Anthropic]);
+    assert_eq!(by_name["OpenRouter"], expected[&Provider::OpenRouter]);
 }
 
 #[tokio::test]
@@ -879,7 +884,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
     let (csv, rows) = report::focus_csv(&results).unwrap();
     let usage_records: usize = results.iter().map(|r| r.records.len()).sum();
     assert_eq!(rows, usage_records);
-    assert_eq!(rows, 35 + 2 * 168 + 1232 + 28);
+    assert_eq!(rows, 35 + 2 * 168 + 1232 + 28 + 21);
 
     let mut reader = csv::Reader::from_reader(csv.as_slice());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -955,6 +960,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
         (Provider::Northflank, "Northflank"),
         (Provider::Phala, "Phala"),
         (Provider::Anthropic, "Anthropic"),
+        (Provider::OpenRouter, "OpenRouter"),
     ];
     assert_eq!(billed.len(), names.len());
     for (provider, name) in names {

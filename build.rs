@@ -40,10 +40,10 @@ const PROVIDERS: &[Provider] = &[
     Provider {
         name: "anthropic",
         replacements: &[
-            ("CentsAmount", "crate::anthropic::CentsAmount"),
+            ("CentsAmount", "crate::anthropic::types::CentsAmount"),
             (
                 "ClaudeCodeToolActions",
-                "crate::anthropic::ClaudeCodeToolActions",
+                "crate::anthropic::types::ClaudeCodeToolActions",
             ),
         ],
     },

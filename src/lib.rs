@@ -60,6 +60,10 @@ provider_modules! {
 
 // Each public item has one path: these at the root, the rest in their modules.
 pub use error::{ApiError, Error};
+/// What every provider's `.send()` returns on success: the decoded body with the response's
+/// status and headers (`.into_inner()` is the body). One type for all providers, from
+/// `progenitor-client`, the runtime of the generated clients.
+pub use progenitor_client::ResponseValue;
 pub use provider::{ErrorDetails, ParseProviderError, Provider, ProviderSpec};
 pub use retry::RetryPolicy;
 

@@ -13,7 +13,7 @@ use usage_bindings::anthropic::types::{
     MessagesGroupBy, MessagesUsageReport, ServiceTier, Speed,
 };
 use usage_bindings::anthropic::{
-    cost_records, fetch_cost_records, Client, Config, Costs, ANTHROPIC_VERSION, DEFAULT_WORKSPACE,
+    cost_records, Client, Config, Costs, ANTHROPIC_VERSION, DEFAULT_WORKSPACE,
 };
 use usage_bindings::cost::{CostSource, Dimension, Window};
 use usage_bindings::{Error, Provider, RetryPolicy};
@@ -659,7 +659,9 @@ async fn cost_records_convert_cents_and_name_the_default_workspace() {
         .respond_with(json(200, "cost_report.full.json"))
         .mount(&server)
         .await;
-    let records: Vec<_> = fetch_cost_records(&client, window, vec![CostGroupBy::Description])
+    let records: Vec<_> = Costs::new(client)
+        .group_by(vec![CostGroupBy::Description])
+        .records(window)
         .try_collect()
         .await
         .unwrap();

@@ -176,11 +176,25 @@ mod northflank {
     use super::*;
     use usage_bindings::money::AmountUnit;
     use usage_bindings::northflank::BillingPart as NorthflankPart;
-    use usage_bindings::northflank::{
-        drilldown_records, entry_records, invoice_records, invoices, types,
-    };
+    use usage_bindings::northflank::{cost_records, drilldown_records, invoice_records, types};
 
     const CENTS: AmountUnit = AmountUnit::Cents;
+
+    /// A list usage page of the one entry `entry` (JSON).
+    fn one_entry(entry: &str) -> types::ListUsageResponse {
+        serde_json::from_str(&format!(
+            r#"{{"data": {{"usage": [{entry}]}}, "pagination": {{"hasNextPage": false, "count": 1}}}}"#
+        ))
+        .unwrap()
+    }
+
+    /// A list invoices page of the one invoice `invoice` (JSON), in the array shape.
+    fn one_invoice(invoice: &str) -> types::ListInvoicesResponse {
+        serde_json::from_str(&format!(
+            r#"{{"data": {{"invoices": [{invoice}]}}, "pagination": {{"hasNextPage": false, "count": 1}}}}"#
+        ))
+        .unwrap()
+    }
 
     /// The hourly totals of list usage records: each hour is a PaaS record then a BYOC record.
     fn hourly_totals(records: &[CostRecord]) -> Vec<String> {
@@ -253,7 +267,7 @@ mod northflank {
     #[test]
     fn the_same_body_under_both_units() {
         let page = list("list_usage.full.json");
-        let currency = entry_records(&page.data.usage, None, AmountUnit::Currency).unwrap();
+        let currency = cost_records(&page, None, AmountUnit::Currency).unwrap();
         // PaaS then BYOC of each hour: 1843.7712 + 81.5689, 1790.0417 + 79.8389, 12.3456 + 0.
         assert_amounts(
             &currency,
@@ -270,7 +284,7 @@ mod northflank {
             hourly_totals(&currency),
             ["1925.3401", "1869.8806", "12.3456"]
         );
-        let cents = entry_records(&page.data.usage, None, CENTS).unwrap();
+        let cents = cost_records(&page, None, CENTS).unwrap();
         assert_amounts(
             &cents,
             &[
@@ -303,7 +317,7 @@ mod northflank {
             &["0.123456", "0.0525", "0.037569", "0.00125", "0.815689"],
         );
 
-        let listed = invoices(invoice_page("list_invoices.full.json").data.invoices);
+        let listed = invoice_page("list_invoices.full.json");
         assert_amounts(
             &invoice_records(&listed, None, AmountUnit::Currency).unwrap(),
             &["1366.2", "1197.65"],
@@ -320,7 +334,7 @@ mod northflank {
 
     #[test]
     fn invoices_are_records_of_their_period_total_and_currency() {
-        let listed = invoices(invoice_page("list_invoices.full.json").data.invoices);
+        let listed = invoice_page("list_invoices.full.json");
         let records = invoice_records(&listed, Some("team-one"), AmountUnit::Currency).unwrap();
         let seen: Vec<_> = records
             .iter()
@@ -360,11 +374,7 @@ mod northflank {
         // Invoices are the billed view of spend that usage also covers.
         assert!(records.iter().all(|r| r.kind == CostKind::Invoice));
         // The April 2026 shape: one invoice object, no id, no currency.
-        let april = invoices(
-            invoice_page("list_invoices.published_april_2026.json")
-                .data
-                .invoices,
-        );
+        let april = invoice_page("list_invoices.published_april_2026.json");
         let records = invoice_records(&april, None, AmountUnit::Currency).unwrap();
         assert_amounts(&records, &["1200"]);
         assert_eq!(records[0].currency, "USD");
@@ -376,35 +386,31 @@ mod northflank {
     #[test]
     fn an_invoice_without_period_or_total_is_an_error_not_a_guess() {
         // Northflank's own example: an invoice with only a currency.
-        let example = invoices(
-            invoice_page("list_invoices.published_example.json")
-                .data
-                .invoices,
-        );
+        let example = invoice_page("list_invoices.published_example.json");
         let error = invoice_records(&example, None, AmountUnit::Currency).unwrap_err();
         assert!(
             error.to_string().contains("data.invoices[].period"),
             "{error}"
         );
-        let no_total: types::Invoice =
-            serde_json::from_str(r#"{"period": {"start": 1790812800, "end": 1793491200}}"#)
-                .unwrap();
-        let error = invoice_records(&[no_total], None, AmountUnit::Currency).unwrap_err();
+        let no_total = one_invoice(r#"{"period": {"start": 1790812800, "end": 1793491200}}"#);
+        let error = invoice_records(&no_total, None, AmountUnit::Currency).unwrap_err();
         assert!(
             error.to_string().contains("data.invoices[].total"),
             "{error}"
         );
-        let backwards: types::Invoice = serde_json::from_str(
-            r#"{"period": {"start": 1793491200, "end": 1790812800}, "total": 1}"#,
-        )
-        .unwrap();
-        assert!(invoice_records(&[backwards], None, AmountUnit::Currency).is_err());
+        let backwards =
+            one_invoice(r#"{"period": {"start": 1793491200, "end": 1790812800}, "total": 1}"#);
+        let error = invoice_records(&backwards, None, AmountUnit::Currency).unwrap_err();
+        assert!(
+            error.to_string().contains("data.invoices[].period"),
+            "{error}"
+        );
     }
 
     #[test]
     fn list_entries_are_a_paas_and_a_byoc_record_per_hour() {
         let page = list("list_usage.full.json");
-        let records = entry_records(&page.data.usage, None, CENTS).unwrap();
+        let records = cost_records(&page, None, CENTS).unwrap();
         // (1843.7712 + 81.5689) / 100, (1790.0417 + 79.8389) / 100, (12.3456 + 0) / 100.
         assert_eq!(
             hourly_totals(&records),
@@ -439,7 +445,7 @@ mod northflank {
                 assert_eq!(record.billing_account, None);
             }
         }
-        let team = entry_records(&page.data.usage, Some("acme-platform"), CENTS).unwrap();
+        let team = cost_records(&page, Some("acme-platform"), CENTS).unwrap();
         assert_eq!(
             team[0].scope,
             scope(
@@ -463,8 +469,7 @@ mod northflank {
         // On a team route, the team is the account billed.
         assert!(team.iter().all(|record| record.billing_account
             == Some(usage_bindings::cost::BillingAccount::new("acme-platform"))));
-        let last =
-            entry_records(&list("list_usage.last_page.json").data.usage, None, CENTS).unwrap();
+        let last = cost_records(&list("list_usage.last_page.json"), None, CENTS).unwrap();
         assert_amounts(&last, &["0.000417", "0"]);
     }
 
@@ -559,33 +564,30 @@ mod northflank {
     #[test]
     fn a_price_that_would_round_in_currency_units_is_an_error() {
         // 1e-28 cents is 1e-30 dollars, beyond a Decimal's 28 places: refused, not made 0.
-        let entry: types::UsageEntry = serde_json::from_str(
+        let page = one_entry(
             r#"{"timestamp": 1780999200,
                 "paasUsage": {"price": {"total": "0.0000000000000000000000000001"}}}"#,
-        )
-        .unwrap();
-        let error = entry_records(&[entry], None, CENTS).unwrap_err();
+        );
+        let error = cost_records(&page, None, CENTS).unwrap_err();
         assert!(error.to_string().contains("not exact"), "{error}");
         // 26 places of cents are 28 places of dollars: exact.
-        let entry: types::UsageEntry = serde_json::from_str(
+        let page = one_entry(
             r#"{"timestamp": 1780999200,
                 "paasUsage": {"price": {"total": "1.00000000000000000000000001"}}}"#,
-        )
-        .unwrap();
-        let records = entry_records(&[entry], None, CENTS).unwrap();
+        );
+        let records = cost_records(&page, None, CENTS).unwrap();
         assert_amounts(&records, &["0.0100000000000000000000000001", "0"]);
     }
 
     #[test]
     fn string_prices_and_missing_totals() {
-        let entry: types::UsageEntry = serde_json::from_str(
+        let page = one_entry(
             r#"{"timestamp": 1780999200,
                 "paasUsage": {"price": {"total": "1843.7712"}},
                 "byocUsage": {"price": {"vcpu": "45.12", "memory": 22.56, "cluster": "0E-6176"}}}"#,
-        )
-        .unwrap();
+        );
         // 1843.7712 + (45.12 + 22.56 + 0) = 1911.4512 cents.
-        let records = entry_records(&[entry], None, CENTS).unwrap();
+        let records = cost_records(&page, None, CENTS).unwrap();
         assert_amounts(&records, &["18.437712", "0.6768"]);
         assert_eq!(hourly_totals(&records), ["19.114512"]);
     }
@@ -594,7 +596,7 @@ mod northflank {
 #[cfg(feature = "phala")]
 mod phala {
     use super::*;
-    use usage_bindings::phala::{types, usage_records};
+    use usage_bindings::phala::{cost_records, types};
 
     fn page(name: &str) -> types::AppUsageResponse {
         serde_json::from_str(&support::fixture("phala", name)).unwrap()
@@ -602,7 +604,7 @@ mod phala {
 
     #[test]
     fn every_record_is_a_cost_for_its_billing_hour() {
-        let records = usage_records("9f3c2a", &page("get_app_usage.full.json").usage).unwrap();
+        let records = cost_records("9f3c2a", &page("get_app_usage.full.json")).unwrap();
         assert_amounts(&records, &["0.058", "0.013888", "0.000347"]);
         let periods: Vec<_> = records
             .iter()
@@ -638,7 +640,7 @@ mod phala {
     #[test]
     fn usage_types_sum_to_the_page_total() {
         let page = page("get_app_usage.usage_types.json");
-        let records = usage_records("app", &page.usage).unwrap();
+        let records = cost_records("app", &page).unwrap();
         assert_amounts(&records, &["0.232", "0.001736", "2.49", "0.001736"]);
         let by_scope = cost::totals_by_scope(&records).unwrap();
         let storage = phala_scope(
@@ -655,7 +657,7 @@ mod phala {
             page.total_cost.value()
         );
         assert!(
-            usage_records("app", &self::page("get_app_usage.minimal.json").usage)
+            cost_records("app", &self::page("get_app_usage.minimal.json"))
                 .unwrap()
                 .is_empty()
         );
@@ -663,13 +665,13 @@ mod phala {
 
     #[test]
     fn period_falls_back_to_the_billing_days() {
-        let mut usage = page("get_app_usage.nulls.json").usage;
-        usage[0].billing_hour = "yesterday".into();
-        let records = usage_records("app", &usage).unwrap();
+        let mut page = page("get_app_usage.nulls.json");
+        page.usage[0].billing_hour = "yesterday".into();
+        let records = cost_records("app", &page).unwrap();
         assert_eq!(records[0].period.start, utc("2026-10-28T00:00:00Z"));
         assert_eq!(records[0].period.end, utc("2026-10-29T00:00:00Z"));
-        usage[0].billing_start = "?".into();
-        let error = usage_records("app", &usage).unwrap_err();
+        page.usage[0].billing_start = "?".into();
+        let error = cost_records("app", &page).unwrap_err();
         assert!(error.to_string().contains("billing_hour"), "{error}");
     }
 }
@@ -1144,9 +1146,7 @@ fn totals_refuse_records_of_two_kinds() {
 #[test]
 fn northflank_views_of_the_same_spend_are_kinds_apart() {
     use usage_bindings::money::AmountUnit;
-    use usage_bindings::northflank::{
-        drilldown_records, entry_records, invoice_records, invoices, types,
-    };
+    use usage_bindings::northflank::{cost_records, drilldown_records, invoice_records, types};
 
     let unit = AmountUnit::Currency;
     let list: types::ListUsageResponse =
@@ -1155,9 +1155,9 @@ fn northflank_views_of_the_same_spend_are_kinds_apart() {
         serde_json::from_str(&support::fixture("northflank", "get_usage.full.json")).unwrap();
     let listed: types::ListInvoicesResponse =
         serde_json::from_str(&support::fixture("northflank", "list_invoices.full.json")).unwrap();
-    let usage = entry_records(&list.data.usage, None, unit).unwrap();
+    let usage = cost_records(&list, None, unit).unwrap();
     let breakdown = drilldown_records(&hour, unit).unwrap();
-    let billed = invoice_records(&invoices(listed.data.invoices), None, unit).unwrap();
+    let billed = invoice_records(&listed, None, unit).unwrap();
     assert!(usage.iter().all(|r| r.kind == CostKind::Usage));
     assert!(breakdown.iter().all(|r| r.kind == CostKind::Breakdown));
     assert!(billed.iter().all(|r| r.kind == CostKind::Invoice));

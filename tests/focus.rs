@@ -112,20 +112,21 @@ key_abc,,,,,,,,,,,,,,,\n"
 mod northflank {
     use super::*;
     use usage_bindings::money::AmountUnit;
-    use usage_bindings::northflank::{entry_part_records, types::UsageEntry};
+    use usage_bindings::northflank::{cost_records, types::ListUsageResponse};
 
     /// Amounts read in cents (the per-operation pages' unit): 1843.7712 cents are 18.437712
     /// USD. An hour is two rows, PaaS and BYOC, that add up to the hour; on a team route the
     /// team is the billing account.
     #[test]
     fn an_hourly_entry_is_a_paas_row_and_a_byoc_row() {
-        let entry: UsageEntry = serde_json::from_str(
-            r#"{"timestamp": 1780999200,
+        let page: ListUsageResponse = serde_json::from_str(
+            r#"{"data": {"usage": [{"timestamp": 1780999200,
                 "paasUsage": {"price": {"total": "1843.7712", "cpu": 1000}},
-                "byocUsage": {"price": {"total": 81.5689}}}"#,
+                "byocUsage": {"price": {"total": 81.5689}}}]},
+                "pagination": {"hasNextPage": false, "count": 1}}"#,
         )
         .unwrap();
-        let records = entry_part_records(&entry, Some("acme-team"), AmountUnit::Cents).unwrap();
+        let records = cost_records(&page, Some("acme-team"), AmountUnit::Cents).unwrap();
         assert_eq!(
             csv(&records),
             HEADER.to_string()
@@ -139,35 +140,34 @@ Standard,,,Northflank,Northflank,,,,,,Compute,Northflank BYOC,,,acme-team,,,,,,,
 byoc,,,,,,,\n"
         );
         // In currency units (the Billing API overview's unit), the same body is 100 times more.
-        let [paas, byoc] = entry_part_records(&entry, None, AmountUnit::Currency).unwrap();
-        assert_eq!(
-            (paas.amount.to_string(), byoc.amount.to_string()),
-            ("1843.7712".into(), "81.5689".into())
-        );
+        let records = cost_records(&page, None, AmountUnit::Currency).unwrap();
+        let amounts: Vec<String> = records.iter().map(|r| r.amount.to_string()).collect();
+        assert_eq!(amounts, ["1843.7712", "81.5689"]);
     }
 }
 
 #[cfg(feature = "phala")]
 mod phala {
     use super::*;
-    use usage_bindings::phala::{types::MeteredUsageResponse, usage_record};
+    use usage_bindings::phala::{cost_records, types::AppUsageResponse};
 
     /// The team id is all digits: prefixed, so that it reads as a string. Minutes are a FOCUS
     /// unit, with a decimal point even when whole.
     #[test]
     fn a_metered_usage_record_is_one_row() {
-        let usage: MeteredUsageResponse = serde_json::from_str(
-            r#"{"instance_id": "7c1e4b2a", "project_id": 2210, "team_id": 42,
+        let page: AppUsageResponse = serde_json::from_str(
+            r#"{"total": 1, "total_cost": 0.232, "usage": [
+                {"instance_id": "7c1e4b2a", "project_id": 2210, "team_id": 42,
                 "timestamp": "2026-11-03T15:14:22Z", "event_type": "cvm_metered",
                 "cost": 0.232, "details": null, "usage_type": "compute",
                 "billing_start": "2026-11-03", "billing_end": "2026-11-03",
                 "duration_minutes": 60, "billing_key": "7c1e4b2a:compute:2026-11-03T15",
-                "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}"#,
+                "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}]}"#,
         )
         .unwrap();
-        let record = usage_record("9f3c2a", &usage).unwrap();
+        let records = cost_records("9f3c2a", &page).unwrap();
         assert_eq!(
-            csv(&[record]),
+            csv(&records),
             HEADER.to_string()
                 + ",0.232,phala-team-42,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,compute,\
 Usage-Based,2026-11-03T16:00:00Z,2026-11-03T15:00:00Z,,,,,,60.0,Minutes,0.232,,0.232,Phala,0.232,,\
@@ -180,27 +180,29 @@ Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,CVM,Compute,Phala Cloud,,,9f3c2a,,
 #[cfg(feature = "anthropic")]
 mod anthropic {
     use super::*;
-    use usage_bindings::anthropic::{cost_result_record, types::CostResult};
+    use usage_bindings::anthropic::{cost_records, types::CostReport};
 
     /// Amounts are cents in a decimal string: "123.4567" cents are 1.234567 USD. The default
     /// workspace (null, grouped by workspace) is `default`.
     #[test]
     fn a_cost_result_is_one_row() {
-        let result: CostResult = serde_json::from_str(
-            r#"{"amount": "123.4567", "currency": "USD", "workspace_id": null,
+        let page: CostReport = serde_json::from_str(
+            r#"{"has_more": false, "next_page": null, "data": [
+                {"starting_at": "2026-11-30T00:00:00Z", "ending_at": "2026-12-01T00:00:00Z",
+                 "results": [{"amount": "123.4567", "currency": "USD", "workspace_id": null,
                 "description": "Claude Opus 5 Usage - Input Tokens", "model": "claude-opus-5",
                 "cost_type": "tokens", "token_type": "uncached_input_tokens",
                 "service_tier": "standard", "context_window": "0-200k",
-                "inference_geo": "global"}"#,
+                "inference_geo": "global"}]}]}"#,
         )
         .unwrap();
-        let start = "2026-11-30T00:00:00Z".parse().unwrap();
-        let end = "2026-12-01T00:00:00Z".parse().unwrap();
-        let record = cost_result_record(start, end, &result, true, "data[0].results[0]")
+        let records: Vec<CostRecord> = cost_records(&page, true)
             .unwrap()
-            .with_billing_account(BillingAccount::new("org-anthropic-1"));
+            .into_iter()
+            .map(|record| record.with_billing_account(BillingAccount::new("org-anthropic-1")))
+            .collect();
         assert_eq!(
-            csv(&[record]),
+            csv(&records),
             HEADER.to_string()
                 + ",1.234567,org-anthropic-1,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,\
 Claude Opus 5 Usage - Input Tokens,Usage-Based,2026-12-01T00:00:00Z,2026-11-30T00:00:00Z,,,,,,,,\

@@ -386,11 +386,11 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
     let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
     let window =
         usage_bindings::cost::Window::new(start, start + chrono::TimeDelta::days(1)).unwrap();
-    let records: Vec<_> =
-        usage_bindings::northflank::fetch_cost_records(&client(&server), None, window)
-            .try_collect()
-            .await
-            .unwrap();
+    let costs = usage_bindings::northflank::Costs::new(client(&server));
+    let records: Vec<_> = usage_bindings::cost::CostSource::records(&costs, window)
+        .try_collect()
+        .await
+        .unwrap();
     assert!(records.is_empty());
 }
 
@@ -399,6 +399,7 @@ async fn list_usage_published_example_without_data_is_an_empty_page() {
 #[tokio::test]
 async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
     use futures::TryStreamExt;
+    use usage_bindings::cost::CostSource;
     use usage_bindings::money::AmountUnit;
 
     let server = serve(200, "list_usage.last_page.json").await;
@@ -419,10 +420,8 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
     ] {
         let client = Client::from_config(config).unwrap();
         assert_eq!(client.amount_unit(), unit);
-        let records: Vec<_> = northflank::fetch_cost_records(&client, None, window)
-            .try_collect()
-            .await
-            .unwrap();
+        let costs = northflank::Costs::new(client);
+        let records: Vec<_> = costs.records(window).try_collect().await.unwrap();
         // One entry: its PaaS record and its BYOC record.
         assert_eq!(records.len(), 2);
         assert!(records.iter().all(|record| record.currency == "USD"));
@@ -442,13 +441,14 @@ async fn the_amount_unit_is_a_client_setting_applied_to_its_records() {
 #[tokio::test]
 async fn invoice_records_are_fetched_through_the_team_route() {
     use futures::TryStreamExt;
-    use usage_bindings::cost::{CostKind, Dimension, Scope};
+    use usage_bindings::cost::{CostKind, CostSource, Dimension, Scope, Window};
 
     let server = serve(200, "list_invoices.last_page.json").await;
-    let records: Vec<_> = northflank::fetch_invoice_records(&client(&server), Some(ODD_TEAM))
-        .try_collect()
-        .await
-        .unwrap();
+    // List invoices has no time filter: the source fetches every invoice, whatever the window.
+    let start = chrono::DateTime::from_timestamp(1_780_963_200, 0).unwrap();
+    let window = Window::new(start, start + chrono::TimeDelta::days(1)).unwrap();
+    let costs = northflank::InvoiceCosts::new(client(&server)).team(ODD_TEAM);
+    let records: Vec<_> = costs.records(window).try_collect().await.unwrap();
     let request = support::only_request(&server).await;
     assert_request(
         &request,

@@ -1362,20 +1362,23 @@ async fn a_result_that_does_not_fit_its_type_does_not_fail_its_page() {
     let message = error.to_string();
     assert!(message.contains("data[0].results[1]"), "{message}");
     assert!(message.contains("amount.value"), "{message}");
-    // Nor does the record of one result, as the cost stream makes them.
-    let item = |result: &UsageResult| usage_bindings::openai::BucketResult {
-        start_time: page.data[0].start_time,
-        end_time: page.data[0].end_time,
-        result: result.clone(),
-    };
-    let error = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[1]))
-        .unwrap_err()
-        .to_string();
+    // Nor does the cost stream, which makes the records one result at a time: the result is an
+    // error item in its place, and the stream goes on with the next result.
+    let (_costs_server, costs_client) =
+        serve(api_path, 200, "usage_costs.malformed_result.json").await;
+    let start = chrono::DateTime::from_timestamp(START, 0).unwrap();
+    let window =
+        usage_bindings::cost::Window::new(start, start + chrono::TimeDelta::days(2)).unwrap();
+    let items: Vec<_> = futures::StreamExt::collect(usage_bindings::cost::CostSource::records(
+        &usage_bindings::openai::Costs::new(costs_client),
+        window,
+    ))
+    .await;
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[0].as_ref().unwrap().amount.to_string(), "0.75");
+    let error = items[1].as_ref().unwrap_err().to_string();
     assert!(error.contains("amount.value"), "{error}");
-    let record = usage_bindings::openai::bucket_result_record(&item(&page.data[0].results[0]))
-        .unwrap()
-        .unwrap();
-    assert_eq!(record.amount.to_string(), "0.75");
+    assert!(items[2..].iter().all(Result::is_ok));
 }
 
 #[tokio::test]

@@ -29,28 +29,10 @@ pub const DEFAULT_WORKSPACE: &str = "default";
 /// report cannot be grouped by API key or model).
 pub const DEFAULT_GROUP_BY: [CostGroupBy; 2] = [CostGroupBy::WorkspaceId, CostGroupBy::Description];
 
-/// The record of one cost result of the bucket `[starting_at, ending_at)`; `by_workspace` says
-/// whether the query grouped by workspace (so that a null workspace is the default one). `path`
-/// names the result in errors.
-///
-/// ```
-/// use usage_bindings::anthropic::{cost_result_record, types::CostResult};
-///
-/// let result: CostResult = serde_json::from_str(
-///     r#"{"amount": "123.78912", "currency": "USD", "workspace_id": null,
-///         "description": "Claude Opus 5 Usage - Input Tokens", "model": "claude-opus-5",
-///         "cost_type": "tokens", "token_type": "uncached_input_tokens"}"#,
-/// )?;
-/// let start = "2026-11-01T00:00:00Z".parse()?;
-/// let end = "2026-11-02T00:00:00Z".parse()?;
-/// let record = cost_result_record(start, end, &result, true, "data[0].results[0]")?;
-/// assert_eq!(record.amount.to_string(), "1.2378912");
-/// assert_eq!(record.scope.to_string(),
-///     "workspace=default line_item=Claude Opus 5 Usage - Input Tokens model=claude-opus-5 \
-///      cost_type=tokens token_type=uncached_input_tokens");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn cost_result_record(
+/// The record of one cost result of the bucket `[starting_at, ending_at)`, as [`cost_records`]
+/// makes it; `by_workspace` says whether the query grouped by workspace (so that a null workspace
+/// is the default one). `path` names the result in errors.
+pub(crate) fn cost_result_record(
     starting_at: DateTime<Utc>,
     ending_at: DateTime<Utc>,
     result: &CostResult,
@@ -98,8 +80,33 @@ pub fn cost_result_record(
     })
 }
 
-/// Every cost result of a cost report page, in order: one record each (see
-/// [`cost_result_record`]).
+/// Every cost result of a cost report page, in order: one record each, its period the result's
+/// bucket, its amount the result's cents in currency units (exactly: an amount that does not
+/// convert exactly is an error), its currency as sent in upper case, its scope the workspace,
+/// description, model, cost type and token type the result has. `by_workspace` says whether the
+/// query grouped by workspace, so that a null `workspace_id` is [`DEFAULT_WORKSPACE`].
+///
+/// This is the conversion [`Costs`] applies to each page it fetches, for a page fetched by the
+/// caller.
+///
+/// ```
+/// use usage_bindings::anthropic::{cost_records, types::CostReport};
+///
+/// let page: CostReport = serde_json::from_str(r#"{
+///   "has_more": false, "next_page": null,
+///   "data": [{"starting_at": "2026-11-01T00:00:00Z", "ending_at": "2026-11-02T00:00:00Z",
+///     "results": [{"amount": "123.78912", "currency": "USD", "workspace_id": null,
+///       "description": "Claude Opus 5 Usage - Input Tokens", "model": "claude-opus-5",
+///       "cost_type": "tokens", "token_type": "uncached_input_tokens"}]}]
+/// }"#)?;
+/// let records = cost_records(&page, true)?;
+/// assert_eq!(records[0].amount.to_string(), "1.2378912");
+/// assert_eq!(records[0].period.start.to_rfc3339(), "2026-11-01T00:00:00+00:00");
+/// assert_eq!(records[0].scope.to_string(),
+///     "workspace=default line_item=Claude Opus 5 Usage - Input Tokens model=claude-opus-5 \
+///      cost_type=tokens token_type=uncached_input_tokens");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cost_records(page: &CostReport, by_workspace: bool) -> Result<Vec<CostRecord>, Error> {
     let mut records = Vec::new();
     for (index, bucket) in page.data.iter().enumerate() {
@@ -119,7 +126,7 @@ pub fn cost_records(page: &CostReport, by_workspace: bool) -> Result<Vec<CostRec
 /// The costs of `window` in daily buckets, grouped by `group_by` (none: one amount per bucket,
 /// the whole organization), every page: one record per cost result. An amount that does not
 /// convert exactly is an error item, and the stream goes on with the next result.
-pub fn fetch_cost_records<'a>(
+pub(crate) fn fetch_cost_records<'a>(
     client: &'a Client,
     window: Window,
     group_by: Vec<CostGroupBy>,
@@ -146,8 +153,10 @@ pub fn fetch_cost_records<'a>(
     })
 }
 
-/// An Anthropic organization's costs as a [`CostSource`]: daily buckets grouped by
-/// [`Costs::group_by`] ([`DEFAULT_GROUP_BY`] unless changed), see [`fetch_cost_records`].
+/// An Anthropic organization's costs as a [`CostSource`]: the costs of the window in daily
+/// buckets, grouped by [`Costs::group_by`] ([`DEFAULT_GROUP_BY`] unless changed), every page, each
+/// cost result a record as [`cost_records`] makes it. An amount that does not convert exactly is
+/// an error item, and the stream goes on with the next result.
 ///
 /// ```
 /// use usage_bindings::anthropic::{types::CostGroupBy, Client, Config, Costs};

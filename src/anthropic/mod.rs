@@ -4,8 +4,8 @@
 //! ([`types::MessagesUsageReport`], [`types::CostReport`]), and the Claude Code usage report,
 //! pages of per-actor daily rows ([`types::ClaudeCodeUsageReport`]). Auth is an Admin API key
 //! (`sk-ant-admin01-...`) in `x-api-key`; every request carries `anthropic-version: 2023-06-01`.
-//! Cost amounts are exact decimal strings in cents ([`CentsAmount`]); the cost records convert
-//! them into dollars with the shared [`AmountUnit::Cents`](crate::money::AmountUnit::Cents).
+//! Cost amounts are exact decimal strings in cents ([`types::CentsAmount`]); the cost records
+//! convert them into dollars with the shared [`AmountUnit::Cents`](crate::money::AmountUnit::Cents).
 //! Response enums that Anthropic extends (`service_tier`, `cost_type`, `token_type`, ...) are
 //! plain strings, so that a new value never fails a page.
 //!
@@ -42,17 +42,13 @@ mod descriptor;
 mod fuzz;
 mod paging;
 
-pub use amount::{CentsAmount, ClaudeCodeToolActions};
 pub use config::{Config, Settings, ANTHROPIC_VERSION};
-pub use costs::{
-    cost_records, cost_result_record, fetch_cost_records, Costs, DEFAULT_GROUP_BY,
-    DEFAULT_WORKSPACE,
-};
+pub use costs::{cost_records, Costs, DEFAULT_GROUP_BY, DEFAULT_WORKSPACE};
 pub use paging::{CostBucketResult, MessagesBucketResult};
 
 generated_module!("anthropic");
 
-pub use generated::{builder, Client, ResponseValue};
+pub use generated::{builder, Client};
 
 /// The types of the spec's schemas, operation parameters and responses.
 pub mod types {

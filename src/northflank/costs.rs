@@ -17,7 +17,10 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 
-use super::types::{ByocPrice, GetUsageResponse, Invoice, PaasPrice, UsageEntry};
+use super::types::{
+    ByocPrice, GetUsageResponse, Invoice, Invoices, ListInvoicesResponse, ListUsageResponse,
+    PaasPrice, UsageEntry,
+};
 use super::Client;
 use crate::cost::{
     billed_to, BillingAccount, CostKind, CostRecord, CostSource, Dimension, Scope, Window,
@@ -68,7 +71,7 @@ impl fmt::Display for BillingPart {
 
 /// The total of a PaaS price, in the unit it was sent in: `total`, or the sum of its parts
 /// when `total` is absent, or zero.
-pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
+pub(crate) fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -79,7 +82,7 @@ pub fn paas_total(price: Option<&PaasPrice>) -> Result<Decimal, InexactSum> {
 
 /// The total of a BYOC price, in the unit it was sent in: `total`, or the sum of its parts
 /// when `total` is absent, or zero.
-pub fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
+pub(crate) fn byoc_total(price: Option<&ByocPrice>) -> Result<Decimal, InexactSum> {
     price.map_or(Ok(Decimal::ZERO), |price| {
         total_or_parts(
             price.total,
@@ -98,28 +101,9 @@ fn total_or_parts(
     }
 }
 
-/// The two records of one hourly usage entry (list usage, org or team route), PaaS then BYOC:
-/// the hour starting at `timestamp`, amounts `paasUsage.price.total` and `byocUsage.price.total`
-/// (each the sum of its parts when its total is absent, zero when absent altogether) read in
-/// `unit`, currency [`DEFAULT_CURRENCY`] (usage responses name none), kind [`CostKind::Usage`],
-/// scope the billing part [`BillingPart::Paas`] or [`BillingPart::Byoc`] (and the team, when the
-/// entry came from a team route: `team`, which is then the billing account too), description
-/// [`BillingPart::description`]. The two are disjoint shares of the hour: they add up to what
-/// the hour costs.
-///
-/// ```
-/// use usage_bindings::money::AmountUnit;
-/// use usage_bindings::northflank::{entry_part_records, types::UsageEntry};
-///
-/// let entry: UsageEntry = serde_json::from_str(r#"{"timestamp": 1780999200,
-///   "paasUsage": {"price": {"total": 18.437712}}, "byocUsage": {"price": {"total": "0.815689"}}}"#)?;
-/// let [paas, byoc] = entry_part_records(&entry, None, AmountUnit::Currency)?;
-/// assert_eq!((paas.amount.to_string(), byoc.amount.to_string()), ("18.437712".into(), "0.815689".into()));
-/// let [paas, _] = entry_part_records(&entry, None, AmountUnit::Cents)?;
-/// assert_eq!(paas.amount.to_string(), "0.18437712");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn entry_part_records(
+/// The two records of one hourly usage entry (list usage, org or team route), PaaS then BYOC,
+/// as [`cost_records`] describes them.
+pub(crate) fn entry_part_records(
     entry: &UsageEntry,
     team: Option<&str>,
     unit: AmountUnit,
@@ -165,13 +149,40 @@ pub fn entry_part_records(
     ])
 }
 
-/// The records of every entry of a list usage page, in order, two per entry (see
-/// [`entry_part_records`]).
-pub fn entry_records(
-    entries: &[UsageEntry],
+/// The records of every hourly usage entry of a list usage page (org or team route), in order,
+/// two per entry, PaaS then BYOC: the hour starting at the entry's `timestamp`, amounts
+/// `paasUsage.price.total` and `byocUsage.price.total` (each the sum of its parts when its total
+/// is absent, zero when absent altogether) read in `unit`, currency [`DEFAULT_CURRENCY`] (usage
+/// responses name none), kind [`CostKind::Usage`], scope the billing part [`BillingPart::Paas`]
+/// or [`BillingPart::Byoc`] (and the team, when the page came from a team route: `team`, which is
+/// then the billing account too), description [`BillingPart::description`]. The two of an entry
+/// are disjoint shares of the hour: they add up to what the hour costs.
+///
+/// This is the conversion [`Costs`] applies to each page it fetches, for a page fetched by the
+/// caller (with the client's [`AmountUnit`](super::Config::amount_unit) as `unit`).
+///
+/// ```
+/// use usage_bindings::money::AmountUnit;
+/// use usage_bindings::northflank::{cost_records, types::ListUsageResponse};
+///
+/// let page: ListUsageResponse = serde_json::from_str(r#"{
+///   "data": {"usage": [{"timestamp": 1780999200,
+///     "paasUsage": {"price": {"total": 18.437712}}, "byocUsage": {"price": {"total": "0.815689"}}}]},
+///   "pagination": {"hasNextPage": false, "count": 1}}"#)?;
+/// let records = cost_records(&page, None, AmountUnit::Currency)?;
+/// assert_eq!(records.len(), 2);
+/// let (paas, byoc) = (&records[0], &records[1]);
+/// assert_eq!((paas.amount.to_string(), byoc.amount.to_string()), ("18.437712".into(), "0.815689".into()));
+/// let cents = cost_records(&page, None, AmountUnit::Cents)?;
+/// assert_eq!(cents[0].amount.to_string(), "0.18437712");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cost_records(
+    page: &ListUsageResponse,
     team: Option<&str>,
     unit: AmountUnit,
 ) -> Result<Vec<CostRecord>, Error> {
+    let entries = &page.data.usage;
     let mut records = Vec::with_capacity(entries.len() * 2);
     for entry in entries {
         records.extend(entry_part_records(entry, team, unit)?);
@@ -187,10 +198,27 @@ pub fn entry_records(
 /// ([`CostRecord::names`]). An hour without usage (no `data`) has no record.
 ///
 /// The records are of kind [`CostKind::Breakdown`]: they break down the hour that
-/// [`entry_part_records`] reports, so no total adds them to it.
+/// [`cost_records`] reports from list usage, so no total adds them to it. No [`CostSource`]
+/// reads the drill-down: this is its one way in.
 ///
 /// The records cover what the response lists: under a filter, or when the breakdown is paged,
 /// their sum is the listed slice, not `paasUsage.price.total`.
+///
+/// ```
+/// use usage_bindings::money::AmountUnit;
+/// use usage_bindings::northflank::{drilldown_records, types::GetUsageResponse};
+///
+/// let hour: GetUsageResponse = serde_json::from_str(r#"{"data": {"timestamp": 1780999200,
+///   "paasUsage": {"price": {"total": 3.5}, "teams": [
+///     {"id": "team-a", "name": "Team A", "price": {"total": 3.5}}]},
+///   "byocUsage": {"price": {"total": 1.25}}}}"#)?;
+/// let records = drilldown_records(&hour, AmountUnit::Currency)?;
+/// assert_eq!(records.len(), 2);
+/// let (team, byoc) = (&records[0], &records[1]);
+/// assert_eq!(team.scope.to_string(), "billing_part=paas team=team-a");
+/// assert_eq!((team.amount.to_string(), byoc.amount.to_string()), ("3.5".into(), "1.25".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn drilldown_records(
     response: &GetUsageResponse,
     unit: AmountUnit,
@@ -302,10 +330,10 @@ pub fn drilldown_records(
     records.into_iter().collect()
 }
 
-/// Every hourly usage entry of `window` as two records (PaaS, BYOC: see [`entry_part_records`]),
-/// every page, read in the client's [`AmountUnit`]: the org route, or the team route when `team`
-/// is given.
-pub fn fetch_cost_records<'a>(
+/// Every hourly usage entry of `window` as two records (PaaS, BYOC: see [`cost_records`]), every
+/// page, read in the client's [`AmountUnit`]: the org route, or the team route when `team` is
+/// given.
+pub(crate) fn fetch_cost_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
     window: Window,
@@ -339,15 +367,9 @@ pub fn fetch_cost_records<'a>(
     })
 }
 
-/// The record of one invoice (list invoices, org or team route): the invoice's `period`, amount
-/// `total` (including tax) read in `unit`, its `currency` upper-cased ([`DEFAULT_CURRENCY`] when
-/// absent), kind [`CostKind::Invoice`], scope the invoice id and the team of a team route.
-///
-/// Invoices are a second, authoritative view of the same spend as usage: never add invoice
-/// records and usage records together.
-///
-/// An invoice without `period` or without `total` is an error, not a guess.
-pub fn invoice_record(
+/// The record of one invoice (list invoices, org or team route), as [`invoice_records`]
+/// describes it.
+pub(crate) fn invoice_record(
     invoice: &Invoice,
     team: Option<&str>,
     unit: AmountUnit,
@@ -393,12 +415,45 @@ pub fn invoice_record(
     )
 }
 
-/// The records of invoices, in order (see [`invoice_record`]).
+/// The records of the invoices of a list invoices page (org or team route), in order, one per
+/// invoice (the page's array of invoices, or the one invoice object of the April 2026 revision):
+/// the invoice's `period`, amount `total` (including tax) read in `unit`, its `currency`
+/// upper-cased ([`DEFAULT_CURRENCY`] when absent), kind [`CostKind::Invoice`], scope the invoice
+/// id and the team of a team route (`team`).
+///
+/// Invoices are a second, authoritative view of the same spend as usage: never add invoice
+/// records and usage records ([`cost_records`]) together.
+///
+/// An invoice without `period` or without `total` is an error, not a guess.
+///
+/// This is the conversion [`InvoiceCosts`] applies to each page it fetches, for a page fetched by
+/// the caller (with the client's [`AmountUnit`](super::Config::amount_unit) as `unit`).
+///
+/// ```
+/// use usage_bindings::cost::CostKind;
+/// use usage_bindings::money::AmountUnit;
+/// use usage_bindings::northflank::{invoice_records, types::ListInvoicesResponse};
+///
+/// let page: ListInvoicesResponse = serde_json::from_str(r#"{
+///   "data": {"invoices": [{"id": "in_1", "currency": "usd", "total": 1234.5,
+///     "period": {"start": 1777593600, "end": 1780272000}}]},
+///   "pagination": {"hasNextPage": false, "count": 1}}"#)?;
+/// let records = invoice_records(&page, None, AmountUnit::Currency)?;
+/// assert_eq!(records[0].amount.to_string(), "1234.5");
+/// assert_eq!((records[0].currency.as_str(), records[0].kind), ("USD", CostKind::Invoice));
+/// assert_eq!(records[0].period.start.to_rfc3339(), "2026-05-01T00:00:00+00:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn invoice_records(
-    invoices: &[Invoice],
+    page: &ListInvoicesResponse,
     team: Option<&str>,
     unit: AmountUnit,
 ) -> Result<Vec<CostRecord>, Error> {
+    let invoices: &[Invoice] = match &page.data.invoices {
+        Some(Invoices::Array(invoices)) => invoices,
+        Some(Invoices::Invoice(invoice)) => std::slice::from_ref(invoice),
+        None => &[],
+    };
     invoices
         .iter()
         .map(|invoice| invoice_record(invoice, team, unit))
@@ -410,7 +465,7 @@ pub fn invoice_records(
 /// [`fetch_cost_records`] (usage): the two views of the same spend must never be summed together.
 /// List invoices has no time filter; keep the records of a window with [`Window::holds`] (as
 /// [`InvoiceCosts`] does).
-pub fn fetch_invoice_records<'a>(
+pub(crate) fn fetch_invoice_records<'a>(
     client: &'a Client,
     team: Option<&'a str>,
 ) -> impl Stream<Item = Result<CostRecord, Error>> + Send + 'a {
@@ -423,7 +478,8 @@ pub fn fetch_invoice_records<'a>(
 }
 
 /// The hourly usage entries of a Northflank account as a [`CostSource`] of
-/// [`CostKind::Usage`] records, a PaaS and a BYOC record per hour (see [`fetch_cost_records`]).
+/// [`CostKind::Usage`] records: every hourly usage entry of the window, every page, a PaaS and a
+/// BYOC record per hour as [`cost_records`] makes them, read in the client's [`AmountUnit`].
 ///
 /// The billing account of the records is the team on the team route; on the org route, usage
 /// entries name no account, so [`Costs::billing_account`] sets it (it also replaces the team's).
@@ -475,7 +531,8 @@ impl CostSource for Costs {
 }
 
 /// The invoices of a Northflank account as a [`CostSource`] of [`CostKind::Invoice`] records
-/// (see [`fetch_invoice_records`]): the billed view of the spend that [`Costs`] reads from
+/// (every finalized invoice, every page, each a record as [`invoice_records`] makes it, read in
+/// the client's [`AmountUnit`]): the billed view of the spend that [`Costs`] reads from
 /// usage, fetched apart and never added to it. List invoices has no time filter: every invoice
 /// is fetched, and [`fetch_all`](crate::cost::fetch_all) counts those outside the window apart.
 #[derive(Clone, Debug)]

@@ -42,14 +42,13 @@ mod paging;
 
 pub use config::{Config, Settings};
 pub use costs::{
-    byoc_total, drilldown_records, entry_part_records, entry_records, fetch_cost_records,
-    fetch_invoice_records, invoice_record, invoice_records, paas_total, BillingPart, Costs,
-    InvoiceCosts, BILLING_PERIOD, DEFAULT_CURRENCY,
+    cost_records, drilldown_records, invoice_records, BillingPart, Costs, InvoiceCosts,
+    BILLING_PERIOD, DEFAULT_CURRENCY,
 };
 
 generated_module!("northflank");
 
-pub use generated::{builder, types, Client, ResponseValue};
+pub use generated::{builder, types, Client};
 pub use paging::invoices;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,

@@ -32,13 +32,9 @@ use crate::{Error, Provider};
 /// OpenAI documents costs in USD.
 pub const DEFAULT_CURRENCY: &str = "USD";
 
-/// The record of one costs result of the bucket `[start_time, end_time)` (Unix seconds).
-///
-/// The amount is `amount.value` in `amount.currency` (upper-cased; [`DEFAULT_CURRENCY`] when
-/// absent); a costs result without a value is a record of zero, so that nothing is dropped. A
-/// result of an unknown type with an amount is a record whose line item is its `object` (see
-/// the module docs). Results of other types (usage, not costs) have no cost: `Ok(None)`.
-pub fn bucket_result_record(item: &BucketResult) -> Result<Option<CostRecord>, Error> {
+/// The record of one costs result of the bucket `[start_time, end_time)` (Unix seconds), as
+/// [`cost_records`] makes it; results of other types (usage, not costs) have no cost: `Ok(None)`.
+pub(crate) fn bucket_result_record(item: &BucketResult) -> Result<Option<CostRecord>, Error> {
     if !is_cost(&item.result) {
         return Ok(None);
     }
@@ -49,8 +45,15 @@ pub fn bucket_result_record(item: &BucketResult) -> Result<Option<CostRecord>, E
     })
 }
 
-/// Every costs result of a costs page, in order: one record each (see
-/// [`bucket_result_record`]); the first malformed amount of an unknown result type is an error.
+/// Every costs result of a costs page (`usage_costs`), in order: one record each, its period the
+/// result's bucket. The amount is `amount.value` in `amount.currency` (upper-cased;
+/// [`DEFAULT_CURRENCY`] when absent); a costs result without a value is a record of zero, so that
+/// nothing is dropped. A result of an unknown type with an amount is a record whose line item is
+/// its `object` (see the module docs); results of other types (usage, not costs) have no cost.
+/// The first malformed amount of an unknown result type is an error.
+///
+/// This is the conversion [`Costs`] applies to each page it fetches, for a page fetched by the
+/// caller.
 ///
 /// ```
 /// use usage_bindings::openai::{cost_records, types::UsageResponse};
@@ -92,7 +95,7 @@ pub const DEFAULT_GROUP_BY: [CostsGroupBy; 3] = [
 /// The costs of `window` in daily buckets, grouped by `group_by` (none: one amount per bucket,
 /// the whole organization), every page: one record per costs result (and per unknown result with
 /// an amount). A malformed amount is an error item, and the stream goes on with the next result.
-pub fn fetch_cost_records<'a>(
+pub(crate) fn fetch_cost_records<'a>(
     client: &'a Client,
     window: Window,
     group_by: Vec<CostsGroupBy>,
@@ -260,8 +263,10 @@ fn scope(project: Option<&str>, line_item: Option<&str>, api_key: Option<&str>) 
         .with_opt(Dimension::ApiKey, api_key)
 }
 
-/// An OpenAI organization's costs as a [`CostSource`]: daily buckets grouped by
-/// [`Costs::group_by`] ([`DEFAULT_GROUP_BY`] unless changed), see [`fetch_cost_records`].
+/// An OpenAI organization's costs as a [`CostSource`]: the costs of the window in daily buckets,
+/// grouped by [`Costs::group_by`] ([`DEFAULT_GROUP_BY`] unless changed), every page, each costs
+/// result a record as [`cost_records`] makes it. A malformed amount is an error item, and the
+/// stream goes on with the next result.
 ///
 /// ```
 /// use usage_bindings::openai::{types::CostsGroupBy, Client, Config, Costs};

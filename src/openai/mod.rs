@@ -41,15 +41,12 @@ mod paging;
 mod result;
 
 pub use config::{Config, Settings};
-pub use costs::{
-    bucket_result_record, cost_records, fetch_cost_records, Costs, DEFAULT_CURRENCY,
-    DEFAULT_GROUP_BY,
-};
+pub use costs::{cost_records, Costs, DEFAULT_CURRENCY, DEFAULT_GROUP_BY};
 pub use paging::BucketResult;
 
 generated_module!("openai");
 
-pub use generated::{builder, Client, ResponseValue};
+pub use generated::{builder, Client};
 
 /// The types of the spec's schemas, operation parameters and responses.
 pub mod types {

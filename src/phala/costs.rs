@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
-use super::types::MeteredUsageResponse;
+use super::types::{AppUsageResponse, MeteredUsageResponse};
 use super::Client;
 use crate::cost::{
     BillingAccount, CostRecord, CostSource, Details, Dimension, Quantity, Scope, Window,
@@ -20,34 +20,12 @@ pub const DURATION_UNIT: &str = "duration_minutes";
 
 /// The billing account of a Phala team: `phala-team-<team_id>`. The prefix keeps the id a
 /// string wherever it is read (an all-digit id reads as a number in a CSV).
-pub fn billing_account_id(team_id: i64) -> String {
+pub(crate) fn billing_account_id(team_id: i64) -> String {
     format!("phala-team-{team_id}")
 }
 
-/// The record of one metered usage record of the app `app_id`: `cost` in USD, scope app,
-/// instance and usage type; quantity `duration_minutes` ([`DURATION_UNIT`]), description the
-/// usage type, billing account the team ([`billing_account_id`]), details the event type and
-/// billing key.
-///
-/// The period is the record's billing hour, `[billing_hour, billing_hour + 1 h)` in UTC: it is
-/// what a metered record is charged for (a record written at 15:14:22 for a partial hour is
-/// still the 15:00 hour), and it is finer than `billing_start`/`billing_end`, which are dates.
-/// When `billing_hour` does not parse, the period is the days `[billing_start, billing_end]`.
-///
-/// ```
-/// use usage_bindings::phala::{usage_record, types::MeteredUsageResponse};
-///
-/// let usage: MeteredUsageResponse = serde_json::from_str(r#"{
-///   "instance_id": "7c1e", "project_id": 1, "team_id": 2, "timestamp": "2026-11-03T15:14:22Z",
-///   "event_type": "cvm_metered", "cost": 0.013888, "details": null, "usage_type": "compute",
-///   "billing_start": "2026-11-03", "billing_end": "2026-11-03", "duration_minutes": 14.367,
-///   "billing_key": "k", "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}"#)?;
-/// let record = usage_record("9f3c2a", &usage)?;
-/// assert_eq!(record.amount.to_string(), "0.013888");
-/// assert_eq!(record.period.start.to_rfc3339(), "2026-11-03T15:00:00+00:00");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRecord, Error> {
+/// The record of one metered usage record of the app `app_id`, as [`cost_records`] describes it.
+pub(crate) fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRecord, Error> {
     let record = CostRecord::new(
         Provider::Phala,
         period(usage)?,
@@ -72,12 +50,38 @@ pub fn usage_record(app_id: &str, usage: &MeteredUsageResponse) -> Result<CostRe
     Ok(record)
 }
 
-/// The records of every usage record of a page, in order (see [`usage_record`]).
-pub fn usage_records(
-    app_id: &str,
-    usage: &[MeteredUsageResponse],
-) -> Result<Vec<CostRecord>, Error> {
-    usage
+/// The records of every metered usage record of a page of the app `app_id` (get app usage), in
+/// order, one each: `cost` in USD, scope app, instance and usage type; quantity
+/// `duration_minutes` ([`DURATION_UNIT`]), description the usage type, billing account the team
+/// (`phala-team-<team_id>`: the prefix keeps the id a string wherever it is read, as an all-digit
+/// id reads as a number in a CSV), details the event type and billing key.
+///
+/// The period is the record's billing hour, `[billing_hour, billing_hour + 1 h)` in UTC: it is
+/// what a metered record is charged for (a record written at 15:14:22 for a partial hour is
+/// still the 15:00 hour), and it is finer than `billing_start`/`billing_end`, which are dates.
+/// When `billing_hour` does not parse, the period is the days `[billing_start, billing_end]`;
+/// when neither is a period, the record is an error.
+///
+/// This is the conversion [`Costs`] applies to each page it fetches, for a page fetched by the
+/// caller.
+///
+/// ```
+/// use usage_bindings::phala::{cost_records, types::AppUsageResponse};
+///
+/// let page: AppUsageResponse = serde_json::from_str(r#"{"total": 1, "total_cost": 0.013888,
+///   "usage": [{"instance_id": "7c1e", "project_id": 1, "team_id": 2,
+///     "timestamp": "2026-11-03T15:14:22Z", "event_type": "cvm_metered", "cost": 0.013888,
+///     "details": null, "usage_type": "compute", "billing_start": "2026-11-03",
+///     "billing_end": "2026-11-03", "duration_minutes": 14.367, "billing_key": "k",
+///     "billing_hour": "2026-11-03 15:00:00", "billing_day": "2026-11-03"}]}"#)?;
+/// let records = cost_records("9f3c2a", &page)?;
+/// assert_eq!(records[0].amount.to_string(), "0.013888");
+/// assert_eq!(records[0].period.start.to_rfc3339(), "2026-11-03T15:00:00+00:00");
+/// assert_eq!(records[0].billing_account.as_ref().map(|a| a.id.as_str()), Some("phala-team-2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cost_records(app_id: &str, page: &AppUsageResponse) -> Result<Vec<CostRecord>, Error> {
+    page.usage
         .iter()
         .map(|usage| usage_record(app_id, usage))
         .collect()
@@ -85,7 +89,7 @@ pub fn usage_records(
 
 /// Every usage record of the app `app_id` in `window` (`start_date`, `end_date`) as a record,
 /// every page.
-pub fn fetch_cost_records<'a>(
+pub(crate) fn fetch_cost_records<'a>(
     client: &'a Client,
     app_id: &'a str,
     window: Window,
@@ -100,7 +104,8 @@ pub fn fetch_cost_records<'a>(
 }
 
 /// The Phala Cloud usage of some apps as a [`CostSource`]: the apps one after the other (the
-/// API has usage per app), a failing app reported and the next one read.
+/// API has usage per app), every usage record of the window, every page, each a record as
+/// [`cost_records`] makes it; a failing app reported and the next one read.
 #[derive(Clone, Debug)]
 pub struct Costs {
     /// The client.

@@ -49,14 +49,11 @@ mod fuzz;
 mod paging;
 
 pub use config::{Config, Settings, DEFAULT_PHALA_VERSION};
-pub use costs::{
-    billing_account_id, fetch_cost_records, usage_record, usage_records, Costs, CURRENCY,
-    DURATION_UNIT,
-};
+pub use costs::{cost_records, Costs, CURRENCY, DURATION_UNIT};
 
 generated_module!("phala");
 
-pub use generated::{builder, types, Client, ResponseValue};
+pub use generated::{builder, types, Client};
 pub use paging::DEFAULT_PAGE_SIZE;
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,

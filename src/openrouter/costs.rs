@@ -101,26 +101,7 @@ fn decode_error(path: &str, message: String) -> Error {
 }
 
 /// The record of one activity item; `path` names the item in errors.
-///
-/// ```
-/// use usage_bindings::cost::Dimension;
-/// use usage_bindings::openrouter::{activity_record, types::ActivityItem};
-///
-/// let item: ActivityItem = serde_json::from_str(
-///     r#"{"date": "2026-11-03", "model": "openai/gpt-4.1",
-///         "model_permaslug": "openai/gpt-4.1-2025-04-14", "endpoint_id": "ep-1",
-///         "provider_name": "OpenAI", "usage": 0.000123, "byok_usage_inference": 0.012,
-///         "requests": 5, "prompt_tokens": 50, "completion_tokens": 125, "reasoning_tokens": 25}"#,
-/// )?;
-/// let record = activity_record(&item, "data[0]")?;
-/// assert_eq!(record.amount.to_string(), "0.000123"); // BYOK inference cost not added
-/// assert_eq!(record.details.get("byok_usage_inference"), Some("0.012"));
-/// assert_eq!(record.quantity.unwrap().value.to_string(), "175"); // prompt + completion
-/// assert_eq!(record.scope.to_string(), "model=openai/gpt-4.1 resource=ep-1");
-/// assert_eq!(record.names.get(Dimension::Resource), Some("OpenAI"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn activity_record(item: &ActivityItem, path: &str) -> Result<CostRecord, Error> {
+pub(crate) fn activity_record(item: &ActivityItem, path: &str) -> Result<CostRecord, Error> {
     let day = item_day(&item.date).ok_or_else(|| {
         decode_error(
             &format!("{path}.date"),
@@ -170,7 +151,27 @@ pub fn activity_record(item: &ActivityItem, path: &str) -> Result<CostRecord, Er
     Ok(record)
 }
 
-/// Every item of an activity answer, in order: one record each (see [`activity_record`]).
+/// Every item of an activity answer, in order: one record each, its amount `usage` exactly as
+/// sent, the BYOK inference cost a detail (never added), its quantity prompt + completion tokens.
+///
+/// ```
+/// use usage_bindings::cost::Dimension;
+/// use usage_bindings::openrouter::{cost_records, types::ActivityResponse};
+///
+/// let page: ActivityResponse = serde_json::from_str(
+///     r#"{"data": [{"date": "2026-11-03", "model": "openai/gpt-4.1",
+///         "model_permaslug": "openai/gpt-4.1-2025-04-14", "endpoint_id": "ep-1",
+///         "provider_name": "OpenAI", "usage": 0.000123, "byok_usage_inference": 0.012,
+///         "requests": 5, "prompt_tokens": 50, "completion_tokens": 125, "reasoning_tokens": 25}]}"#,
+/// )?;
+/// let record = &cost_records(&page)?[0];
+/// assert_eq!(record.amount.to_string(), "0.000123"); // BYOK inference cost not added
+/// assert_eq!(record.details.get("byok_usage_inference"), Some("0.012"));
+/// assert_eq!(record.quantity.as_ref().unwrap().value.to_string(), "175"); // prompt + completion
+/// assert_eq!(record.scope.to_string(), "model=openai/gpt-4.1 resource=ep-1");
+/// assert_eq!(record.names.get(Dimension::Resource), Some("OpenAI"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cost_records(page: &ActivityResponse) -> Result<Vec<CostRecord>, Error> {
     page.data
         .iter()
@@ -205,7 +206,7 @@ fn incomplete(window: &Window, today: NaiveDate) -> Option<String> {
 }
 
 /// An OpenRouter account's activity as a [`CostSource`]: one record per activity item whose day
-/// meets the window (see [`activity_record`]), or one error when the window is not within the
+/// meets the window (see [`cost_records`]), or one error when the window is not within the
 /// days the activity covers.
 ///
 /// ```

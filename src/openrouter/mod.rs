@@ -39,14 +39,12 @@ mod fuzz;
 mod paging;
 
 pub use config::{Config, Settings};
-pub use costs::{
-    activity_record, balance, cost_records, Costs, Today, ACTIVITY_DAYS, CURRENCY, QUANTITY_UNIT,
-};
+pub use costs::{balance, cost_records, Costs, Today, ACTIVITY_DAYS, CURRENCY, QUANTITY_UNIT};
 pub use paging::KEYS_PAGE_SIZE;
 
 generated_module!("openrouter");
 
-pub use generated::{builder, types, Client, ResponseValue};
+pub use generated::{builder, types, Client};
 
 /// What an operation's `.send()` returns on failure: a transport error, an undecodable body,
 /// or the API's error response (status, headers and decoded body). It converts into

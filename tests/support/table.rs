@@ -1034,15 +1034,10 @@ impl Probe for openrouter::Client {
         ceiling: Option<NonZeroU64>,
         start: PageCursor,
     ) -> Numbers<'_> {
-        // `.page_size(n)` of a fixed-size list gives the walk (nothing to set on the request).
-        let mut walk = self.list_api_keys().resume_from(start);
-        if let Some(size) = size {
-            walk = walk.page_size(size);
-        }
-        if let Some(ceiling) = ceiling {
-            walk = walk.max_pages(ceiling);
-        }
-        walk.items()
+        // A fixed-size list's `.page_size(n)` is the walk's (nothing to set on the request).
+        let first = self.list_api_keys().resume_from(PageCursor::First);
+        walk!(first, size, ceiling, start)
+            .items()
             .map_ok(|key| {
                 key.hash
                     .strip_prefix("key-")

@@ -416,7 +416,8 @@ fn every_provider_surface() {
         .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
         .collect();
     assert_eq!(
-        checked, generated,
+        checked,
+        generated,
         "the providers checked and the clients generated in {}",
         out_dir.display()
     );

@@ -535,9 +535,7 @@ fn every_fixture_and_operation_has_a_row() {
             }
         }
         for (prefix, part) in prefixes {
-            if prefix != ERROR_PREFIX
-                && !part
-                && !operations.iter().any(|(id, _, _)| id == prefix)
+            if prefix != ERROR_PREFIX && !part && !operations.iter().any(|(id, _, _)| id == prefix)
             {
                 problems.push(format!(
                     "{provider}: row `{prefix}` names no operation of the spec"

@@ -1064,7 +1064,7 @@ fn spec_and_rust_schemas_agree() {
     let mut problems = Vec::new();
     let mut covered = 0;
     for (provider, models) in models() {
-        let (count, found) = disagreements(provider, &spec(provider), &models);
+        let (count, found) = disagreements(provider, &spec(provider), models);
         covered += count;
         problems.extend(found);
     }
@@ -1146,7 +1146,7 @@ fn agreement_reports_drift() {
     schemas["BucketWidth"]["enum"] = json!(["1h", "1d"]);
     schemas["Error"]["required"] = json!(["type", "message"]);
     schemas["CostsResultAmount"]["required"] = json!(["value"]);
-    let (_, problems) = disagreements("openai", &spec, &models);
+    let (_, problems) = disagreements("openai", &spec, models);
     let text = problems.join("\n");
     for expected in [
         "CostsResult (CostsResult).line_items: in the spec, not in the Rust type",
@@ -1183,7 +1183,7 @@ fn rust_definitions(models: &[Model]) -> Map<String, Value> {
 #[test]
 fn schemars_schemas_snapshot() {
     for (provider, models) in models() {
-        let all = rust_definitions(&models);
+        let all = rust_definitions(models);
         insta::with_settings!({ omit_expression => true }, {
             insta::assert_json_snapshot!(format!("schemars__{provider}"), Value::Object(all));
         });

@@ -6,11 +6,10 @@
 //! encode + decode, a disagreement between two readers, an error of the wrong kind). The fuzz
 //! targets run a check under libFuzzer; `cargo test` runs every check over every seed file.
 //!
-//! Each provider also declares here, next to its targets, the typed bodies and models the tests
-//! drive through its types ([`ProviderTargets::bodies`], [`ProviderTargets::models`],
-//! [`ProviderTargets::properties`]), each type as a [`Codec`]: plain functions, so that
-//! `tests/roundtrip.rs` and `tests/hostile.rs` loop over every provider built in without naming
-//! one.
+//! Each provider's `fuzz.rs` also declares, next to its targets, the typed bodies and models
+//! the tests drive through its types (`ProviderTargets::bodies`, `models` and `properties`),
+//! each type as a `Codec` of plain functions, so that `tests/roundtrip.rs` and
+//! `tests/hostile.rs` loop over every provider built in without naming one.
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};

@@ -495,7 +495,7 @@ fn every_fixture_and_operation_has_a_row() {
     let (fixtures, uncovered) = all_fixtures(&rows);
     assert!(
         uncovered.is_empty(),
-        "fixtures that match no row of `table()` (add a row): {uncovered:#?}"
+        "fixtures that match no row of `table()` (add a row to `BODIES` in its `src/<provider>/fuzz.rs`): {uncovered:#?}"
     );
     assert!(!fixtures.is_empty(), "no fixture found");
     let mut problems = Vec::new();
@@ -1085,14 +1085,14 @@ fn disagreements(provider: &str, spec: &Value, models: &[Model]) -> (usize, Vec<
     for name in components.keys() {
         if !listed.contains(name.as_str()) {
             problems.push(format!(
-                "{provider}: component schema `{name}` has no line in `models()`"
+                "{provider}: component schema `{name}` has no line in `MODELS` of its `fuzz.rs`"
             ));
         }
     }
     for name in &listed {
         if !components.contains_key(*name) {
             problems.push(format!(
-                "{provider}: `models()` lists `{name}`, which the spec does not have"
+                "{provider}: `MODELS` of its `fuzz.rs` lists `{name}`, which the spec does not have"
             ));
         }
     }

@@ -5,12 +5,20 @@
 //! A check panics on a finding (a panic of the crate, a value that does not survive
 //! encode + decode, a disagreement between two readers, an error of the wrong kind). The fuzz
 //! targets run a check under libFuzzer; `cargo test` runs every check over every seed file.
+//!
+//! Each provider's `fuzz.rs` also declares, next to its targets, the typed bodies and models
+//! the tests drive through its types (`ProviderTargets::bodies`, `models` and `properties`),
+//! each type as a `Codec` of plain functions, so that `tests/roundtrip.rs` and
+//! `tests/hostile.rs` loop over every provider built in without naming one.
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
+use schemars::gen::SchemaGenerator;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::money::Amount;
 use crate::provider::{ProviderSpec, Rules};
@@ -36,11 +44,228 @@ pub const HOSTILE: &str = "tests/hostile/*";
 pub struct ProviderTargets {
     /// Its targets, each with a binary of its own.
     pub targets: &'static [Target],
-    /// Its typed-body checks that need no binary of their own (each a [`round_trip`] of one
-    /// body type): the shared target `provider_bodies` runs every provider's on every input.
-    pub bodies: &'static [fn(&[u8])],
     /// Its error-envelope reader's check ([`error_status`] of its `ProviderSpec`).
     pub error_status: fn(u16, &[u8]),
+    /// Its fixture table: every fixture `tests/fixtures/<provider>/<prefix>.<case>.json` decodes
+    /// as the row's type and validates against the row's spec schema. Every operation of its
+    /// spec has a row named after it, and its error body the row `error`. The shared target
+    /// `provider_bodies` decodes every input as each row's type, so that a provider needs no
+    /// target of its own.
+    pub bodies: &'static [Body],
+    /// Every component schema of its spec with the generated type (`spec_and_rust_schemas_agree`
+    /// in `tests/roundtrip.rs` fails when one is missing).
+    pub models: &'static [Model],
+    /// The models whose spec instances the property tests decode, encode and decode again.
+    pub properties: &'static [Property],
+}
+
+/// What the tests need of one Rust model type, as plain functions of it (built by `codec!`).
+#[derive(Clone, Copy, Debug)]
+pub struct Codec {
+    /// The Rust type as written (`UsageResponse`, `Vec<UsageTimeBucket>`): for messages, and the
+    /// name of its schemars definition.
+    pub rust: &'static str,
+    /// Decodes a text (a decoding error names its JSON path) and encodes the value again.
+    pub roundtrip: fn(&str) -> Result<Decoded, String>,
+    /// [`decode_check`] of the type.
+    pub decode: fn(&[u8]) -> Result<bool, String>,
+    /// [`encode_decode`] of the type.
+    pub encode_decode: fn(&Value) -> Result<(), String>,
+    /// `schemars::schema_for!(T)` as JSON.
+    pub schema: fn() -> Value,
+    /// Adds the type (and what it refers to) to a generator's definitions.
+    pub define: fn(&mut SchemaGenerator),
+}
+
+/// What the types a [`Codec`] is built for implement.
+pub trait Modeled: DeserializeOwned + Serialize + PartialEq + Debug + JsonSchema {}
+
+impl<T: DeserializeOwned + Serialize + PartialEq + Debug + JsonSchema> Modeled for T {}
+
+impl Codec {
+    /// The codec of `T`, named `rust` (what `codec!` passes: the type as written).
+    pub const fn of<T: Modeled>(rust: &'static str) -> Self {
+        Self {
+            rust,
+            roundtrip: roundtrip::<T>,
+            decode: decode_check::<T>,
+            encode_decode: encode_decode::<T>,
+            schema: schemars_schema::<T>,
+            define: define::<T>,
+        }
+    }
+}
+
+/// A value decoded by [`Codec::roundtrip`].
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The value encoded again.
+    pub json: Value,
+    /// Its pretty `Debug` (`{:#?}`).
+    pub debug: String,
+}
+
+/// One row of a provider's fixture table ([`ProviderTargets::bodies`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Body {
+    /// The fixture file prefix: an operation id, `error`, or a part of a body.
+    pub prefix: &'static str,
+    /// The Rust type.
+    pub codec: Codec,
+    /// The spec's component schema (`Name[]`: an array of it).
+    pub schema: &'static str,
+    /// A part of a body that the provider published on its own (a single result, a list of
+    /// buckets) rather than an operation's whole answer or its error body: its prefix names no
+    /// operation.
+    pub part: bool,
+}
+
+/// One component schema of a provider's spec and its generated type.
+#[derive(Clone, Copy, Debug)]
+pub struct Model {
+    /// The component schema's name in the spec.
+    pub spec: &'static str,
+    /// The generated type.
+    pub codec: Codec,
+}
+
+/// A model the property tests draw spec instances of.
+#[derive(Clone, Copy, Debug)]
+pub struct Property {
+    /// The component schema's name (one of the provider's [`Model`]s).
+    pub model: &'static str,
+    /// How many instances.
+    pub cases: u32,
+}
+
+/// The [`Codec`] of a type, named as written: `codec!(Vec<Bucket>)`.
+macro_rules! codec {
+    ($ty:ty) => {
+        $crate::__fuzz::Codec::of::<$ty>(stringify!($ty))
+    };
+}
+
+/// A row of a provider's fixture table: `body!("prefix", RustType, "SpecSchema")`, or
+/// `body!(part "prefix", RustType, "SpecSchema")` for a part of a body.
+macro_rules! body {
+    ($prefix:literal, $ty:ty, $schema:literal) => {
+        $crate::__fuzz::Body {
+            prefix: $prefix,
+            codec: $crate::__fuzz::codec!($ty),
+            schema: $schema,
+            part: false,
+        }
+    };
+    (part $prefix:literal, $ty:ty, $schema:literal) => {
+        $crate::__fuzz::Body {
+            prefix: $prefix,
+            codec: $crate::__fuzz::codec!($ty),
+            schema: $schema,
+            part: true,
+        }
+    };
+}
+
+/// A provider's models, each type named in `types`: `models![types; "SpecName" => RustType, ...]`.
+macro_rules! models {
+    ($types:path; $($spec:literal => $ty:ident),* $(,)?) => {{
+        use $types as types;
+        &[$($crate::__fuzz::Model {
+            spec: $spec,
+            codec: $crate::__fuzz::Codec::of::<types::$ty>(stringify!($ty)),
+        }),*]
+    }};
+}
+
+pub(crate) use {body, codec, models};
+
+/// Decodes `text` as `T` (an error names its JSON path) and encodes the value again.
+pub fn roundtrip<T: Modeled>(text: &str) -> Result<Decoded, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
+    let json = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
+    Ok(Decoded {
+        json,
+        debug: format!("{value:#?}"),
+    })
+}
+
+/// Decodes `bytes` as `T` with the clients' decoder (`crate::json`) and with serde_json's own
+/// `from_slice`, which must agree. `Ok(true)`: it decodes, and its encoding decodes back to
+/// itself (`decode(encode(x)) == x`); `Ok(false)`: it does not decode, with a message; `Err`:
+/// what went wrong.
+pub fn decode_check<T: Modeled>(bytes: &[u8]) -> Result<bool, String> {
+    let rust = std::any::type_name::<T>();
+    let decoded = crate::json::from_slice::<T>(bytes);
+    match (&decoded, serde_json::from_slice::<T>(bytes)) {
+        (Ok(ours), Ok(theirs)) if ours != &theirs => {
+            return Err(format!(
+                "json::from_slice and serde_json decode different values: {ours:?} and {theirs:?}"
+            ))
+        }
+        (Err(ours), Err(theirs)) if ours.to_string() != theirs.to_string() => {
+            return Err(format!(
+                "json::from_slice and serde_json fail differently: {ours} and {theirs}"
+            ))
+        }
+        (Ok(_), Ok(_)) | (Err(_), Err(_)) => {}
+        (ours, theirs) => {
+            return Err(format!(
+                "json::from_slice gave {ours:?}, serde_json {theirs:?}"
+            ))
+        }
+    }
+    match decoded {
+        Ok(value) => {
+            let encoded = serde_json::to_vec(&value)
+                .map_err(|e| format!("decoded as {rust} but does not encode: {e}"))?;
+            let again = serde_json::from_slice::<T>(&encoded)
+                .map_err(|e| format!("the encoding of its {rust} does not decode: {e}"))?;
+            if again == value {
+                Ok(true)
+            } else {
+                Err(format!(
+                    "decode(encode(x)) != x\n  x = {value:?}\n  y = {again:?}"
+                ))
+            }
+        }
+        Err(error) if error.to_string().is_empty() => {
+            Err(format!("a decoding error as {rust} without a message"))
+        }
+        Err(_) => Ok(false),
+    }
+}
+
+/// `x` decoded from `instance` (a spec instance); then `decode(encode(x)) == x`.
+pub fn encode_decode<T: Modeled>(instance: &Value) -> Result<(), String> {
+    let x: T = serde_path_to_error::deserialize(instance).map_err(|e| {
+        format!(
+            "a spec-valid instance does not decode at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })?;
+    let encoded = serde_json::to_string(&x).map_err(|e| format!("does not encode: {e}"))?;
+    let y: T = serde_json::from_str(&encoded)
+        .map_err(|e| format!("its own encoding {encoded} does not decode: {e}"))?;
+    if x == y {
+        Ok(())
+    } else {
+        Err(format!(
+            "decode(encode(x)) != x\n  x = {x:?}\n  y = {y:?}\n  encoded = {encoded}"
+        ))
+    }
+}
+
+/// `schemars::schema_for!(T)` as JSON.
+pub fn schemars_schema<T: JsonSchema>() -> Value {
+    serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
+}
+
+/// Adds `T` (and what it refers to) to `generator`'s definitions.
+pub fn define<T: JsonSchema>(generator: &mut SchemaGenerator) {
+    generator.subschema_for::<T>();
 }
 
 /// The targets that are no provider's.
@@ -279,11 +504,14 @@ fn error_envelopes(data: &[u8]) {
     }
 }
 
-/// Every provider's typed-body checks ([`ProviderTargets::bodies`]) on one input.
+/// Every provider's fixture-table types ([`ProviderTargets::bodies`]) on one input: the clients'
+/// decoder and serde_json agree, and what decodes survives encode + decode ([`decode_check`]).
 fn provider_bodies(data: &[u8]) {
     for provider in providers() {
         for body in provider.bodies {
-            body(data);
+            if let Err(finding) = (body.codec.decode)(data) {
+                panic!("{} ({}): {finding}", body.prefix, body.codec.rust);
+            }
         }
     }
 }

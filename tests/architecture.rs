@@ -19,8 +19,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The providers whose names stay in their own folders.
-const PROVIDERS: [&str; 5] = ["openai", "northflank", "phala", "anthropic", "openrouter"];
+use usage_bindings::Provider;
+
+/// The providers whose names stay in their own folders: every [`Provider`] (one line each in
+/// `providers!`), whether or not its feature is on.
+fn providers() -> Vec<&'static str> {
+    Provider::ALL
+        .iter()
+        .map(|provider| provider.as_str())
+        .collect()
+}
 
 /// A token of Rust source, comments left out.
 #[derive(Clone, Debug, PartialEq)]
@@ -549,7 +557,7 @@ fn provider_names(source: &str) -> Vec<(usize, String)> {
                 Token::Punct(_) => return None,
             };
             let lower = text.to_lowercase();
-            PROVIDERS
+            providers()
                 .iter()
                 .any(|provider| lower.contains(provider))
                 .then_some((line, text))
@@ -598,7 +606,7 @@ fn shared_files() -> Vec<PathBuf> {
         path.parent().is_some_and(|dir| {
             dir.components().any(|part| {
                 let part = part.as_os_str().to_string_lossy().to_lowercase();
-                PROVIDERS.contains(&part.as_str())
+                providers().contains(&part.as_str())
             })
         })
     };
@@ -618,8 +626,8 @@ fn the_scanner_finds_a_planted_provider_name() {
 #[doc = "and doc attributes: phala"]
 fn shared() {
     // A comment may say northflank.
-    /* and a block comment /* nested */ OpenRouter */
-    let provider = "Uses OpenRouter";
+    /* and a block comment /* nested */ Phala Cloud */
+    let provider = "Uses Phala Cloud";
     let northflank_client = 1;
     let quote = '"'; let lifetime: &'static str = "no name here";
     let raw = r#"an "anthropic" key"#;
@@ -630,7 +638,7 @@ fn shared() {
     assert_eq!(
         found,
         [
-            (8, r#""Uses OpenRouter""#.to_string()),
+            (8, r#""Uses Phala Cloud""#.to_string()),
             (9, "northflank_client".to_string()),
             (11, r#""an \"anthropic\" key""#.to_string()),
             (12, "OpenAi".to_string()),

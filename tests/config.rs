@@ -198,40 +198,74 @@ fn base_urls_must_be_absolute_http_urls() {
 }
 
 /// `Provider`: every provider, its name in features and serde, its name for people, and back.
+/// Each name is a cargo feature of the crate and has its spec and its module folder.
 #[test]
 fn providers_by_name() {
+    use std::collections::BTreeSet;
+    use std::path::Path;
     use usage_bindings::Provider;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+    assert!(!names.is_empty());
     assert_eq!(
-        names,
-        ["openai", "northflank", "phala", "anthropic", "openrouter"]
+        names.iter().collect::<BTreeSet<_>>().len(),
+        names.len(),
+        "{names:?}"
     );
-    let shown: Vec<String> = Provider::ALL.iter().map(|p| p.to_string()).collect();
-    assert_eq!(
-        shown,
-        [
-            "OpenAI",
-            "Northflank",
-            "Phala Cloud",
-            "Anthropic",
-            "OpenRouter"
-        ]
-    );
+    let labels: BTreeSet<&str> = Provider::ALL.iter().map(|p| p.label()).collect();
+    assert_eq!(labels.len(), names.len(), "{labels:?}");
     for &provider in Provider::ALL {
-        assert_eq!(provider.as_str().parse::<Provider>(), Ok(provider));
+        let name = provider.as_str();
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+            "{name:?}"
+        );
+        assert!(
+            manifest
+                .lines()
+                .any(|line| line.trim() == format!("{name} = []")),
+            "{name} is no feature of Cargo.toml"
+        );
+        assert!(
+            root.join(format!("openapi/{name}.yaml")).is_file(),
+            "{name}"
+        );
+        assert!(root.join(format!("src/{name}/mod.rs")).is_file(), "{name}");
+        assert!(!provider.label().is_empty(), "{name}");
+        assert_eq!(provider.to_string(), provider.label());
+        assert_eq!(name.parse::<Provider>(), Ok(provider));
+        assert_eq!(name.to_uppercase().parse::<Provider>(), Ok(provider));
         assert_eq!(
             serde_json::to_value(provider).unwrap(),
-            serde_json::json!(provider.as_str())
+            serde_json::json!(name)
         );
     }
-    assert_eq!("Anthropic".parse::<Provider>(), Ok(Provider::Anthropic));
     let error = "aws".parse::<Provider>().unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("openai, northflank, phala, anthropic"),
-        "{error}"
-    );
+    assert!(error.to_string().contains(&names.join(", ")), "{error}");
+}
+
+/// The provider table has one row per provider built into the crate, in `Provider::ALL` order:
+/// a provider without its row would be left out of every row-driven test.
+#[test]
+fn the_table_has_a_row_for_every_provider_built_in() {
+    use usage_bindings::Provider;
+    let built: Vec<Provider> = Provider::ALL
+        .iter()
+        .copied()
+        .filter(|provider| provider.descriptor().is_some())
+        .collect();
+    let covered: Vec<Provider> = rows().iter().map(|row| row.provider).collect();
+    assert_eq!(covered, built);
+    // Each row's key is its own, and the leak checks look for it.
+    let keys = support::keys();
+    for row in rows() {
+        assert!(row.key.contains("SEKRIT"), "{}", row.provider);
+        assert_eq!(keys.iter().filter(|key| **key == row.key).count(), 1);
+    }
 }
 
 /// The setters are `with_*`; the getters give back what was set.

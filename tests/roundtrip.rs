@@ -2,7 +2,10 @@
 //!
 //! Every fixture under `tests/fixtures/` goes through one table, [`table`]: a row is
 //! (provider, fixture file prefix, Rust type, spec schema name), and a fixture
-//! `<provider>/<prefix>.<case>.json` is checked three ways:
+//! `<provider>/<prefix>.<case>.json` is checked three ways. The rows, the models and the
+//! property tests' models are each provider's own, declared in `src/<provider>/fuzz.rs` and
+//! reached through its registry entry (`usage_bindings::__fuzz`, feature `fuzzing`): this file
+//! names no provider but in the drift test of one spec.
 //!
 //! 1. **Round trip**: bytes → Rust value → JSON equals the fixture. Two differences are allowed,
 //!    and both are read off the spec, never off the Rust type:
@@ -29,16 +32,15 @@
 //! the spec schema with the schemars schema of the generated type; see [`Agreement`] for what
 //! "agree" means. Property tests ([`proptests`]) check `decode(encode(x)) == x`. insta snapshots
 //! keep the decoded value of every fixture and the schemars schema of every model.
+#![cfg(feature = "fuzzing")]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
 use schemars::gen::{SchemaGenerator, SchemaSettings};
-use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
+use usage_bindings::__fuzz::{Body, Codec, Model};
+use usage_bindings::registry;
 
 mod support;
 
@@ -47,288 +49,34 @@ use support::{deref, spec};
 // =============================================================================================
 // The table
 
-/// What the tests need of one Rust model type.
-#[derive(Clone, Copy)]
-struct Codec {
-    /// The Rust type's name, for messages.
-    rust: &'static str,
-    /// Decodes a fixture (with the JSON path of a decoding error) and re-encodes it.
-    roundtrip: fn(&str) -> Result<Decoded, String>,
-    /// `schemars::schema_for!(T)` as JSON.
-    schema: fn() -> Value,
-    /// Adds the type (and what it refers to) to a generator's definitions.
-    define: fn(&mut SchemaGenerator),
-}
-
-struct Decoded {
-    json: Value,
-    debug: String,
-}
-
-fn roundtrip<T: DeserializeOwned + Serialize + Debug>(text: &str) -> Result<Decoded, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
-    let json = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
-    Ok(Decoded {
-        json,
-        debug: format!("{value:#?}"),
-    })
-}
-
-fn define<T: JsonSchema>(generator: &mut SchemaGenerator) {
-    generator.subschema_for::<T>();
-}
-
-fn schemars_schema<T: JsonSchema>() -> Value {
-    serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
-}
-
 /// One row: every fixture `tests/fixtures/<provider>/<prefix>.<case>.json` decodes as the Rust
 /// type and validates against the spec's component schema `schema` (`Name[]`: an array of it).
+/// The rows are each provider's [`Body`] list, declared in its module next to its fuzz targets
+/// (`src/<provider>/fuzz.rs`) and reached through its registry entry.
 struct Row {
     provider: &'static str,
     prefix: &'static str,
     codec: Codec,
     schema: &'static str,
+    /// A part of a body (a single result, a list of buckets): its prefix names no operation.
+    part: bool,
 }
 
-macro_rules! row {
-    ($provider:literal, $prefix:literal, $ty:ty, $schema:literal) => {
-        Row {
-            provider: $provider,
-            prefix: $prefix,
-            codec: Codec {
-                rust: stringify!($ty),
-                roundtrip: roundtrip::<$ty>,
-                schema: schemars_schema::<$ty>,
-                define: define::<$ty>,
-            },
-            schema: $schema,
-        }
-    };
-}
-
-/// The one table that drives checks 1–3 and the fixture snapshots. A new operation is one line;
+/// The one table that drives checks 1–3 and the fixture snapshots: the rows of every provider
+/// built into the crate. A new operation is one line of its provider's `fuzz.rs`;
 /// `every_fixture_and_operation_has_a_row` fails for a fixture or an operation without one.
 fn table() -> Vec<Row> {
-    #[allow(unused_mut)]
-    let mut rows: Vec<Row> = Vec::new();
-    #[cfg(feature = "openai")]
-    {
-        use usage_bindings::openai::types::{
-            ErrorResponse, UsageResponse, UsageResult, UsageTimeBucket,
-        };
-        rows.extend([
-            row!(
-                "openai",
-                "usage_completions",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!("openai", "usage_embeddings", UsageResponse, "UsageResponse"),
-            row!(
-                "openai",
-                "usage_moderations",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!("openai", "usage_images", UsageResponse, "UsageResponse"),
-            row!(
-                "openai",
-                "usage_audio_speeches",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!(
-                "openai",
-                "usage_audio_transcriptions",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!(
-                "openai",
-                "usage_vector_stores",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!(
-                "openai",
-                "usage_code_interpreter_sessions",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!(
-                "openai",
-                "usage_file_search_calls",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!(
-                "openai",
-                "usage_web_search_calls",
-                UsageResponse,
-                "UsageResponse"
-            ),
-            row!("openai", "usage_costs", UsageResponse, "UsageResponse"),
-            row!("openai", "error", ErrorResponse, "ErrorResponse"),
-            // Parts of a body that OpenAI published on their own: single results and the
-            // concatenated buckets of several pages.
-            row!("openai", "result", UsageResult, "UsageResult"),
-            row!(
-                "openai",
-                "buckets",
-                Vec<UsageTimeBucket>,
-                "UsageTimeBucket[]"
-            ),
-        ]);
-    }
-    #[cfg(feature = "northflank")]
-    {
-        use usage_bindings::northflank::types::{
-            CreditBalanceResponse, ErrorResponse, GetInvoiceResponse, GetUsageResponse,
-            ListInvoicesResponse, ListUsageResponse,
-        };
-        rows.extend([
-            row!(
-                "northflank",
-                "list_usage",
-                ListUsageResponse,
-                "ListUsageResponse"
-            ),
-            row!(
-                "northflank",
-                "list_team_usage",
-                ListUsageResponse,
-                "ListUsageResponse"
-            ),
-            row!(
-                "northflank",
-                "get_usage",
-                GetUsageResponse,
-                "GetUsageResponse"
-            ),
-            row!(
-                "northflank",
-                "get_team_usage",
-                GetUsageResponse,
-                "GetUsageResponse"
-            ),
-            row!(
-                "northflank",
-                "list_invoices",
-                ListInvoicesResponse,
-                "ListInvoicesResponse"
-            ),
-            row!(
-                "northflank",
-                "list_team_invoices",
-                ListInvoicesResponse,
-                "ListInvoicesResponse"
-            ),
-            row!(
-                "northflank",
-                "get_invoice",
-                GetInvoiceResponse,
-                "GetInvoiceResponse"
-            ),
-            row!(
-                "northflank",
-                "get_team_invoice",
-                GetInvoiceResponse,
-                "GetInvoiceResponse"
-            ),
-            row!(
-                "northflank",
-                "get_credit_balance",
-                CreditBalanceResponse,
-                "CreditBalanceResponse"
-            ),
-            row!(
-                "northflank",
-                "get_team_credit_balance",
-                CreditBalanceResponse,
-                "CreditBalanceResponse"
-            ),
-            row!("northflank", "error", ErrorResponse, "ErrorResponse"),
-        ]);
-    }
-    #[cfg(feature = "phala")]
-    {
-        use usage_bindings::phala::types::{AppUsageResponse, ErrorResponse};
-        rows.extend([
-            row!(
-                "phala",
-                "get_app_usage",
-                AppUsageResponse,
-                "AppUsageResponse"
-            ),
-            row!("phala", "error", ErrorResponse, "ErrorResponse"),
-        ]);
-    }
-    #[cfg(feature = "anthropic")]
-    {
-        use usage_bindings::anthropic::types::{
-            ClaudeCodeUsageReport, CostReport, ErrorResponse, MessagesUsageReport,
-        };
-        rows.extend([
-            row!(
-                "anthropic",
-                "messages_usage_report",
-                MessagesUsageReport,
-                "MessagesUsageReport"
-            ),
-            row!("anthropic", "cost_report", CostReport, "CostReport"),
-            row!(
-                "anthropic",
-                "claude_code_usage_report",
-                ClaudeCodeUsageReport,
-                "ClaudeCodeUsageReport"
-            ),
-            row!("anthropic", "error", ErrorResponse, "ErrorResponse"),
-        ]);
-    }
-    #[cfg(feature = "openrouter")]
-    {
-        use usage_bindings::openrouter::types::{
-            ActivityResponse, ApiKeysResponse, CreditsResponse, CurrentKeyResponse, ErrorResponse,
-            GenerationResponse,
-        };
-        rows.extend([
-            row!(
-                "openrouter",
-                "get_user_activity",
-                ActivityResponse,
-                "ActivityResponse"
-            ),
-            row!(
-                "openrouter",
-                "get_credits",
-                CreditsResponse,
-                "CreditsResponse"
-            ),
-            row!(
-                "openrouter",
-                "get_current_key",
-                CurrentKeyResponse,
-                "CurrentKeyResponse"
-            ),
-            row!(
-                "openrouter",
-                "list_api_keys",
-                ApiKeysResponse,
-                "ApiKeysResponse"
-            ),
-            row!(
-                "openrouter",
-                "get_generation",
-                GenerationResponse,
-                "GenerationResponse"
-            ),
-            row!("openrouter", "error", ErrorResponse, "ErrorResponse"),
-        ]);
-    }
-    rows
+    registry::descriptors()
+        .flat_map(|descriptor| {
+            descriptor.fuzz.bodies.iter().map(|body: &Body| Row {
+                provider: descriptor.provider.as_str(),
+                prefix: body.prefix,
+                codec: body.codec,
+                schema: body.schema,
+                part: body.part,
+            })
+        })
+        .collect()
 }
 
 /// The fixture cases (`<prefix>.<case>.json`) that carry members the spec does not declare, on
@@ -338,190 +86,13 @@ const UNKNOWN_FIELD_CASES: &[&str] = &["extra_fields", "unknown_fields"];
 /// The fixture prefix of error bodies: checked against every non-2xx response of the spec.
 const ERROR_PREFIX: &str = "error";
 
-/// The fixture prefixes of parts of a body (a single result, a list of buckets) rather than of an
-/// operation's whole answer.
-const PART_PREFIXES: &[&str] = &["result", "buckets"];
-
-/// One model type of a provider: the spec's component schema name and the generated type.
-struct Model {
-    spec: &'static str,
-    codec: Codec,
-}
-
-macro_rules! models {
-    ($types:path; $($spec:literal => $ty:ident),* $(,)?) => {{
-        use $types as t;
-        vec![$(Model {
-            spec: $spec,
-            codec: Codec {
-                rust: stringify!($ty),
-                roundtrip: roundtrip::<t::$ty>,
-                schema: schemars_schema::<t::$ty>,
-                define: define::<t::$ty>,
-            },
-        }),*]
-    }};
-}
-
-/// Every component schema of every enabled provider's spec, with its generated type. Check 4
-/// fails when a component schema has no line here (or a line names no component schema).
-fn models() -> Vec<(&'static str, Vec<Model>)> {
-    #[allow(unused_mut)]
-    let mut all = Vec::new();
-    #[cfg(feature = "openai")]
-    all.push((
-        "openai",
-        models![usage_bindings::openai::types;
-            "BucketWidth" => BucketWidth,
-            "CostsBucketWidth" => CostsBucketWidth,
-            "UsageCompletionsGroupBy" => UsageCompletionsGroupBy,
-            "UsageEmbeddingsGroupBy" => UsageEmbeddingsGroupBy,
-            "UsageModerationsGroupBy" => UsageModerationsGroupBy,
-            "UsageImagesGroupBy" => UsageImagesGroupBy,
-            "UsageImagesSource" => UsageImagesSource,
-            "UsageImagesSize" => UsageImagesSize,
-            "UsageAudioSpeechesGroupBy" => UsageAudioSpeechesGroupBy,
-            "UsageAudioTranscriptionsGroupBy" => UsageAudioTranscriptionsGroupBy,
-            "UsageVectorStoresGroupBy" => UsageVectorStoresGroupBy,
-            "UsageCodeInterpreterSessionsGroupBy" => UsageCodeInterpreterSessionsGroupBy,
-            "UsageFileSearchCallsGroupBy" => UsageFileSearchCallsGroupBy,
-            "UsageWebSearchCallsGroupBy" => UsageWebSearchCallsGroupBy,
-            "UsageWebSearchCallsContextLevel" => UsageWebSearchCallsContextLevel,
-            "CostsGroupBy" => CostsGroupBy,
-            "UsageResponse" => UsageResponse,
-            "UsageTimeBucket" => UsageTimeBucket,
-            "UsageResult" => UsageResult,
-            "UnknownUsageResult" => UnknownUsageResult,
-            "UsageCompletionsResult" => UsageCompletionsResult,
-            "UsageEmbeddingsResult" => UsageEmbeddingsResult,
-            "UsageModerationsResult" => UsageModerationsResult,
-            "UsageImagesResult" => UsageImagesResult,
-            "UsageAudioSpeechesResult" => UsageAudioSpeechesResult,
-            "UsageAudioTranscriptionsResult" => UsageAudioTranscriptionsResult,
-            "UsageVectorStoresResult" => UsageVectorStoresResult,
-            "UsageCodeInterpreterSessionsResult" => UsageCodeInterpreterSessionsResult,
-            "UsageFileSearchCallsResult" => UsageFileSearchCallsResult,
-            "UsageWebSearchCallsResult" => UsageWebSearchCallsResult,
-            "CostsResult" => CostsResult,
-            "CostsResultAmount" => CostsResultAmount,
-            "ErrorResponse" => ErrorResponse,
-            "Error" => Error,
-        ],
-    ));
-    #[cfg(feature = "northflank")]
-    all.push((
-        "northflank",
-        models![usage_bindings::northflank::types;
-            "ResourceType" => ResourceType,
-            "ListUsageResponse" => ListUsageResponse,
-            "UsageList" => UsageList,
-            "UsageEntry" => UsageEntry,
-            "PaasUsageTotal" => PaasUsageTotal,
-            "ByocUsage" => ByocUsage,
-            "Pagination" => Pagination,
-            "GetUsageResponse" => GetUsageResponse,
-            "UsageDetail" => UsageDetail,
-            "PaasUsageBreakdown" => PaasUsageBreakdown,
-            "TeamUsage" => TeamUsage,
-            "ProjectUsage" => ProjectUsage,
-            "ResourceTypeUsage" => ResourceTypeUsage,
-            "ResourceUsage" => ResourceUsage,
-            "PaasPrice" => PaasPrice,
-            "ByocPrice" => ByocPrice,
-            "ListInvoicesResponse" => ListInvoicesResponse,
-            "InvoiceListData" => InvoiceListData,
-            "Invoices" => Invoices,
-            "Invoice" => Invoice,
-            "InvoicePeriod" => InvoicePeriod,
-            "GetInvoiceResponse" => GetInvoiceResponse,
-            "InvoiceDetail" => InvoiceDetail,
-            "InvoicePaasUsage" => InvoicePaasUsage,
-            "InvoiceLineItem" => InvoiceLineItem,
-            "InvoiceDiscounts" => InvoiceDiscounts,
-            "InvoiceTax" => InvoiceTax,
-            "CreditBalanceResponse" => CreditBalanceResponse,
-            "CreditBalance" => CreditBalance,
-            "CreditAmounts" => CreditAmounts,
-            "CustomerBalance" => CustomerBalance,
-            "ErrorResponse" => ErrorResponse,
-            "ErrorDetail" => ErrorDetail,
-        ],
-    ));
-    #[cfg(feature = "phala")]
-    all.push((
-        "phala",
-        models![usage_bindings::phala::types;
-            "AppUsageResponse" => AppUsageResponse,
-            "MeteredUsageResponse" => MeteredUsageResponse,
-            "ErrorResponse" => ErrorResponse,
-            "StructuredError" => StructuredError,
-            "StructuredErrorDetail" => StructuredErrorDetail,
-            "ErrorLink" => ErrorLink,
-            "DetailMessageError" => DetailMessageError,
-            "DetailObjectError" => DetailObjectError,
-            "HTTPValidationError" => HttpValidationError,
-            "ValidationErrorBody" => ValidationErrorBody,
-            "ValidationError" => ValidationError,
-            "ValidationErrorLocation" => ValidationErrorLocation,
-        ],
-    ));
-    #[cfg(feature = "anthropic")]
-    all.push((
-        "anthropic",
-        models![usage_bindings::anthropic::types;
-            "BucketWidth" => BucketWidth,
-            "CostBucketWidth" => CostBucketWidth,
-            "ServiceTier" => ServiceTier,
-            "ContextWindow" => ContextWindow,
-            "InferenceGeo" => InferenceGeo,
-            "Speed" => Speed,
-            "MessagesGroupBy" => MessagesGroupBy,
-            "CostGroupBy" => CostGroupBy,
-            "MessagesUsageReport" => MessagesUsageReport,
-            "MessagesUsageBucket" => MessagesUsageBucket,
-            "MessagesUsageResult" => MessagesUsageResult,
-            "CacheCreation" => CacheCreation,
-            "ServerToolUse" => ServerToolUse,
-            "CostReport" => CostReport,
-            "CostBucket" => CostBucket,
-            "CostResult" => CostResult,
-            "CentsAmount" => CentsAmount,
-            "ClaudeCodeUsageReport" => ClaudeCodeUsageReport,
-            "ClaudeCodeUsageRecord" => ClaudeCodeUsageRecord,
-            "ClaudeCodeActor" => ClaudeCodeActor,
-            "ClaudeCodeCoreMetrics" => ClaudeCodeCoreMetrics,
-            "ClaudeCodeLinesOfCode" => ClaudeCodeLinesOfCode,
-            "ClaudeCodeModelBreakdown" => ClaudeCodeModelBreakdown,
-            "ClaudeCodeEstimatedCost" => ClaudeCodeEstimatedCost,
-            "ClaudeCodeTokens" => ClaudeCodeTokens,
-            "ClaudeCodeToolActions" => ClaudeCodeToolActions,
-            "ClaudeCodeToolActionCounts" => ClaudeCodeToolActionCounts,
-            "ErrorResponse" => ErrorResponse,
-            "Error" => Error,
-        ],
-    ));
-    #[cfg(feature = "openrouter")]
-    all.push((
-        "openrouter",
-        models![usage_bindings::openrouter::types;
-            "ActivityGroupBy" => ActivityGroupBy,
-            "ActivityResponse" => ActivityResponse,
-            "ActivityItem" => ActivityItem,
-            "CreditsResponse" => CreditsResponse,
-            "Credits" => Credits,
-            "CurrentKeyResponse" => CurrentKeyResponse,
-            "CurrentKey" => CurrentKey,
-            "LegacyRateLimit" => LegacyRateLimit,
-            "ApiKeysResponse" => ApiKeysResponse,
-            "ApiKey" => ApiKey,
-            "GenerationResponse" => GenerationResponse,
-            "Generation" => Generation,
-            "ProviderResponse" => ProviderResponse,
-            "ErrorResponse" => ErrorResponse,
-            "ErrorData" => ErrorData,
-        ],
-    ));
-    all
+/// Every component schema of every enabled provider's spec, with its generated type: each
+/// provider's [`Model`] list (`src/<provider>/fuzz.rs`). Check 4 fails when a component schema
+/// has no line there (or a line names no component schema).
+fn models() -> Vec<(&'static str, &'static [Model])> {
+    registry::descriptors()
+        .map(|descriptor| (descriptor.provider.as_str(), descriptor.fuzz.models))
+        .collect()
 }
 
 // =============================================================================================
@@ -924,17 +495,17 @@ fn every_fixture_and_operation_has_a_row() {
     let (fixtures, uncovered) = all_fixtures(&rows);
     assert!(
         uncovered.is_empty(),
-        "fixtures that match no row of `table()` (add a row): {uncovered:#?}"
+        "fixtures that match no row of `table()` (add a row to `BODIES` in its `src/<provider>/fuzz.rs`): {uncovered:#?}"
     );
     assert!(!fixtures.is_empty(), "no fixture found");
     let mut problems = Vec::new();
     for provider in enabled_providers() {
         let spec = spec(provider);
         let operations = operations(&spec);
-        let prefixes: BTreeSet<&str> = rows
+        let prefixes: BTreeMap<&str, bool> = rows
             .iter()
             .filter(|r| r.provider == provider)
-            .map(|r| r.prefix)
+            .map(|r| (r.prefix, r.part))
             .collect();
         for (id, success, errors) in &operations {
             match rows
@@ -963,10 +534,8 @@ fn every_fixture_and_operation_has_a_row() {
                 }
             }
         }
-        for prefix in prefixes {
-            if prefix != ERROR_PREFIX
-                && !PART_PREFIXES.contains(&prefix)
-                && !operations.iter().any(|(id, _, _)| id == prefix)
+        for (prefix, part) in prefixes {
+            if prefix != ERROR_PREFIX && !part && !operations.iter().any(|(id, _, _)| id == prefix)
             {
                 problems.push(format!(
                     "{provider}: row `{prefix}` names no operation of the spec"
@@ -1495,7 +1064,7 @@ fn spec_and_rust_schemas_agree() {
     let mut problems = Vec::new();
     let mut covered = 0;
     for (provider, models) in models() {
-        let (count, found) = disagreements(provider, &spec(provider), &models);
+        let (count, found) = disagreements(provider, &spec(provider), models);
         covered += count;
         problems.extend(found);
     }
@@ -1516,14 +1085,14 @@ fn disagreements(provider: &str, spec: &Value, models: &[Model]) -> (usize, Vec<
     for name in components.keys() {
         if !listed.contains(name.as_str()) {
             problems.push(format!(
-                "{provider}: component schema `{name}` has no line in `models()`"
+                "{provider}: component schema `{name}` has no line in `MODELS` of its `fuzz.rs`"
             ));
         }
     }
     for name in &listed {
         if !components.contains_key(*name) {
             problems.push(format!(
-                "{provider}: `models()` lists `{name}`, which the spec does not have"
+                "{provider}: `MODELS` of its `fuzz.rs` lists `{name}`, which the spec does not have"
             ));
         }
     }
@@ -1577,7 +1146,7 @@ fn agreement_reports_drift() {
     schemas["BucketWidth"]["enum"] = json!(["1h", "1d"]);
     schemas["Error"]["required"] = json!(["type", "message"]);
     schemas["CostsResultAmount"]["required"] = json!(["value"]);
-    let (_, problems) = disagreements("openai", &spec, &models);
+    let (_, problems) = disagreements("openai", &spec, models);
     let text = problems.join("\n");
     for expected in [
         "CostsResult (CostsResult).line_items: in the spec, not in the Rust type",
@@ -1614,7 +1183,7 @@ fn rust_definitions(models: &[Model]) -> Map<String, Value> {
 #[test]
 fn schemars_schemas_snapshot() {
     for (provider, models) in models() {
-        let all = rust_definitions(&models);
+        let all = rust_definitions(models);
         insta::with_settings!({ omit_expression => true }, {
             insta::assert_json_snapshot!(format!("schemars__{provider}"), Value::Object(all));
         });
@@ -1824,30 +1393,6 @@ mod proptests {
             .boxed()
     }
 
-    /// `x` decoded from a spec instance; then `decode(encode(x)) == x`.
-    pub(super) fn encode_decode<T>(instance: &Value) -> Result<(), String>
-    where
-        T: DeserializeOwned + Serialize + PartialEq + Debug,
-    {
-        let x: T = serde_path_to_error::deserialize(instance).map_err(|e| {
-            format!(
-                "a spec-valid instance does not decode at `{}`: {}",
-                e.path(),
-                e.inner()
-            )
-        })?;
-        let encoded = serde_json::to_string(&x).map_err(|e| format!("does not encode: {e}"))?;
-        let y: T = serde_json::from_str(&encoded)
-            .map_err(|e| format!("its own encoding {encoded} does not decode: {e}"))?;
-        if x == y {
-            Ok(())
-        } else {
-            Err(format!(
-                "decode(encode(x)) != x\n  x = {x:?}\n  y = {y:?}\n  encoded = {encoded}"
-            ))
-        }
-    }
-
     /// Runs the property for `T`, with instances of the spec component schema `name`.
     fn check(provider: &str, name: &str, property: fn(&Value) -> Result<(), String>, cases: u32) {
         let spec = spec(provider);
@@ -1864,173 +1409,42 @@ mod proptests {
         }
     }
 
-    #[cfg(feature = "openai")]
+    /// `decode(encode(x)) == x` for spec instances of each provider's `properties` models (one
+    /// thread per provider). Every success and error body of a provider's table has one.
     #[test]
-    fn openai_models_survive_encode_decode() {
-        use usage_bindings::openai::types as t;
-        // UsageResponse draws every result variant (the spec's oneOf), CostsResult included.
-        check(
-            "openai",
-            "UsageResponse",
-            encode_decode::<t::UsageResponse>,
-            256,
-        );
-        check(
-            "openai",
-            "UsageResult",
-            encode_decode::<t::UsageResult>,
-            512,
-        );
-        check(
-            "openai",
-            "CostsResult",
-            encode_decode::<t::CostsResult>,
-            256,
-        );
-        check(
-            "openai",
-            "UnknownUsageResult",
-            encode_decode::<t::UnknownUsageResult>,
-            128,
-        );
-        check(
-            "openai",
-            "ErrorResponse",
-            encode_decode::<t::ErrorResponse>,
-            128,
-        );
-    }
-
-    #[cfg(feature = "openrouter")]
-    #[test]
-    fn openrouter_models_survive_encode_decode() {
-        use usage_bindings::openrouter::types as t;
-        check(
-            "openrouter",
-            "ActivityResponse",
-            encode_decode::<t::ActivityResponse>,
-            256,
-        );
-        check(
-            "openrouter",
-            "CreditsResponse",
-            encode_decode::<t::CreditsResponse>,
-            128,
-        );
-        check(
-            "openrouter",
-            "CurrentKeyResponse",
-            encode_decode::<t::CurrentKeyResponse>,
-            128,
-        );
-        check(
-            "openrouter",
-            "ApiKeysResponse",
-            encode_decode::<t::ApiKeysResponse>,
-            256,
-        );
-        check(
-            "openrouter",
-            "GenerationResponse",
-            encode_decode::<t::GenerationResponse>,
-            128,
-        );
-        check(
-            "openrouter",
-            "ErrorResponse",
-            encode_decode::<t::ErrorResponse>,
-            128,
-        );
-    }
-
-    #[cfg(feature = "anthropic")]
-    #[test]
-    fn anthropic_models_survive_encode_decode() {
-        use usage_bindings::anthropic::types as t;
-        check(
-            "anthropic",
-            "MessagesUsageReport",
-            encode_decode::<t::MessagesUsageReport>,
-            256,
-        );
-        check(
-            "anthropic",
-            "CostReport",
-            encode_decode::<t::CostReport>,
-            256,
-        );
-        check(
-            "anthropic",
-            "ClaudeCodeUsageReport",
-            encode_decode::<t::ClaudeCodeUsageReport>,
-            256,
-        );
-        check(
-            "anthropic",
-            "ErrorResponse",
-            encode_decode::<t::ErrorResponse>,
-            128,
-        );
-    }
-
-    #[cfg(feature = "northflank")]
-    #[test]
-    fn northflank_models_survive_encode_decode() {
-        use usage_bindings::northflank::types as t;
-        check(
-            "northflank",
-            "ListUsageResponse",
-            encode_decode::<t::ListUsageResponse>,
-            256,
-        );
-        check(
-            "northflank",
-            "GetUsageResponse",
-            encode_decode::<t::GetUsageResponse>,
-            256,
-        );
-        check(
-            "northflank",
-            "ListInvoicesResponse",
-            encode_decode::<t::ListInvoicesResponse>,
-            256,
-        );
-        check(
-            "northflank",
-            "GetInvoiceResponse",
-            encode_decode::<t::GetInvoiceResponse>,
-            256,
-        );
-        check(
-            "northflank",
-            "CreditBalanceResponse",
-            encode_decode::<t::CreditBalanceResponse>,
-            128,
-        );
-        check(
-            "northflank",
-            "ErrorResponse",
-            encode_decode::<t::ErrorResponse>,
-            128,
-        );
-    }
-
-    #[cfg(feature = "phala")]
-    #[test]
-    fn phala_models_survive_encode_decode() {
-        use usage_bindings::phala::types as t;
-        check(
-            "phala",
-            "AppUsageResponse",
-            encode_decode::<t::AppUsageResponse>,
-            256,
-        );
-        check(
-            "phala",
-            "ErrorResponse",
-            encode_decode::<t::ErrorResponse>,
-            256,
-        );
+    fn models_survive_encode_decode() {
+        let providers: Vec<_> = registry::descriptors().collect();
+        assert!(!providers.is_empty(), "no provider built in");
+        std::thread::scope(|scope| {
+            for descriptor in &providers {
+                scope.spawn(move || {
+                    let provider = descriptor.provider.as_str();
+                    let fuzz = &descriptor.fuzz;
+                    for body in fuzz.bodies.iter().filter(|body| !body.part) {
+                        assert!(
+                            fuzz.properties.iter().any(|p| p.model == body.schema),
+                            "{provider}: the body `{}` has no property test (`properties` in its fuzz.rs)",
+                            body.schema
+                        );
+                    }
+                    for property in fuzz.properties {
+                        let model: &Model = fuzz
+                            .models
+                            .iter()
+                            .find(|model| model.spec == property.model)
+                            .unwrap_or_else(|| {
+                                panic!("{provider}: property of `{}`, no model", property.model)
+                            });
+                        check(
+                            provider,
+                            property.model,
+                            model.codec.encode_decode,
+                            property.cases,
+                        );
+                    }
+                });
+            }
+        });
     }
 
     /// The generator itself produces what the spec schema accepts, so the properties above run

@@ -2,7 +2,10 @@
 
 use super::types;
 use super::Settings;
-use crate::__fuzz::{error_status, round_trip, ProviderTargets, Target, HOSTILE};
+use crate::__fuzz::{
+    body, error_status, models, round_trip, Body, Model, Property, ProviderTargets, Target,
+    HOSTILE,
+};
 
 pub(crate) const FUZZ: ProviderTargets = ProviderTargets {
     targets: &[
@@ -37,6 +40,92 @@ pub(crate) const FUZZ: ProviderTargets = ProviderTargets {
             check: round_trip::<Settings, types::ErrorResponse>,
         },
     ],
-    bodies: &[],
     error_status: error_status::<Settings>,
+    bodies: BODIES,
+    models: MODELS,
+    properties: &[
+        Property {
+            model: "ListUsageResponse",
+            cases: 256,
+        },
+        Property {
+            model: "GetUsageResponse",
+            cases: 256,
+        },
+        Property {
+            model: "ListInvoicesResponse",
+            cases: 256,
+        },
+        Property {
+            model: "GetInvoiceResponse",
+            cases: 256,
+        },
+        Property {
+            model: "CreditBalanceResponse",
+            cases: 128,
+        },
+        Property {
+            model: "ErrorResponse",
+            cases: 128,
+        },
+    ],
 };
+
+/// The fixture table: a fixture `tests/fixtures/northflank/<prefix>.<case>.json` is a body
+/// of its row's type and spec schema.
+const BODIES: &[Body] = {
+    use super::types::{
+        CreditBalanceResponse, ErrorResponse, GetInvoiceResponse, GetUsageResponse,
+        ListInvoicesResponse, ListUsageResponse,
+    };
+    &[
+        body!("list_usage", ListUsageResponse, "ListUsageResponse"),
+        body!("list_team_usage", ListUsageResponse, "ListUsageResponse"),
+        body!("get_usage", GetUsageResponse, "GetUsageResponse"),
+        body!("get_team_usage", GetUsageResponse, "GetUsageResponse"),
+        body!("list_invoices", ListInvoicesResponse, "ListInvoicesResponse"),
+        body!("list_team_invoices", ListInvoicesResponse, "ListInvoicesResponse"),
+        body!("get_invoice", GetInvoiceResponse, "GetInvoiceResponse"),
+        body!("get_team_invoice", GetInvoiceResponse, "GetInvoiceResponse"),
+        body!("get_credit_balance", CreditBalanceResponse, "CreditBalanceResponse"),
+        body!("get_team_credit_balance", CreditBalanceResponse, "CreditBalanceResponse"),
+        body!("error", ErrorResponse, "ErrorResponse"),
+    ]
+};
+
+/// Every component schema of the spec, with its generated type.
+const MODELS: &[Model] = models![super::types;
+    "ResourceType" => ResourceType,
+    "ListUsageResponse" => ListUsageResponse,
+    "UsageList" => UsageList,
+    "UsageEntry" => UsageEntry,
+    "PaasUsageTotal" => PaasUsageTotal,
+    "ByocUsage" => ByocUsage,
+    "Pagination" => Pagination,
+    "GetUsageResponse" => GetUsageResponse,
+    "UsageDetail" => UsageDetail,
+    "PaasUsageBreakdown" => PaasUsageBreakdown,
+    "TeamUsage" => TeamUsage,
+    "ProjectUsage" => ProjectUsage,
+    "ResourceTypeUsage" => ResourceTypeUsage,
+    "ResourceUsage" => ResourceUsage,
+    "PaasPrice" => PaasPrice,
+    "ByocPrice" => ByocPrice,
+    "ListInvoicesResponse" => ListInvoicesResponse,
+    "InvoiceListData" => InvoiceListData,
+    "Invoices" => Invoices,
+    "Invoice" => Invoice,
+    "InvoicePeriod" => InvoicePeriod,
+    "GetInvoiceResponse" => GetInvoiceResponse,
+    "InvoiceDetail" => InvoiceDetail,
+    "InvoicePaasUsage" => InvoicePaasUsage,
+    "InvoiceLineItem" => InvoiceLineItem,
+    "InvoiceDiscounts" => InvoiceDiscounts,
+    "InvoiceTax" => InvoiceTax,
+    "CreditBalanceResponse" => CreditBalanceResponse,
+    "CreditBalance" => CreditBalance,
+    "CreditAmounts" => CreditAmounts,
+    "CustomerBalance" => CustomerBalance,
+    "ErrorResponse" => ErrorResponse,
+    "ErrorDetail" => ErrorDetail,
+];

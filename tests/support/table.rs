@@ -57,7 +57,8 @@ pub enum Paging {
 /// What the provider-generic tests know of one provider.
 pub struct Row {
     pub provider: Provider,
-    /// The key every client of this row is built with (one of [`KEYS`]).
+    /// The key every client of this row is built with; it holds `SEKRIT`, and the leak checks
+    /// ([`assert_no_key`]) look for it.
     pub key: &'static str,
     /// The variable `from_env` reads the key from.
     pub key_env: &'static str,
@@ -217,10 +218,6 @@ pub fn rows() -> Vec<Row> {
         },
     ]
 }
-
-/// The key of OpenRouter's row (a management key).
-#[cfg(feature = "openrouter")]
-pub const OPENROUTER_KEY: &str = "sk-or-v1-SEKRIT-openrouter-6b1f";
 
 /// A page of OpenRouter's key list: one key per number of `keys`, its hash `key-<n>`.
 #[cfg(feature = "openrouter")]
@@ -620,6 +617,9 @@ macro_rules! walk {
     }};
 }
 
+/// The key of the openai row: it must never show up in a `Debug` or `Display` of anything.
+pub const OPENAI_KEY: &str = "sk-admin-SEKRIT-openai-4f8a";
+
 #[cfg(feature = "openai")]
 fn openai_connect(
     config: openai::Config,
@@ -735,6 +735,9 @@ impl Probe for openai::Client {
     }
 }
 
+/// The key of the northflank row: it must never show up in a `Debug` or `Display` of anything.
+pub const NORTHFLANK_KEY: &str = "nf-SEKRIT-northflank-91c2";
+
 #[cfg(feature = "northflank")]
 fn northflank_connect(
     config: northflank::Config,
@@ -843,6 +846,9 @@ impl Probe for northflank::Client {
     }
 }
 
+/// The key of the phala row: it must never show up in a `Debug` or `Display` of anything.
+pub const PHALA_KEY: &str = "phak_SEKRIT_phala_07de";
+
 #[cfg(feature = "phala")]
 fn phala_connect(config: phala::Config, http: Option<reqwest::Client>) -> Result<AnyClient, Error> {
     match http {
@@ -898,6 +904,9 @@ impl Probe for phala::Client {
         Box::pin(async move { vec![self.get_app_usage().app_id("a1").fetch().await.map(drop)] })
     }
 }
+
+/// The key of the anthropic row: it must never show up in a `Debug` or `Display` of anything.
+pub const ANTHROPIC_KEY: &str = "sk-ant-admin01-SEKRIT-anthropic-5d3e";
 
 #[cfg(feature = "anthropic")]
 fn anthropic_connect(
@@ -986,6 +995,11 @@ impl Probe for anthropic::Client {
         })
     }
 }
+
+/// The key of the openrouter row (a management key): it must never show up in a `Debug` or
+/// `Display` of anything.
+#[cfg(feature = "openrouter")]
+pub const OPENROUTER_KEY: &str = "sk-or-v1-SEKRIT-openrouter-6b1f";
 
 #[cfg(feature = "openrouter")]
 fn openrouter_connect(

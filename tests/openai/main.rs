@@ -3,6 +3,7 @@
 //! decoded body field by field against the fixture served; the error responses; forward
 //! compatibility (unknown result types, unknown fields); and every fixture decoding.
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use serde_json::Value;

@@ -2,6 +2,7 @@
 //! Phala Cloud: `get_app_usage` against a local mock server, the exact request on the wire, the
 //! decoded records and every error body shape.
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use support::dec;

@@ -3,6 +3,7 @@
 //! decoded body of every fixture, exact amounts in cents, the two team parameters of the team
 //! route, and error bodies.
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use support::dec;

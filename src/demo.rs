@@ -33,6 +33,8 @@ pub struct Demo {
     /// The total of the usage it serves for `window`, in currency units, summed from its own
     /// values rather than through a client.
     pub total: fn(window: Window) -> Decimal,
+    /// How many usage records its sources give for `window`, counted from its own values.
+    pub records: fn(window: Window) -> usize,
 }
 
 /// A request as a [`Respond`] reads it: its path and its query parameters, decoded.

@@ -21,6 +21,7 @@ pub(crate) const DEMO: Demo = Demo {
     routes,
     sources,
     total,
+    records,
 };
 
 /// One cost result of the demo (grouped by workspace and description).
@@ -126,6 +127,10 @@ fn sources(base_url: &str, _env: Env<'_>) -> Result<Sources, Error> {
 
 fn total(window: Window) -> Decimal {
     costs(window).iter().map(Cost::usd).sum()
+}
+
+fn records(window: Window) -> usize {
+    costs(window).len()
 }
 
 /// The cost report: daily buckets, [`BUCKETS_PER_PAGE`] a page, amounts as strings in cents,

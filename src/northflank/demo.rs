@@ -21,6 +21,7 @@ pub(crate) const DEMO: Demo = Demo {
     routes,
     sources,
     total,
+    records,
 };
 
 /// One hourly usage entry of the demo, prices in currency units (USD).
@@ -101,6 +102,11 @@ fn total(window: Window) -> Decimal {
         .iter()
         .map(|entry| entry.paas_total() + entry.byoc_total())
         .sum()
+}
+
+fn records(window: Window) -> usize {
+    // A PaaS and a BYOC record per hourly entry.
+    2 * entries(window).len()
 }
 
 /// The credit balance, as a route's answer.

@@ -21,6 +21,7 @@ pub(crate) const DEMO: Demo = Demo {
     routes,
     sources,
     total,
+    records,
 };
 
 /// One costs result of the demo.
@@ -133,6 +134,10 @@ fn sources(base_url: &str, _env: Env<'_>) -> Result<Sources, Error> {
 
 fn total(window: Window) -> Decimal {
     costs(window).iter().map(|cost| cost.value).sum()
+}
+
+fn records(window: Window) -> usize {
+    costs(window).len()
 }
 
 struct CostsRoute(Window);

@@ -24,6 +24,7 @@ pub(crate) const DEMO: Demo = Demo {
     routes,
     sources,
     total,
+    records,
 };
 
 /// One activity item of the demo.
@@ -142,6 +143,10 @@ fn sources(base_url: &str, _env: Env<'_>) -> Result<Sources, Error> {
 
 fn total(window: Window) -> Decimal {
     items(window).iter().map(|item| item.usage).sum()
+}
+
+fn records(window: Window) -> usize {
+    items(window).len()
 }
 
 /// The activity: every item of the demo's window, or of the day `date` names.

@@ -17,6 +17,7 @@ pub(crate) const DEMO: Demo = Demo {
     routes,
     sources,
     total,
+    records,
 };
 
 /// One metered usage record of the demo.
@@ -134,6 +135,10 @@ fn sources(base_url: &str, _env: Env<'_>) -> Result<Sources, Error> {
 
 fn total(window: Window) -> Decimal {
     usage(window).iter().map(|usage| usage.cost).sum()
+}
+
+fn records(window: Window) -> usize {
+    usage(window).len()
 }
 
 struct AppUsage(Window);

@@ -58,6 +58,14 @@ impl DemoServer {
     }
 }
 
+/// How many usage records the demo's sources give for `window`, per provider, counted from the
+/// demo's own values.
+pub fn record_counts(window: Window) -> Vec<(Provider, usize)> {
+    registry::descriptors()
+        .map(|descriptor| (descriptor.provider, (descriptor.demo.records)(window)))
+        .collect()
+}
+
 /// The total of the usage the demo serves for `window`, per provider, summed from the demo's own
 /// values rather than through the clients.
 pub fn totals(window: Window) -> Vec<(Provider, Decimal)> {

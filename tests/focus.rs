@@ -1,6 +1,7 @@
 //! The FOCUS 1.0 mapping, one provider at a time: one record built the way its source builds it
-//! (from a JSON body, through the provider's public record function), and the exact CSV out.
-//! Then every way an export is refused.
+//! (from a JSON body, through the provider's public record function), and the exact CSV out of
+//! the FOCUS and dimension columns, then the detail columns it fills. Then every way an export
+//! is refused.
 #![cfg(feature = "focus")]
 
 use std::io;
@@ -10,7 +11,7 @@ use usage_bindings::Provider;
 
 mod support;
 
-/// The header of every export.
+/// The header of every export, up to the detail columns (which the providers built in declare).
 const HEADER: &str = "AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,\
 BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,\
 ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountCategory,CommitmentDiscountId,\
@@ -20,22 +21,57 @@ ListUnitPrice,PricingCategory,PricingQuantity,PricingUnit,ProviderName,Publisher
 RegionName,ResourceId,ResourceName,ResourceType,ServiceCategory,ServiceName,SkuId,SkuPriceId,\
 SubAccountId,SubAccountName,Tags,x_ProjectId,x_ProjectName,x_LineItem,x_ApiKeyId,x_TeamId,\
 x_TeamName,x_AppId,x_InstanceId,x_UsageType,x_WorkspaceId,x_InvoiceId,x_BillingPart,x_Model,\
-x_CostType,x_TokenType,x_EventType,x_BillingKey,x_ServiceTier,x_ContextWindow\n";
+x_CostType,x_TokenType\n";
 
+/// The number of FOCUS and dimension columns, before the detail columns.
+const FIXED: usize = 43 + 15;
+
+/// The export of `records`, each line cut after its FIXED columns: the detail columns depend on
+/// the providers built in, and `details` checks them.
 fn csv(records: &[CostRecord]) -> String {
     let mut out = Vec::new();
     let rows = focus::write_csv(records, &mut out).unwrap();
     assert_eq!(rows, records.len());
-    String::from_utf8(out).unwrap()
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_slice());
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    for line in reader.records() {
+        let line = line.unwrap();
+        assert_eq!(line.len(), focus::header().count());
+        writer.write_record(line.iter().take(FIXED)).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// The detail columns `record`'s row fills, as `(column, value)`.
+fn details(record: &CostRecord) -> Vec<(&'static str, String)> {
+    let row = focus::row(record).unwrap();
+    focus::header()
+        .zip(row.values())
+        .skip(FIXED)
+        .filter_map(|(column, value)| Some((column, value.clone()?)))
+        .collect()
 }
 
 #[test]
 fn the_header_is_the_43_focus_columns_then_the_custom_ones() {
     let header: Vec<&str> = focus::header().collect();
-    assert_eq!(header.join(",") + "\n", HEADER);
+    assert_eq!(header[..FIXED].join(",") + "\n", HEADER);
     assert_eq!(focus::COLUMNS.len(), 43);
     assert_eq!(&header[..43], focus::COLUMNS);
-    assert_eq!(&header[43..58], focus::DIMENSION_COLUMNS);
+    assert_eq!(&header[43..FIXED], focus::DIMENSION_COLUMNS);
+    // Then each provider's detail columns, in registry order.
+    let declared: Vec<&str> = usage_bindings::registry::descriptors()
+        .flat_map(|descriptor| {
+            descriptor
+                .focus
+                .detail_columns
+                .iter()
+                .map(|(_, column)| *column)
+        })
+        .collect();
+    assert_eq!(&header[FIXED..], declared);
 }
 
 #[cfg(feature = "openai")]
@@ -76,7 +112,7 @@ mod openai {
 \"gpt-4o-mini-2024-07-18, input\",Usage-Based,2026-06-10T00:00:00Z,2026-06-09T00:00:00Z,,,,,,\
 40000.0,Tokens,0.06,,0.06,OpenAI,0.06,,Standard,40000.0,Tokens,OpenAI,OpenAI,,,,,,\
 AI and Machine Learning,OpenAI API,,,proj_abc,,,proj_abc,,\"gpt-4o-mini-2024-07-18, input\",\
-key_abc,,,,,,,,,,,,,,,\n"
+key_abc,,,,,,,,,,,\n"
         );
     }
 
@@ -133,11 +169,11 @@ mod northflank {
                 + ",18.437712,acme-team,,USD,2026-07-01T00:00:00Z,2026-06-01T00:00:00Z,Usage,,\
 PaaS usage,Usage-Based,2026-06-09T11:00:00Z,2026-06-09T10:00:00Z,,,,,,,,18.437712,,18.437712,\
 Northflank,18.437712,,Standard,,,Northflank,Northflank,,,,,,Compute,Northflank PaaS,,,acme-team,,,\
-,,,,acme-team,,,,,,,paas,,,,,,,\n\
+,,,,acme-team,,,,,,,paas,,,\n\
 ,0.815689,acme-team,,USD,2026-07-01T00:00:00Z,2026-06-01T00:00:00Z,Usage,,BYOC usage,Usage-Based,\
 2026-06-09T11:00:00Z,2026-06-09T10:00:00Z,,,,,,,,0.815689,,0.815689,Northflank,0.815689,,\
 Standard,,,Northflank,Northflank,,,,,,Compute,Northflank BYOC,,,acme-team,,,,,,,acme-team,,,,,,,\
-byoc,,,,,,,\n"
+byoc,,,\n"
         );
         // In currency units (the Billing API overview's unit), the same body is 100 times more.
         let records = cost_records(&page, None, AmountUnit::Currency).unwrap();
@@ -172,7 +208,14 @@ mod phala {
                 + ",0.232,phala-team-42,,USD,2026-12-01T00:00:00Z,2026-11-01T00:00:00Z,Usage,,compute,\
 Usage-Based,2026-11-03T16:00:00Z,2026-11-03T15:00:00Z,,,,,,60.0,Minutes,0.232,,0.232,Phala,0.232,,\
 Standard,60.0,Minutes,Phala,Phala,,,7c1e4b2a,,CVM,Compute,Phala Cloud,,,9f3c2a,,,,,,,,,9f3c2a,\
-7c1e4b2a,compute,,,,,,,cvm_metered,7c1e4b2a:compute:2026-11-03T15,,\n"
+7c1e4b2a,compute,,,,,,\n"
+        );
+        assert_eq!(
+            details(&records[0]),
+            [
+                ("x_EventType", "cvm_metered".to_string()),
+                ("x_BillingKey", "7c1e4b2a:compute:2026-11-03T15".to_string()),
+            ]
         );
     }
 }
@@ -208,7 +251,14 @@ mod anthropic {
 Claude Opus 5 Usage - Input Tokens,Usage-Based,2026-12-01T00:00:00Z,2026-11-30T00:00:00Z,,,,,,,,\
 1.234567,,1.234567,Anthropic,1.234567,,Standard,,,Anthropic,Anthropic,,,,,,\
 AI and Machine Learning,Anthropic API,,,default,,,,,Claude Opus 5 Usage - Input Tokens,,,,,,,\
-default,,,claude-opus-5,tokens,uncached_input_tokens,,,standard,0-200k\n"
+default,,,claude-opus-5,tokens,uncached_input_tokens\n"
+        );
+        assert_eq!(
+            details(&records[0]),
+            [
+                ("x_ServiceTier", "standard".to_string()),
+                ("x_ContextWindow", "0-200k".to_string()),
+            ]
         );
     }
 }

@@ -47,7 +47,11 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         account_hint: "its activity names no account: set it with \
                        `openrouter::Costs::billing_account` (usage-report reads \
                        OPENROUTER_ACCOUNT_ID)",
-        detail_columns: &[],
+        // The BYOK inference cost is billed by the upstream provider, not in `BilledCost`.
+        detail_columns: &[
+            ("provider_name", "x_ProviderName"),
+            ("byok_usage_inference", "x_ByokUsageInference"),
+        ],
     },
     #[cfg(feature = "fuzzing")]
     fuzz: super::fuzz::FUZZ,

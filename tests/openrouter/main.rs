@@ -546,6 +546,19 @@ async fn cost_records_are_exact_keep_byok_apart_and_count_tokens() {
     let page: ActivityResponse =
         serde_json::from_str(&fixture("get_user_activity.byok_and_exponents.json")).unwrap();
     assert_eq!(cost_records(&page).unwrap(), records);
+
+    // In FOCUS, `BilledCost` is `usage` and the BYOK inference cost has a column of its own.
+    #[cfg(feature = "focus")]
+    {
+        let billed = first
+            .clone()
+            .with_billing_account(usage_bindings::cost::BillingAccount::new("or-account-1"));
+        let row = usage_bindings::cost::focus::row(&billed).unwrap();
+        assert_eq!(row.get("BilledCost"), Some("0.30000000000000004"));
+        assert_eq!(row.get("ServiceName"), Some("OpenRouter"));
+        assert_eq!(row.get("x_ByokUsageInference"), Some("6.000000000000001"));
+        assert_eq!(row.get("x_ProviderName"), Some("Anthropic"));
+    }
 }
 
 #[tokio::test]

@@ -620,17 +620,25 @@ macro_rules! walk {
 /// The key of the openai row: it must never show up in a `Debug` or `Display` of anything.
 pub const OPENAI_KEY: &str = "sk-admin-SEKRIT-openai-4f8a";
 
-#[cfg(feature = "openai")]
-fn openai_connect(
-    config: openai::Config,
-    http: Option<reqwest::Client>,
-) -> Result<AnyClient, Error> {
-    match http {
-        None => openai::Client::from_config(config),
-        Some(http) => openai::Client::from_config_with_http(config, http),
-    }
-    .map(AnyClient::new)
+/// `fn $name`: a row's `ConnectFn` for `$module`, `Client::from_config` or, with `http`,
+/// `Client::from_config_with_http`.
+macro_rules! connect_fn {
+    ($name:ident, $module:ident) => {
+        fn $name(
+            config: $module::Config,
+            http: Option<reqwest::Client>,
+        ) -> Result<AnyClient, Error> {
+            match http {
+                None => $module::Client::from_config(config),
+                Some(http) => $module::Client::from_config_with_http(config, http),
+            }
+            .map(AnyClient::new)
+        }
+    };
 }
+
+#[cfg(feature = "openai")]
+connect_fn!(openai_connect, openai);
 
 #[cfg(feature = "openai")]
 impl Probe for openai::Client {
@@ -739,16 +747,7 @@ impl Probe for openai::Client {
 pub const NORTHFLANK_KEY: &str = "nf-SEKRIT-northflank-91c2";
 
 #[cfg(feature = "northflank")]
-fn northflank_connect(
-    config: northflank::Config,
-    http: Option<reqwest::Client>,
-) -> Result<AnyClient, Error> {
-    match http {
-        None => northflank::Client::from_config(config),
-        Some(http) => northflank::Client::from_config_with_http(config, http),
-    }
-    .map(AnyClient::new)
-}
+connect_fn!(northflank_connect, northflank);
 
 #[cfg(feature = "northflank")]
 impl Probe for northflank::Client {
@@ -850,13 +849,7 @@ impl Probe for northflank::Client {
 pub const PHALA_KEY: &str = "phak_SEKRIT_phala_07de";
 
 #[cfg(feature = "phala")]
-fn phala_connect(config: phala::Config, http: Option<reqwest::Client>) -> Result<AnyClient, Error> {
-    match http {
-        None => phala::Client::from_config(config),
-        Some(http) => phala::Client::from_config_with_http(config, http),
-    }
-    .map(AnyClient::new)
-}
+connect_fn!(phala_connect, phala);
 
 #[cfg(feature = "phala")]
 impl Probe for phala::Client {
@@ -909,16 +902,7 @@ impl Probe for phala::Client {
 pub const ANTHROPIC_KEY: &str = "sk-ant-admin01-SEKRIT-anthropic-5d3e";
 
 #[cfg(feature = "anthropic")]
-fn anthropic_connect(
-    config: anthropic::Config,
-    http: Option<reqwest::Client>,
-) -> Result<AnyClient, Error> {
-    match http {
-        None => anthropic::Client::from_config(config),
-        Some(http) => anthropic::Client::from_config_with_http(config, http),
-    }
-    .map(AnyClient::new)
-}
+connect_fn!(anthropic_connect, anthropic);
 
 #[cfg(feature = "anthropic")]
 impl Probe for anthropic::Client {
@@ -1002,16 +986,7 @@ impl Probe for anthropic::Client {
 pub const OPENROUTER_KEY: &str = "sk-or-v1-SEKRIT-openrouter-6b1f";
 
 #[cfg(feature = "openrouter")]
-fn openrouter_connect(
-    config: openrouter::Config,
-    http: Option<reqwest::Client>,
-) -> Result<AnyClient, Error> {
-    match http {
-        None => openrouter::Client::from_config(config),
-        Some(http) => openrouter::Client::from_config_with_http(config, http),
-    }
-    .map(AnyClient::new)
-}
+connect_fn!(openrouter_connect, openrouter);
 
 #[cfg(feature = "openrouter")]
 impl Probe for openrouter::Client {

@@ -156,6 +156,15 @@ pub enum Error {
         /// What is wrong.
         problem: PagingProblem,
     },
+    /// A source cannot prove that it gave every record of the window (a store that synced only
+    /// part of it): what it gave is a part.
+    #[error("{provider}: {message}")]
+    Incomplete {
+        /// The provider.
+        provider: Provider,
+        /// What is missing.
+        message: String,
+    },
     /// A page of a paginated walk failed; the items already yielded stay valid.
     #[error("{provider} {operation}: fetching the page at {page} failed: {source}")]
     Page {
@@ -188,7 +197,9 @@ impl Error {
     /// by `?` on `.send()` that held no response to read the name from (see [`Error`]).
     pub fn operation(&self) -> Option<&'static str> {
         let name = match self {
-            Error::MissingCredentials { .. } | Error::InvalidConfig { .. } => return None,
+            Error::MissingCredentials { .. }
+            | Error::InvalidConfig { .. }
+            | Error::Incomplete { .. } => return None,
             Error::Api(api) => api.operation,
             Error::Transport { operation, .. }
             | Error::Body { operation, .. }

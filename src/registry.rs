@@ -38,6 +38,8 @@ pub struct Descriptor {
     pub base_url_env_var: &'static str,
     /// The variable naming the account billed, for sources whose records name none.
     pub billing_account_env_var: Option<&'static str>,
+    /// How its records settle: what a later sync reads again, how far back it can read.
+    pub freshness: Freshness,
     /// Every variable [`Descriptor::sources_from_env`] reads, with what it means: for help texts.
     pub env_vars: &'static [EnvVar],
     /// Builds the provider's usage sources from `env`: [`FromEnv::Missing`] when a variable they
@@ -56,6 +58,43 @@ pub struct Descriptor {
     #[cfg(feature = "demo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "demo")))]
     pub demo: crate::demo::Demo,
+}
+
+/// How a provider's records settle, for a tool that keeps them (`usage-report sync`): the period
+/// its records are bucketed in, how far back before the last synced point a later sync reads again
+/// by default and why, and how far back its API serves records at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Freshness {
+    /// The shortest period of its usage records: a sync's range starts on a UTC day and ends on
+    /// a boundary of this period, so that no bucket is cut.
+    pub bucket: Bucket,
+    /// How many hours before the last synced point a later sync reads again by default.
+    pub reread_hours: u32,
+    /// Why that many: the provider's own statement of when data is final where it gives one.
+    pub reason: &'static str,
+    /// How many completed UTC days before today its API serves, when it serves no older ones.
+    pub history_days: Option<u32>,
+}
+
+/// The period usage records are bucketed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Bucket {
+    /// UTC hours.
+    Hour,
+    /// UTC days.
+    Day,
+}
+
+impl Bucket {
+    /// Its length.
+    pub fn length(self) -> chrono::TimeDelta {
+        match self {
+            Bucket::Hour => chrono::TimeDelta::hours(1),
+            Bucket::Day => chrono::TimeDelta::days(1),
+        }
+    }
 }
 
 /// One environment variable a provider reads.

@@ -4,7 +4,7 @@ use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
 use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FromEnv};
+use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the organization billed (Anthropic's cost results name none).
@@ -15,6 +15,12 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     key_env_var: Settings::KEY_ENV_VAR,
     base_url_env_var: Settings::BASE_URL_ENV_VAR,
     billing_account_env_var: Some(ORG_ID),
+    freshness: Freshness {
+        bucket: Bucket::Day,
+        reread_hours: 48,
+        reason: "Anthropic's cost data can arrive up to 24 hours late, and a daily bucket closes a day after it starts: two days",
+        history_days: None,
+    },
     env_vars: &[
         EnvVar {
             name: Settings::KEY_ENV_VAR,

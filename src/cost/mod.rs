@@ -65,12 +65,14 @@ mod facts;
 #[cfg(feature = "focus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "focus")))]
 pub mod focus;
+mod key;
 mod record;
 mod scope;
 mod source;
 mod totals;
 
 pub use facts::{FocusFacts, ResourceRule};
+pub use key::{keyed, reconcile, Changes, RecordKey};
 pub use record::{BillingAccount, CostKind, CostRecord, Details, Quantity, Window};
 pub use scope::{Dimension, ParseDimensionError, Scope};
 #[allow(unused_imports)] // Used by the sources whose rows name no account.

@@ -13,6 +13,12 @@ pub trait CostSource: Send + Sync {
     /// Who charges what the records are of.
     fn provider(&self) -> Provider;
 
+    /// Which of the provider's sources this is, as a store keys its records
+    /// ([`RecordKey::source`](super::RecordKey::source)): `usage` (the default) or `invoices`.
+    fn name(&self) -> &'static str {
+        "usage"
+    }
+
     /// The records of `window`, every page: an error is an item and the stream may go on
     /// after it (a stream of pages ends after its error; a chain of streams, such as one per
     /// app, goes on with the next). A provider may answer with records outside `window` (its

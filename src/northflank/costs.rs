@@ -561,6 +561,10 @@ impl CostSource for InvoiceCosts {
         Provider::Northflank
     }
 
+    fn name(&self) -> &'static str {
+        "invoices"
+    }
+
     fn records(&self, _window: Window) -> BoxStream<'_, Result<CostRecord, Error>> {
         fetch_invoice_records(&self.client, self.team.as_deref()).boxed()
     }

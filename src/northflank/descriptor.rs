@@ -5,7 +5,7 @@ use crate::config::{var, Env};
 use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::money::AmountUnit;
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FromEnv};
+use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the organization billed on the org route (its usage names none).
@@ -20,6 +20,12 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     key_env_var: Settings::KEY_ENV_VAR,
     base_url_env_var: Settings::BASE_URL_ENV_VAR,
     billing_account_env_var: Some(ORG_ID),
+    freshness: Freshness {
+        bucket: Bucket::Hour,
+        reread_hours: 24,
+        reason: "Northflank states no time after which an hour's usage is final: a day, the rule for hourly records",
+        history_days: None,
+    },
     env_vars: &[
         EnvVar {
             name: Settings::KEY_ENV_VAR,

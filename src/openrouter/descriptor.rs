@@ -4,7 +4,7 @@ use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
 use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FromEnv};
+use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable naming the account billed (activity items name none).
@@ -17,6 +17,12 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     key_env_var: Settings::KEY_ENV_VAR,
     base_url_env_var: Settings::BASE_URL_ENV_VAR,
     billing_account_env_var: Some(ACCOUNT_ID),
+    freshness: Freshness {
+        bucket: Bucket::Day,
+        reread_hours: 24,
+        reason: "OpenRouter's day is final about 30 minutes after the next UTC midnight and the current day is never served: the last day served is read again",
+        history_days: Some(super::costs::ACTIVITY_DAYS as u32),
+    },
     env_vars: &[
         EnvVar {
             name: Settings::KEY_ENV_VAR,

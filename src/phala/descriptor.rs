@@ -4,7 +4,7 @@ use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
 use crate::cost::{Dimension, FocusFacts, ResourceRule};
 use crate::provider::ProviderSpec;
-use crate::registry::{Descriptor, EnvVar, FromEnv};
+use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
 
 /// The variable listing the apps to read (comma-separated ids): usage is read per app.
@@ -15,6 +15,12 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     key_env_var: Settings::KEY_ENV_VAR,
     base_url_env_var: Settings::BASE_URL_ENV_VAR,
     billing_account_env_var: None,
+    freshness: Freshness {
+        bucket: Bucket::Hour,
+        reread_hours: 24,
+        reason: "Phala Cloud states no time after which an hour's usage is final: a day, the rule for hourly records",
+        history_days: None,
+    },
     env_vars: &[
         EnvVar {
             name: Settings::KEY_ENV_VAR,

@@ -1,9 +1,15 @@
 //! The parts of `usage-report` below its command line: the report and its formats
 //! ([`report`]), the daily chart ([`chart`]), the demo data ([`demo`]) and the server that
-//! serves it ([`server`]). The binary (`src/main.rs`) reads flags and keys and puts them
-//! together; `tests/report.rs` checks them.
+//! serves it ([`server`]), the store of synced records ([`store`]), the sync that fills it
+//! ([`sync`]), the budget check that reads it ([`budget`]) and the count of requests sent
+//! ([`requests`]). The binary (`src/main.rs`) reads flags and keys and puts them together;
+//! `tests/` checks them.
 
+pub mod budget;
 pub mod chart;
 pub mod demo;
 pub mod report;
+pub mod requests;
 pub mod server;
+pub mod store;
+pub mod sync;

@@ -8,6 +8,9 @@
 //!
 //! `--format focus` writes the usage records themselves as a FOCUS 1.0 CSV, which needs each
 //! record's billing account: the providers whose records name none read it from a variable.
+//!
+//! `sync` keeps the providers' records in a store (SQLite by default, or PostgreSQL);
+//! `--store URL` reports from it without keys, and `budget` checks a month against a limit.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -15,19 +18,28 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use usage_bindings::cost::{self, CostSource};
 use usage_bindings::registry::{self, FromEnv};
 use usage_bindings::Provider;
 
+use rust_decimal::Decimal;
 use usage_report::report::{Format, GroupBy, Report};
-use usage_report::{chart, demo, report};
+use usage_report::requests::RequestCount;
+use usage_report::store::{Store, StoreUrl};
+use usage_report::{budget, chart, demo, report, sync};
 
 /// What you spent with each provider, side by side, exactly.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Report from the records a sync kept in this store (sqlite:PATH or postgres://...),
+    /// without keys and without a request to any provider
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
     /// First day (UTC, inclusive), YYYY-MM-DD [default: 7 days before today]
     #[arg(long)]
     since: Option<NaiveDate>,
@@ -60,6 +72,66 @@ struct Args {
     demo: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Keep every provider's records in a store: the first sync reads from --since, each later
+    /// one from the last synced point less the re-read hours, and replaces what providers revised
+    Sync(SyncArgs),
+    /// A month's spend to date from the store, per provider and in total, with a linear
+    /// forecast; exit status 3 when the total is over the limit
+    Budget(BudgetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SyncArgs {
+    /// The store: sqlite:PATH or postgres://[user[:password]@]host[:port]/db [default:
+    /// $USAGE_REPORT_STORE, else usage-report/usage.sqlite3 in the data folder]
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
+    /// Where a provider's first sync starts (UTC), YYYY-MM-DD [default: the first day of last
+    /// month]
+    #[arg(long)]
+    since: Option<NaiveDate>,
+    /// Only these providers (repeatable) [default: every provider with a key]
+    #[arg(long = "provider", value_parser = clap::value_parser!(Provider))]
+    providers: Vec<Provider>,
+    /// Hours before the last synced point that each later sync reads again [default: each
+    /// provider's own, see the README]
+    #[arg(long, value_name = "HOURS")]
+    reread: Option<u32>,
+    /// Sync the built-in demo data (served on 127.0.0.1), even when keys are set
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct BudgetArgs {
+    /// The limit of the month's total, exact (`500` or `499.99`)
+    #[arg(long, value_name = "AMOUNT")]
+    limit: Decimal,
+    /// The currency of the limit; other currencies are listed apart, never summed into it
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// The month, YYYY-MM [default: this month, UTC]
+    #[arg(long, value_name = "YYYY-MM")]
+    month: Option<String>,
+    /// The store [default: as for sync]
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
+    /// Only these providers (repeatable) [default: every provider in the store]
+    #[arg(long = "provider", value_parser = clap::value_parser!(Provider))]
+    providers: Vec<Provider>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = BudgetFormat::Table)]
+    format: BudgetFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BudgetFormat {
+    Table,
+    Json,
+}
+
 impl Args {
     /// `--chart` / `--no-chart`, whichever came last; `None` for neither.
     fn chart_flag(&self) -> Option<bool> {
@@ -72,7 +144,10 @@ impl Args {
 
     /// The arguments, with the providers' variables listed under `--help`.
     fn parse_with_env_help() -> Args {
-        let mut help = String::from("Environment (none set: demo data):");
+        let mut help = String::from(
+            "Store:\n    USAGE_REPORT_STORE       the store of sync and budget when --store is not given\n\
+             Environment (none set: demo data):",
+        );
         for descriptor in registry::descriptors() {
             help.push_str(&format!(
                 "\n  {} ({}):",
@@ -175,10 +250,207 @@ fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<(), Box<dyn std::error::E
     Ok(())
 }
 
+/// The store named by `--store`, else `USAGE_REPORT_STORE`, else the SQLite file in the data
+/// folder (its path printed once on stderr).
+fn store_url(flag: Option<&str>) -> Result<StoreUrl, Box<dyn std::error::Error>> {
+    if let Some(url) = flag
+        .map(str::to_string)
+        .or_else(|| var("USAGE_REPORT_STORE"))
+    {
+        return Ok(url.parse()?);
+    }
+    let url = StoreUrl::default_sqlite(&var)
+        .ok_or("no store: give --store URL (neither XDG_DATA_HOME nor HOME is set)")?;
+    eprintln!("usage-report: store: {url}");
+    Ok(url)
+}
+
+/// The demo server and its sources (of `wanted`), with the line that says so.
+async fn demo_sources(
+    window: cost::Window,
+    wanted: &[Provider],
+    why: &str,
+) -> Result<(demo::DemoServer, cost::Sources), Box<dyn std::error::Error>> {
+    let server = demo::DemoServer::start(window)
+        .await
+        .map_err(|error| format!("cannot start the demo server: {error}"))?;
+    eprintln!(
+        "usage-report: {why}: showing DEMO data (sample usage served by an embedded server \
+         at {}, read through the real clients)",
+        server.uri()
+    );
+    let mut sources = server.sources_with(&var)?;
+    sources.retain(|source| wanted.contains(&source.provider()));
+    Ok((server, sources))
+}
+
+fn wanted(providers: &[Provider]) -> Vec<Provider> {
+    if providers.is_empty() {
+        Provider::ALL.to_vec()
+    } else {
+        providers.to_vec()
+    }
+}
+
+async fn run_sync(args: SyncArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let now = Utc::now();
+    let requests = RequestCount::default();
+    tracing::subscriber::set_global_default(requests.subscriber())
+        .map_err(|error| format!("cannot count requests: {error}"))?;
+    let url = store_url(args.store.as_deref())?;
+    let mut store = Store::open(&url).await?;
+    let wanted = wanted(&args.providers);
+    let mut _demo = None;
+    let sources = if args.demo {
+        // A request that names no window (OpenRouter's activity) is answered for the days a
+        // first sync reads.
+        let first = args
+            .since
+            .or_else(|| sync::default_since(now))
+            .ok_or("today is out of range")?;
+        let window = cost::Window::days(first, now.date_naive()).ok_or("--since is after today")?;
+        let (server, sources) = demo_sources(window, &wanted, "--demo").await?;
+        _demo = Some(server);
+        sources
+    } else {
+        sources_from_env(&wanted)?
+    };
+    if sources.is_empty() {
+        return Err("no provider to sync: set a provider's key (see --help), or --demo".into());
+    }
+    let sources: Vec<&dyn CostSource> = sources.iter().map(|source| source.as_ref()).collect();
+    let providers: Vec<Provider> = sources.iter().map(|source| source.provider()).collect();
+    let options = sync::Options {
+        since: args.since,
+        reread_hours: args.reread,
+        now,
+    };
+    let progress = Progress::new(&providers);
+    let outcomes = sync::sync(
+        &mut store,
+        &sources,
+        &options,
+        &requests,
+        &|provider, records| progress.update(provider, records),
+    )
+    .await;
+    progress.finish();
+    let mut failed = false;
+    for outcome in &outcomes {
+        if let Some(note) = &outcome.note {
+            eprintln!("usage-report: {}: {note}", outcome.provider);
+        }
+        println!("{}", outcome.line());
+        failed |= outcome.error.is_some();
+    }
+    println!("store: {url}");
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn run_budget(args: BudgetArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let month = match &args.month {
+        Some(month) => budget::parse_month(month)?,
+        None => budget::this_month(Utc::now()).ok_or("today is out of range")?,
+    };
+    let currency = args.currency.trim().to_uppercase();
+    let url = store_url(args.store.as_deref())?;
+    let store = Store::open(&url).await?;
+    let check = budget::check(&store, month, args.limit, &currency, &args.providers).await?;
+    let text = match args.format {
+        BudgetFormat::Table => check.render(),
+        BudgetFormat::Json => format!("{}\n", serde_json::to_string_pretty(&check)?),
+    };
+    emit(None, text.as_bytes())?;
+    for spend in check.providers.iter().filter(|spend| !spend.complete) {
+        eprintln!(
+            "usage-report: {} INCOMPLETE: {}",
+            spend.provider,
+            spend.problem.as_deref().unwrap_or("")
+        );
+    }
+    Ok(if check.over {
+        ExitCode::from(budget::OVER_LIMIT)
+    } else if !check.complete {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What the store holds for `window`: one [`cost::ProviderCosts`] per provider synced (or
+/// named), incomplete where the synced range does not cover the window.
+async fn stored_costs(
+    url: &StoreUrl,
+    window: cost::Window,
+    named: &[Provider],
+) -> Result<Vec<cost::ProviderCosts>, Box<dyn std::error::Error>> {
+    let store = Store::open(url).await?;
+    let synced: Vec<_> = store
+        .synced_ranges()
+        .await?
+        .into_iter()
+        .filter(|synced| synced.source == "usage")
+        .collect();
+    let providers: Vec<Provider> = if named.is_empty() {
+        synced.iter().map(|synced| synced.provider).collect()
+    } else {
+        Provider::ALL
+            .iter()
+            .copied()
+            .filter(|provider| named.contains(provider))
+            .collect()
+    };
+    if providers.is_empty() {
+        return Err(format!(
+            "the store {url} holds no synced provider: run `usage-report sync` first"
+        )
+        .into());
+    }
+    let mut results = Vec::new();
+    for provider in providers {
+        let range = synced
+            .iter()
+            .find(|synced| synced.provider == provider)
+            .map(|synced| synced.range);
+        let records = store.records(provider, "usage", window).await?;
+        let day = |time: chrono::DateTime<Utc>| time.format("%Y-%m-%d %H:%M").to_string();
+        let missing = match range {
+            None => Some(format!("never synced into {url}")),
+            Some(range) if range.start > window.start || range.end < window.end => Some(format!(
+                "the store {url} holds {} to {} only, not all of {} to {}",
+                day(range.start),
+                day(range.end),
+                day(window.start),
+                day(window.end)
+            )),
+            Some(_) => None,
+        };
+        results.push(cost::ProviderCosts {
+            provider,
+            records,
+            outside_window: 0,
+            errors: missing
+                .map(|message| usage_bindings::Error::Incomplete { provider, message })
+                .into_iter()
+                .collect(),
+        });
+    }
+    Ok(results)
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse_with_env_help();
-    match run(args).await {
+    let mut args = Args::parse_with_env_help();
+    let result = match args.command.take() {
+        Some(Command::Sync(sync)) => run_sync(sync).await,
+        Some(Command::Budget(budget)) => run_budget(budget).await,
+        None => run(args).await,
+    };
+    match result {
         Ok(code) => code,
         Err(error) => {
             eprintln!("usage-report: {error}");
@@ -195,33 +467,28 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         args.output.is_none() && std::io::stdout().is_terminal(),
     )?;
     let window = report::window(args.since, args.until, Utc::now().date_naive())?;
-    let wanted: Vec<Provider> = if args.providers.is_empty() {
-        Provider::ALL.to_vec()
-    } else {
-        args.providers.clone()
-    };
+    if let Some(store) = &args.store {
+        if args.demo {
+            return Err("--store reads the store: it takes no --demo".into());
+        }
+        let url: StoreUrl = store.parse()?;
+        let results = stored_costs(&url, window, &args.providers).await?;
+        return render(&args, chart, window, &results, false);
+    }
+    let wanted = wanted(&args.providers);
     let any_key = registry::descriptors().any(|descriptor| var(descriptor.key_env_var).is_some());
     // Kept alive until the report is fetched.
     let mut _demo = None;
     let sources = if any_key && !args.demo {
         sources_from_env(&wanted)?
     } else {
-        let server = demo::DemoServer::start(window)
-            .await
-            .map_err(|error| format!("cannot start the demo server: {error}"))?;
         let keys: Vec<&str> = registry::descriptors().map(|d| d.key_env_var).collect();
         let why = if args.demo {
             "--demo".to_string()
         } else {
             format!("none of {} is set", keys.join(", "))
         };
-        eprintln!(
-            "usage-report: {why}: showing DEMO data (sample usage served by an embedded server \
-             at {}, read through the real clients)",
-            server.uri()
-        );
-        let mut sources = server.sources_with(&var)?;
-        sources.retain(|source| wanted.contains(&source.provider()));
+        let (server, sources) = demo_sources(window, &wanted, &why).await?;
         _demo = Some(server);
         sources
     };
@@ -242,11 +509,19 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
     let progress = Progress::new(&providers);
-    let results = cost::fetch_all_with_progress(&sources, window, &|provider, records| {
+    let mut results = cost::fetch_all_with_progress(&sources, window, &|provider, records| {
         progress.update(provider, records)
     })
     .await;
     progress.finish();
+    // In key order, as a store reads them back: the same records give the same output.
+    for (result, source) in results.iter_mut().zip(&sources) {
+        let records = std::mem::take(&mut result.records);
+        result.records = cost::keyed(source.name(), records)
+            .into_iter()
+            .map(|(_, record)| record)
+            .collect();
+    }
     // One line per source that reads a balance (credits left): live figures, not records.
     let mut balance_failed = false;
     for source in &sources {
@@ -264,8 +539,20 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
 
+    render(&args, chart, window, &results, balance_failed)
+}
+
+/// Writes the report (or the FOCUS export) of `results` as the flags ask; the exit status says
+/// whether everything was complete.
+fn render(
+    args: &Args,
+    chart: bool,
+    window: cost::Window,
+    results: &[cost::ProviderCosts],
+    balance_failed: bool,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if args.format == Format::Focus {
-        let (csv, rows) = report::focus_csv(&results)?;
+        let (csv, rows) = report::focus_csv(results)?;
         emit(args.output.as_deref(), &csv)?;
         eprintln!("usage-report: {rows} FOCUS rows written");
         return Ok(if balance_failed {
@@ -274,7 +561,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             ExitCode::SUCCESS
         });
     }
-    let report = Report::build(window, args.group_by, &results);
+    let report = Report::build(window, args.group_by, results);
     let mut rendered = report.render(args.format)?;
     if chart {
         rendered.push('\n');

@@ -35,6 +35,9 @@ pub struct Demo {
     pub total: fn(window: Window) -> Decimal,
     /// How many usage records its sources give for `window`, counted from its own values.
     pub records: fn(window: Window) -> usize,
+    /// The fewest requests a complete read of `window` takes: every page as full as its server
+    /// fills them, one request per route read at least.
+    pub requests: fn(window: Window) -> usize,
 }
 
 /// A request as a [`Respond`] reads it: its path and its query parameters, decoded.

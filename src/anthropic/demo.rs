@@ -22,6 +22,7 @@ pub(crate) const DEMO: Demo = Demo {
     sources,
     total,
     records,
+    requests,
 };
 
 /// One cost result of the demo (grouped by workspace and description).
@@ -131,6 +132,10 @@ fn total(window: Window) -> Decimal {
 
 fn records(window: Window) -> usize {
     costs(window).len()
+}
+
+fn requests(window: Window) -> usize {
+    crate::demo::days(window).count().div_ceil(BUCKETS_PER_PAGE).max(1)
 }
 
 /// The cost report: daily buckets, [`BUCKETS_PER_PAGE`] a page, amounts as strings in cents,

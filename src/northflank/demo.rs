@@ -22,6 +22,7 @@ pub(crate) const DEMO: Demo = Demo {
     sources,
     total,
     records,
+    requests,
 };
 
 /// One hourly usage entry of the demo, prices in currency units (USD).
@@ -107,6 +108,10 @@ fn total(window: Window) -> Decimal {
 fn records(window: Window) -> usize {
     // A PaaS and a BYOC record per hourly entry.
     2 * entries(window).len()
+}
+
+fn requests(window: Window) -> usize {
+    entries(window).len().div_ceil(ENTRIES_PER_PAGE).max(1)
 }
 
 /// The credit balance, as a route's answer.

@@ -22,6 +22,7 @@ pub(crate) const DEMO: Demo = Demo {
     sources,
     total,
     records,
+    requests,
 };
 
 /// One costs result of the demo.
@@ -138,6 +139,10 @@ fn total(window: Window) -> Decimal {
 
 fn records(window: Window) -> usize {
     costs(window).len()
+}
+
+fn requests(window: Window) -> usize {
+    crate::demo::days(window).count().div_ceil(BUCKETS_PER_PAGE).max(1)
 }
 
 struct CostsRoute(Window);

@@ -25,6 +25,7 @@ pub(crate) const DEMO: Demo = Demo {
     sources,
     total,
     records,
+    requests,
 };
 
 /// One activity item of the demo.
@@ -147,6 +148,11 @@ fn total(window: Window) -> Decimal {
 
 fn records(window: Window) -> usize {
     items(window).len()
+}
+
+/// The activity answers a whole window at once.
+fn requests(_window: Window) -> usize {
+    1
 }
 
 /// The activity: every item of the demo's window, or of the day `date` names.

@@ -18,6 +18,7 @@ pub(crate) const DEMO: Demo = Demo {
     sources,
     total,
     records,
+    requests,
 };
 
 /// One metered usage record of the demo.
@@ -141,6 +142,19 @@ fn records(window: Window) -> usize {
     usage(window).len()
 }
 
+/// The most records a page holds (`limit` is 1 to 5000).
+const MAX_LIMIT: usize = 5000;
+
+fn requests(window: Window) -> usize {
+    let usage = usage(window);
+    APPS.iter()
+        .map(|app| {
+            let records = usage.iter().filter(|usage| usage.app == *app).count();
+            records.div_ceil(MAX_LIMIT).max(1)
+        })
+        .sum()
+}
+
 struct AppUsage(Window);
 
 impl Respond for AppUsage {
@@ -166,7 +180,7 @@ impl Respond for AppUsage {
             .query("limit")
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(500)
-            .clamp(1, 5000);
+            .clamp(1, MAX_LIMIT);
         let offset = request
             .query("offset")
             .and_then(|n| n.parse::<usize>().ok())

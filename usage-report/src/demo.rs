@@ -49,13 +49,21 @@ impl DemoServer {
         &self,
         env: Env<'_>,
     ) -> Result<Vec<Box<dyn CostSource>>, usage_bindings::Error> {
-        let uri = self.uri();
-        let mut sources = Vec::new();
-        for descriptor in registry::descriptors() {
-            sources.extend((descriptor.demo.sources)(&uri, env)?);
-        }
-        Ok(sources)
+        sources_at(&self.uri(), env)
     }
+}
+
+/// Real clients for every provider, pointed at a server at `uri` that serves the demo's routes
+/// (with demo keys), their settings read from `env`.
+pub fn sources_at(
+    uri: &str,
+    env: Env<'_>,
+) -> Result<Vec<Box<dyn CostSource>>, usage_bindings::Error> {
+    let mut sources = Vec::new();
+    for descriptor in registry::descriptors() {
+        sources.extend((descriptor.demo.sources)(uri, env)?);
+    }
+    Ok(sources)
 }
 
 /// How many usage records the demo's sources give for `window`, per provider, counted from the

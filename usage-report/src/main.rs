@@ -70,6 +70,9 @@ struct Args {
     /// Read the built-in demo data (served on 127.0.0.1), even when keys are set
     #[arg(long)]
     demo: bool,
+    /// Read the demo data from a server at URL that already serves it (for tests of the tool)
+    #[arg(long, value_name = "URL", hide = true)]
+    demo_server: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +105,9 @@ struct SyncArgs {
     /// Sync the built-in demo data (served on 127.0.0.1), even when keys are set
     #[arg(long)]
     demo: bool,
+    /// Read the demo data from a server at URL that already serves it (for tests of the tool)
+    #[arg(long, value_name = "URL", hide = true)]
+    demo_server: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -265,12 +271,19 @@ fn store_url(flag: Option<&str>) -> Result<StoreUrl, Box<dyn std::error::Error>>
     Ok(url)
 }
 
-/// The demo server and its sources (of `wanted`), with the line that says so.
+/// The demo server and its sources (of `wanted`), with the line that says so; the sources of
+/// the server at `external` instead, when given.
 async fn demo_sources(
     window: cost::Window,
     wanted: &[Provider],
     why: &str,
-) -> Result<(demo::DemoServer, cost::Sources), Box<dyn std::error::Error>> {
+    external: Option<&str>,
+) -> Result<(Option<demo::DemoServer>, cost::Sources), Box<dyn std::error::Error>> {
+    if let Some(uri) = external {
+        let mut sources = demo::sources_at(uri, &var)?;
+        sources.retain(|source| wanted.contains(&source.provider()));
+        return Ok((None, sources));
+    }
     let server = demo::DemoServer::start(window)
         .await
         .map_err(|error| format!("cannot start the demo server: {error}"))?;
@@ -281,7 +294,7 @@ async fn demo_sources(
     );
     let mut sources = server.sources_with(&var)?;
     sources.retain(|source| wanted.contains(&source.provider()));
-    Ok((server, sources))
+    Ok((Some(server), sources))
 }
 
 fn wanted(providers: &[Provider]) -> Vec<Provider> {
@@ -301,7 +314,7 @@ async fn run_sync(args: SyncArgs) -> Result<ExitCode, Box<dyn std::error::Error>
     let mut store = Store::open(&url).await?;
     let wanted = wanted(&args.providers);
     let mut _demo = None;
-    let sources = if args.demo {
+    let sources = if args.demo || args.demo_server.is_some() {
         // A request that names no window (OpenRouter's activity) is answered for the days a
         // first sync reads.
         let first = args
@@ -309,8 +322,9 @@ async fn run_sync(args: SyncArgs) -> Result<ExitCode, Box<dyn std::error::Error>
             .or_else(|| sync::default_since(now))
             .ok_or("today is out of range")?;
         let window = cost::Window::days(first, now.date_naive()).ok_or("--since is after today")?;
-        let (server, sources) = demo_sources(window, &wanted, "--demo").await?;
-        _demo = Some(server);
+        let (server, sources) =
+            demo_sources(window, &wanted, "--demo", args.demo_server.as_deref()).await?;
+        _demo = server;
         sources
     } else {
         sources_from_env(&wanted)?
@@ -468,7 +482,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     )?;
     let window = report::window(args.since, args.until, Utc::now().date_naive())?;
     if let Some(store) = &args.store {
-        if args.demo {
+        if args.demo || args.demo_server.is_some() {
             return Err("--store reads the store: it takes no --demo".into());
         }
         let url: StoreUrl = store.parse()?;
@@ -479,7 +493,7 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let any_key = registry::descriptors().any(|descriptor| var(descriptor.key_env_var).is_some());
     // Kept alive until the report is fetched.
     let mut _demo = None;
-    let sources = if any_key && !args.demo {
+    let sources = if any_key && !args.demo && args.demo_server.is_none() {
         sources_from_env(&wanted)?
     } else {
         let keys: Vec<&str> = registry::descriptors().map(|d| d.key_env_var).collect();
@@ -488,8 +502,9 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         } else {
             format!("none of {} is set", keys.join(", "))
         };
-        let (server, sources) = demo_sources(window, &wanted, &why).await?;
-        _demo = Some(server);
+        let (server, sources) =
+            demo_sources(window, &wanted, &why, args.demo_server.as_deref()).await?;
+        _demo = server;
         sources
     };
     let sources: Vec<&dyn CostSource> = sources.iter().map(|source| source.as_ref()).collect();

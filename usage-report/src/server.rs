@@ -36,9 +36,23 @@ impl Server {
                 };
                 let (routes, seen) = (Arc::clone(&routes), Arc::clone(&seen));
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| {
-                        let response = answer(&routes, &seen, &request);
-                        async move { Ok::<_, Infallible>(response) }
+                    let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+                        let (routes, seen) = (Arc::clone(&routes), Arc::clone(&seen));
+                        let (method, uri) = (request.method().clone(), request.uri().clone());
+                        // An answer may take its time (a test's stalled provider): off the
+                        // runtime's workers, so that the other connections go on.
+                        async move {
+                            let response = tokio::task::spawn_blocking(move || {
+                                answer(&routes, &seen, &method, &uri)
+                            })
+                            .await
+                            .unwrap_or_else(|_| {
+                                let mut failed = hyper::Response::new(Full::new(Bytes::new()));
+                                *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                                failed
+                            });
+                            Ok::<_, Infallible>(response)
+                        }
                     });
                     // A connection the client drops mid-way ends here; the others go on.
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -74,23 +88,24 @@ impl Drop for Server {
     }
 }
 
-fn answer<B>(
+fn answer(
     routes: &[(Route, Box<dyn Respond>)],
     seen: &Mutex<Vec<String>>,
-    request: &hyper::Request<B>,
+    method: &Method,
+    uri: &hyper::Uri,
 ) -> hyper::Response<Full<Bytes>> {
-    let path = request.uri().path().to_string();
+    let path = uri.path().to_string();
     match seen.lock() {
         Ok(mut paths) => paths.push(path.clone()),
         Err(poisoned) => poisoned.into_inner().push(path.clone()),
     }
-    if request.method() != Method::GET {
+    if method != Method::GET {
         return hyper::Response::builder()
             .status(StatusCode::METHOD_NOT_ALLOWED)
             .body(Full::new(Bytes::new()))
             .unwrap_or_default();
     }
-    let query = url::form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+    let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
     let request = Request::new(path, query);

@@ -1,9 +1,12 @@
 //! The parts of `usage-report` below its command line: the report and its formats
-//! ([`report`]), the daily chart ([`chart`]), the demo data ([`demo`]) and the server that
+//! ([`report`]), the FOCUS export ([`focus_out`], Parquet with feature `parquet`), the daily chart ([`chart`]), the demo data ([`demo`]) and the server that
 //! serves it ([`server`]). The binary (`src/main.rs`) reads flags and keys and puts them
 //! together; `tests/report.rs` checks them.
 
 pub mod chart;
 pub mod demo;
+pub mod focus_out;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod report;
 pub mod server;

@@ -6,8 +6,9 @@
 //! with one line on stderr. With no key at all, the report runs on demo data served by an
 //! embedded server on 127.0.0.1 through the real clients.
 //!
-//! `--format focus` writes the usage records themselves as a FOCUS 1.0 CSV, which needs each
-//! record's billing account: the providers whose records name none read it from a variable.
+//! `--format focus` writes the usage records themselves as a FOCUS 1.2 (or `--focus-version
+//! 1.0`) CSV or Parquet file, which needs each record's billing account: the providers whose
+//! records name none read it from a variable.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use usage_bindings::cost::{self, CostSource};
 use usage_bindings::registry::{self, FromEnv};
 use usage_bindings::Provider;
 
+use usage_report::focus_out::{self, FileFormat, FocusVersion};
 use usage_report::report::{Format, GroupBy, Report};
 use usage_report::{chart, demo, report};
 
@@ -40,10 +42,17 @@ struct Args {
     /// Rows: one per day, provider or scope
     #[arg(long, value_enum, default_value_t = GroupBy::Provider)]
     group_by: GroupBy,
-    /// Output format (focus: every usage record as a FOCUS 1.0 CSV, only when every provider
-    /// gave everything)
+    /// Output format (focus: every usage record as a FOCUS file, only when every provider gave
+    /// everything)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// The FOCUS version of --format focus
+    #[arg(long, value_enum, default_value_t = FocusVersion::V1_2, value_name = "VERSION")]
+    focus_version: FocusVersion,
+    /// --format focus as Parquet (also when --output ends in .parquet; needs the tool's
+    /// `parquet` feature)
+    #[arg(long)]
+    parquet: bool,
     /// Write to FILE instead of stdout (created once everything was fetched)
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -265,8 +274,12 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
 
     if args.format == Format::Focus {
-        let (csv, rows) = report::focus_csv(&results)?;
-        emit(args.output.as_deref(), &csv)?;
+        let invoices = cost::fetch_invoices(&sources)
+            .await
+            .map_err(|error| format!("no FOCUS export: reading the invoices failed: {error}"))?;
+        let file = FileFormat::of(args.parquet, args.output.as_deref());
+        let (bytes, rows) = focus_out::export(&results, &invoices, args.focus_version, file)?;
+        emit(args.output.as_deref(), &bytes)?;
         eprintln!("usage-report: {rows} FOCUS rows written");
         return Ok(if balance_failed {
             ExitCode::FAILURE

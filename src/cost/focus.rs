@@ -1,5 +1,6 @@
-//! Cost records as a [FOCUS 1.0](https://focus.finops.org) export: one row per record, written
-//! as CSV by [`write_csv`].
+//! Cost records as a [FOCUS](https://focus.finops.org) 1.2 or 1.0 export ([`Version`]): one row
+//! per record, written as CSV by [`write_csv_of`] (1.0: [`write_csv`]), or handed to a writer of
+//! typed files as [`FocusRow`]s ([`rows_of`], [`column_type`]).
 //!
 //! # Rows
 //!
@@ -28,10 +29,23 @@
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!
-//! Then the `x_` columns, the same for every file whatever the data: [`DIMENSION_COLUMNS`], one
-//! per [`Dimension`] that no FOCUS column holds and the names beside the project and team ids
-//! (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and `ResourceType` are FOCUS
-//! columns), then one per [`Details`](super::Details) key that a provider declares in its
+//! FOCUS 1.2 ([`COLUMNS_1_2`]) has the same values in the 1.0 columns, but for these:
+//!
+//! | FOCUS 1.2 column | value |
+//! |---|---|
+//! | `ServiceSubcategory` | [`FocusFacts::service_subcategory`](super::FocusFacts::service_subcategory) (`Generative AI`, `Containers`, `Virtual Machines`) |
+//! | `BillingAccountType` | [`FocusFacts::billing_account_type`](super::FocusFacts::billing_account_type) |
+//! | `SubAccountType` | [`FocusFacts::sub_account_type`](super::FocusFacts::sub_account_type) on a row with a `SubAccountId`, else empty |
+//! | `InvoiceId` | the invoice that bills the record ([`invoice_of`]) among the invoices given (what [`CostSource::invoices`](super::CostSource::invoices) reads), else empty: never an invented id |
+//! | `PricingCurrency`, `PricingCurrencyEffectiveCost` | the billing currency and the amount: the providers price in the currency they bill |
+//! | `SkuId` / `SkuMeter` | by the provider's [`SkuRule`](super::SkuRule): the values of the dimensions that name what was consumed (a line item, a model and token type), and the one that names the meter; else empty |
+//! | `PricingQuantity` / `PricingUnit` | tokens (`tokens`, `1000_tokens`) are consumed in `Tokens` and priced in `1000000 Tokens`, as price lists quote them (the quantity divided exactly); other units as consumed |
+//! | `PricingCurrencyListUnitPrice`, `PricingCurrencyContractedUnitPrice`, `SkuPriceDetails`, `CapacityReservation*`, `CommitmentDiscountQuantity` / `Unit` | empty: no unit prices, price ids (which `SkuPriceDetails` needs), reservations or commitments |
+//!
+//! Then, in both versions, the `x_` columns, the same for every file whatever the data:
+//! [`DIMENSION_COLUMNS`], one per [`Dimension`] that no FOCUS column holds and the names beside
+//! the project and team ids (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and
+//! `ResourceType` are FOCUS columns), then one per [`Details`](super::Details) key that a provider declares in its
 //! [`FocusFacts::detail_columns`](super::FocusFacts::detail_columns) (`x_ServiceTier`,
 //! `x_EventType`, ...), in registry order.
 //!
@@ -501,7 +515,9 @@ pub fn row_of(
         .iter()
         .filter_map(|dimension| scope.get(*dimension))
         .collect();
-    let sku_id = (!sku_parts.is_empty()).then(|| sku_parts.join("/"));
+    // FOCUS 1.0 rows keep `SkuId` empty, as they always had: a SKU there would want a
+    // `SkuPriceId` too, which no provider publishes.
+    let sku_id = (version != Version::V1_0 && !sku_parts.is_empty()).then(|| sku_parts.join("/"));
     let sku_meter = sku_id.as_ref().and_then(|_| {
         facts
             .sku

@@ -35,8 +35,9 @@ pub struct Demo {
     pub total: fn(window: Window) -> Decimal,
     /// How many usage records its sources give for `window`, counted from its own values.
     pub records: fn(window: Window) -> usize,
-    /// The fewest requests a complete read of `window` takes: every page as full as its server
-    /// fills them, one request per route read at least.
+    /// The fewest requests a complete sync of `window` takes (its usage, and the invoices its
+    /// source reads for FOCUS): every page as full as its server fills them, one request per
+    /// route read at least.
     pub requests: fn(window: Window) -> usize,
 }
 

@@ -368,3 +368,324 @@ fn a_failing_writer_is_an_error() {
     assert!(matches!(error, FocusError::Csv(_)), "{error:?}");
     assert!(error.to_string().contains("disk full"), "{error}");
 }
+
+/// FOCUS 1.2: the 57 columns, then the same custom ones; each provider's 1.2 values.
+mod focus_1_2 {
+    use super::*;
+    use usage_bindings::cost::focus::Version;
+    use usage_bindings::cost::{Dimension, Quantity, Scope, Window};
+
+    fn record(provider: Provider, scope: Scope) -> CostRecord {
+        let start = support::utc("2026-11-03T10:00:00Z");
+        CostRecord::new(
+            provider,
+            Window::new(start, start + chrono::TimeDelta::hours(1)).unwrap(),
+            support::dec("0.06"),
+            "usd",
+            scope,
+        )
+        .with_billing_account(BillingAccount::new("acct-1"))
+    }
+
+    /// The 1.2 columns of `record`'s row that are not in 1.0, and the quantity columns.
+    fn values(record: &CostRecord, invoices: &[CostRecord]) -> Vec<(&'static str, Option<String>)> {
+        let row = focus::row_of(record, Version::V1_2, invoices).unwrap();
+        [
+            "BillingAccountType",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+            "InvoiceId",
+            "PricingCurrency",
+            "PricingCurrencyEffectiveCost",
+            "PricingQuantity",
+            "PricingUnit",
+            "ServiceSubcategory",
+            "SkuId",
+            "SkuMeter",
+            "SubAccountType",
+        ]
+        .into_iter()
+        .map(|column| (column, row.get(column).map(str::to_string)))
+        .collect()
+    }
+
+    fn some(value: &str) -> Option<String> {
+        Some(value.to_string())
+    }
+
+    #[test]
+    fn the_header_is_the_57_focus_columns_then_the_custom_ones() {
+        let header: Vec<&str> = focus::header_of(Version::V1_2).collect();
+        assert_eq!(&header[..57], focus::COLUMNS_1_2);
+        let mut sorted = focus::COLUMNS_1_2.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, focus::COLUMNS_1_2);
+        assert!(focus::COLUMNS
+            .iter()
+            .all(|c| focus::COLUMNS_1_2.contains(c)));
+        let added: Vec<&str> = focus::COLUMNS_1_2
+            .iter()
+            .filter(|c| !focus::COLUMNS.contains(c))
+            .copied()
+            .collect();
+        assert_eq!(
+            added,
+            [
+                "BillingAccountType",
+                "CapacityReservationId",
+                "CapacityReservationStatus",
+                "CommitmentDiscountQuantity",
+                "CommitmentDiscountUnit",
+                "InvoiceId",
+                "PricingCurrency",
+                "PricingCurrencyContractedUnitPrice",
+                "PricingCurrencyEffectiveCost",
+                "PricingCurrencyListUnitPrice",
+                "ServiceSubcategory",
+                "SkuMeter",
+                "SkuPriceDetails",
+                "SubAccountType",
+            ]
+        );
+        // The custom columns are those of 1.0.
+        let v1_0: Vec<&str> = focus::header().collect();
+        assert_eq!(&header[57..], &v1_0[43..]);
+        // The 1.0 row of a record is the 1.0 export's, whatever the version adds.
+        #[cfg(feature = "openai")]
+        {
+            let record = record(Provider::OpenAi, Scope::new());
+            assert_eq!(
+                focus::row_of(&record, Version::V1_0, &[]).unwrap(),
+                focus::row(&record).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn every_decimal_and_date_column_is_typed() {
+        use focus::ColumnType;
+        for column in focus::header_of(Version::V1_2) {
+            let expected = if column.ends_with("Cost")
+                || column.ends_with("UnitPrice")
+                || column.ends_with("Quantity")
+            {
+                ColumnType::Decimal
+            } else if column.ends_with("PeriodStart") || column.ends_with("PeriodEnd") {
+                ColumnType::DateTime
+            } else {
+                ColumnType::String
+            };
+            assert_eq!(focus::column_type(column), expected, "{column}");
+        }
+    }
+
+    /// Tokens are consumed in `Tokens` and priced per `1000000 Tokens`, exactly; the line item
+    /// is the SKU and its meter.
+    #[cfg(feature = "openai")]
+    #[test]
+    fn openai_rows_are_generative_ai_with_their_line_item_as_sku() {
+        let scope = Scope::new()
+            .with(Dimension::Project, "proj_1")
+            .with(Dimension::LineItem, "gpt-4o, input");
+        let tokens = record(Provider::OpenAi, scope.clone())
+            .with_quantity(Quantity::new(support::dec("40000"), "tokens"));
+        assert_eq!(
+            values(&tokens, &[]),
+            [
+                ("BillingAccountType", some("Organization")),
+                ("ConsumedQuantity", some("40000.0")),
+                ("ConsumedUnit", some("Tokens")),
+                ("InvoiceId", None),
+                ("PricingCurrency", some("USD")),
+                ("PricingCurrencyEffectiveCost", some("0.06")),
+                ("PricingQuantity", some("0.040000")),
+                ("PricingUnit", some("1000000 Tokens")),
+                ("ServiceSubcategory", some("Generative AI")),
+                ("SkuId", some("gpt-4o, input")),
+                ("SkuMeter", some("gpt-4o, input")),
+                ("SubAccountType", some("Project")),
+            ]
+        );
+        // Thousands of tokens are tokens too; other units are priced as consumed.
+        let thousands = record(Provider::OpenAi, scope.clone())
+            .with_quantity(Quantity::new(support::dec("1.5"), "1000_tokens"));
+        let row = focus::row_of(&thousands, Version::V1_2, &[]).unwrap();
+        assert_eq!(row.get("ConsumedQuantity"), Some("1500.0"));
+        assert_eq!(row.get("PricingQuantity"), Some("0.0015000"));
+        let images = record(Provider::OpenAi, scope)
+            .with_quantity(Quantity::new(support::dec("3"), "images"));
+        let row = focus::row_of(&images, Version::V1_2, &[]).unwrap();
+        assert_eq!(
+            (row.get("PricingQuantity"), row.get("PricingUnit")),
+            (Some("3.0"), Some("Images"))
+        );
+        // No sub-account: no sub-account type.
+        let row =
+            focus::row_of(&record(Provider::OpenAi, Scope::new()), Version::V1_2, &[]).unwrap();
+        assert_eq!(
+            (
+                row.get("SubAccountType"),
+                row.get("SkuId"),
+                row.get("SkuMeter")
+            ),
+            (None, None, None)
+        );
+    }
+
+    #[cfg(feature = "anthropic")]
+    #[test]
+    fn anthropic_skus_are_model_cost_type_and_token_type() {
+        let scope = Scope::new()
+            .with(Dimension::Workspace, "default")
+            .with(Dimension::Model, "claude-opus-5")
+            .with(Dimension::CostType, "tokens")
+            .with(Dimension::TokenType, "uncached_input_tokens");
+        let row = focus::row_of(&record(Provider::Anthropic, scope), Version::V1_2, &[]).unwrap();
+        assert_eq!(
+            row.get("SkuId"),
+            Some("claude-opus-5/tokens/uncached_input_tokens")
+        );
+        assert_eq!(row.get("SkuMeter"), Some("uncached_input_tokens"));
+        assert_eq!(row.get("ServiceSubcategory"), Some("Generative AI"));
+        assert_eq!(row.get("SubAccountType"), Some("Workspace"));
+        // A charge that is no tokens is metered by its cost type.
+        let search = Scope::new().with(Dimension::CostType, "web_search");
+        let row = focus::row_of(&record(Provider::Anthropic, search), Version::V1_2, &[]).unwrap();
+        assert_eq!(
+            (row.get("SkuId"), row.get("SkuMeter")),
+            (Some("web_search"), Some("web_search"))
+        );
+    }
+
+    #[cfg(feature = "phala")]
+    #[test]
+    fn phala_rows_are_virtual_machines_without_sku() {
+        let scope = Scope::new()
+            .with(Dimension::App, "9f3c2a")
+            .with(Dimension::Instance, "7c1e4b2a")
+            .with(Dimension::UsageType, "compute");
+        let minutes = record(Provider::Phala, scope)
+            .with_quantity(Quantity::new(support::dec("60"), "duration_minutes"));
+        let row = focus::row_of(&minutes, Version::V1_2, &[]).unwrap();
+        assert_eq!(row.get("ServiceSubcategory"), Some("Virtual Machines"));
+        assert_eq!((row.get("SkuId"), row.get("SkuMeter")), (None, None));
+        assert_eq!(row.get("SubAccountType"), Some("App"));
+        assert_eq!(row.get("BillingAccountType"), Some("Team"));
+        assert_eq!(
+            (row.get("PricingQuantity"), row.get("PricingUnit")),
+            (Some("60.0"), Some("Minutes"))
+        );
+    }
+
+    /// `InvoiceId` is the invoice whose period holds the record's, of the same provider,
+    /// currency and scope; else null.
+    #[cfg(all(feature = "northflank", feature = "openai"))]
+    #[test]
+    fn the_invoice_id_is_the_invoice_that_bills_the_period() {
+        let usage = record(
+            Provider::Northflank,
+            Scope::new()
+                .with(Dimension::BillingPart, "paas")
+                .with(Dimension::Team, "team-a"),
+        );
+        let invoice = |provider, month: u32, scope: Scope| {
+            CostRecord::new(
+                provider,
+                Window::month(2026, month).unwrap(),
+                support::dec("100"),
+                "USD",
+                scope,
+            )
+            .with_kind(CostKind::Invoice)
+        };
+        let november = invoice(
+            Provider::Northflank,
+            11,
+            Scope::new().with(Dimension::Invoice, "INV-11"),
+        );
+        let october = invoice(
+            Provider::Northflank,
+            10,
+            Scope::new().with(Dimension::Invoice, "INV-10"),
+        );
+        let row = |invoices: &[CostRecord]| {
+            focus::row_of(&usage, Version::V1_2, invoices)
+                .unwrap()
+                .get("InvoiceId")
+                .map(str::to_string)
+        };
+        assert_eq!(row(&[october.clone(), november.clone()]), some("INV-11"));
+        assert_eq!(row(std::slice::from_ref(&october)), None);
+        assert_eq!(row(&[]), None);
+        // Another provider's invoice, another team's, another currency's, or usage: no.
+        let other_provider = invoice(
+            Provider::OpenAi,
+            11,
+            Scope::new().with(Dimension::Invoice, "INV-X"),
+        );
+        let other_team = invoice(
+            Provider::Northflank,
+            11,
+            Scope::new()
+                .with(Dimension::Invoice, "INV-B")
+                .with(Dimension::Team, "team-b"),
+        );
+        let mut other_currency = november.clone();
+        other_currency.currency = "EUR".into();
+        let not_an_invoice = november.clone().with_kind(CostKind::Usage);
+        assert_eq!(
+            row(&[other_provider, other_team, other_currency, not_an_invoice]),
+            None
+        );
+        // The same team's invoice bills it.
+        let same_team = invoice(
+            Provider::Northflank,
+            11,
+            Scope::new()
+                .with(Dimension::Invoice, "INV-A")
+                .with(Dimension::Team, "team-a"),
+        );
+        assert_eq!(row(&[same_team]), some("INV-A"));
+        let row = focus::row_of(&usage, Version::V1_2, &[]).unwrap();
+        assert_eq!(row.get("ServiceSubcategory"), Some("Containers"));
+        assert_eq!(row.get("SubAccountType"), Some("Team"));
+        // 1.0 has no InvoiceId.
+        let row = focus::row_of(&usage, Version::V1_0, &[november]).unwrap();
+        assert_eq!(row.get("InvoiceId"), None);
+    }
+
+    #[cfg(feature = "openrouter")]
+    #[test]
+    fn openrouter_skus_are_models() {
+        let scope = Scope::new()
+            .with(Dimension::Model, "openai/gpt-4o")
+            .with(Dimension::Resource, "ep-1");
+        let row = focus::row_of(&record(Provider::OpenRouter, scope), Version::V1_2, &[]).unwrap();
+        assert_eq!(
+            (row.get("SkuId"), row.get("SkuMeter")),
+            (Some("openai/gpt-4o"), Some("openai/gpt-4o"))
+        );
+        assert_eq!(row.get("ServiceSubcategory"), Some("Generative AI"));
+        assert_eq!(row.get("SubAccountType"), None);
+    }
+
+    #[test]
+    fn the_1_2_csv_has_the_1_2_header() {
+        let record = usage(Provider::ALL[0]).with_billing_account(BillingAccount::new("acct-1"));
+        let mut out = Vec::new();
+        assert_eq!(
+            focus::write_csv_of(std::slice::from_ref(&record), Version::V1_2, &[], &mut out)
+                .unwrap(),
+            1
+        );
+        let text = String::from_utf8(out).unwrap();
+        let header: Vec<&str> = focus::header_of(Version::V1_2).collect();
+        assert_eq!(text.lines().next().unwrap(), header.join(","));
+        let mut out = Vec::new();
+        assert!(matches!(
+            focus::write_csv_of(&[], Version::V1_2, &[], &mut out),
+            Err(FocusError::Empty)
+        ));
+        assert!(out.is_empty());
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule, SkuRule};
 use crate::provider::ProviderSpec;
 use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
@@ -42,7 +42,17 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         service: "Anthropic API",
         services_by_part: &[],
         service_category: "AI and Machine Learning",
+        // Its API serves generative models (Claude).
+        service_subcategory: "Generative AI",
+        billing_account_type: "Organization",
         sub_account: Dimension::Workspace,
+        sub_account_type: "Workspace",
+        // The model, the cost type and the token type name what was consumed; the meter is the
+        // token type, or the cost type of a charge that is no tokens (web search).
+        sku: SkuRule::new(
+            &[Dimension::Model, Dimension::CostType, Dimension::TokenType],
+            &[Dimension::TokenType, Dimension::CostType],
+        ),
         resource: ResourceRule::Resource,
         account_hint: "its cost results name no organization: set it with \
                        `anthropic::Costs::billing_account` (usage-report reads ANTHROPIC_ORG_ID)",

@@ -1,5 +1,6 @@
-//! Cost records as a [FOCUS 1.0](https://focus.finops.org) export: one row per record, written
-//! as CSV by [`write_csv`].
+//! Cost records as a [FOCUS](https://focus.finops.org) 1.2 or 1.0 export ([`Version`]): one row
+//! per record, written as CSV by [`write_csv_of`] (1.0: [`write_csv`]), or handed to a writer of
+//! typed files as [`FocusRow`]s ([`rows_of`], [`column_type`]).
 //!
 //! # Rows
 //!
@@ -28,10 +29,23 @@
 //! | `PricingQuantity` = `ConsumedQuantity`, `PricingUnit` = `ConsumedUnit` | [`CostRecord::quantity`] in a FOCUS unit: `tokens` → `Tokens`, `1000_tokens` → `1000 Tokens`, `duration_seconds` / `duration_minutes` / `duration_hours` → `Seconds` / `Minutes` / `Hours`, `gibibyte_hours` → `GiB-Hours`, `images` → `Images`, `characters` → `Characters`; a unit not in this list leaves the four columns empty (its FOCUS spelling is unknown) |
 //! | `ListUnitPrice`, `ContractedUnitPrice`, `SkuId`, `SkuPriceId`, `RegionId`, `RegionName`, `AvailabilityZone`, `CommitmentDiscount*`, `Tags` | empty: these APIs publish no unit prices, SKUs, regions, commitments or tags |
 //!
-//! Then the `x_` columns, the same for every file whatever the data: [`DIMENSION_COLUMNS`], one
-//! per [`Dimension`] that no FOCUS column holds and the names beside the project and team ids
-//! (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and `ResourceType` are FOCUS
-//! columns), then one per [`Details`](super::Details) key that a provider declares in its
+//! FOCUS 1.2 ([`COLUMNS_1_2`]) has the same values in the 1.0 columns, but for these:
+//!
+//! | FOCUS 1.2 column | value |
+//! |---|---|
+//! | `ServiceSubcategory` | [`FocusFacts::service_subcategory`](super::FocusFacts::service_subcategory) (`Generative AI`, `Containers`, `Virtual Machines`) |
+//! | `BillingAccountType` | [`FocusFacts::billing_account_type`](super::FocusFacts::billing_account_type) |
+//! | `SubAccountType` | [`FocusFacts::sub_account_type`](super::FocusFacts::sub_account_type) on a row with a `SubAccountId`, else empty |
+//! | `InvoiceId` | the invoice that bills the record ([`invoice_of`]) among the invoices given (what [`CostSource::invoices`](super::CostSource::invoices) reads), else empty: never an invented id |
+//! | `PricingCurrency`, `PricingCurrencyEffectiveCost` | the billing currency and the amount: the providers price in the currency they bill |
+//! | `SkuId` / `SkuMeter` | by the provider's [`SkuRule`](super::SkuRule): the values of the dimensions that name what was consumed (a line item, a model and token type), and the one that names the meter; else empty |
+//! | `PricingQuantity` / `PricingUnit` | tokens (`tokens`, `1000_tokens`) are consumed in `Tokens` and priced in `1000000 Tokens`, as price lists quote them (the quantity divided exactly); other units as consumed |
+//! | `PricingCurrencyListUnitPrice`, `PricingCurrencyContractedUnitPrice`, `SkuPriceDetails`, `CapacityReservation*`, `CommitmentDiscountQuantity` / `Unit` | empty: no unit prices, price ids (which `SkuPriceDetails` needs), reservations or commitments |
+//!
+//! Then, in both versions, the `x_` columns, the same for every file whatever the data:
+//! [`DIMENSION_COLUMNS`], one per [`Dimension`] that no FOCUS column holds and the names beside
+//! the project and team ids (`x_ProjectId`, `x_ProjectName`, `x_LineItem`, ...; `Resource` and
+//! `ResourceType` are FOCUS columns), then one per [`Details`](super::Details) key that a provider declares in its
 //! [`FocusFacts::detail_columns`](super::FocusFacts::detail_columns) (`x_ServiceTier`,
 //! `x_EventType`, ...), in registry order.
 //!
@@ -76,7 +90,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::ResourceRule;
-use super::{CostKind, CostRecord, Dimension};
+use super::{CostKind, CostRecord, Dimension, Quantity};
 use crate::Provider;
 
 /// The 43 FOCUS 1.0 columns, in the order written (alphabetical).
@@ -126,6 +140,68 @@ pub const COLUMNS: [&str; 43] = [
     "Tags",
 ];
 
+/// The 57 FOCUS 1.2 columns, in the order written (alphabetical): the 43 of [`COLUMNS`], the
+/// seven of FOCUS 1.1 and the seven of FOCUS 1.2.
+pub const COLUMNS_1_2: [&str; 57] = [
+    "AvailabilityZone",
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingAccountType",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "CapacityReservationId",
+    "CapacityReservationStatus",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "CommitmentDiscountCategory",
+    "CommitmentDiscountId",
+    "CommitmentDiscountName",
+    "CommitmentDiscountQuantity",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountType",
+    "CommitmentDiscountUnit",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ContractedCost",
+    "ContractedUnitPrice",
+    "EffectiveCost",
+    "InvoiceId",
+    "InvoiceIssuerName",
+    "ListCost",
+    "ListUnitPrice",
+    "PricingCategory",
+    "PricingCurrency",
+    "PricingCurrencyContractedUnitPrice",
+    "PricingCurrencyEffectiveCost",
+    "PricingCurrencyListUnitPrice",
+    "PricingQuantity",
+    "PricingUnit",
+    "ProviderName",
+    "PublisherName",
+    "RegionId",
+    "RegionName",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "ServiceCategory",
+    "ServiceName",
+    "ServiceSubcategory",
+    "SkuId",
+    "SkuMeter",
+    "SkuPriceDetails",
+    "SkuPriceId",
+    "SubAccountId",
+    "SubAccountName",
+    "SubAccountType",
+    "Tags",
+];
+
 /// The custom columns written after [`COLUMNS`] for the dimensions no FOCUS column holds, and
 /// the names beside project and team ids (see the module docs).
 pub const DIMENSION_COLUMNS: [&str; 15] = [
@@ -155,14 +231,9 @@ fn detail_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
         .flat_map(|descriptor| descriptor.focus.detail_columns.iter().copied())
 }
 
-/// Every column of a file: [`COLUMNS`], [`DIMENSION_COLUMNS`], then one per detail the
-/// providers built into the crate declare (`x_ServiceTier`, ...). The same for every file.
+/// Every column of a FOCUS 1.0 file: [`header_of`] [`Version::V1_0`].
 pub fn header() -> impl Iterator<Item = &'static str> {
-    COLUMNS
-        .iter()
-        .chain(DIMENSION_COLUMNS.iter())
-        .copied()
-        .chain(detail_columns().map(|(_, column)| column))
+    header_of(Version::V1_0)
 }
 
 /// Why records cannot be exported.
@@ -214,28 +285,152 @@ pub enum FocusError {
     Io(#[from] io::Error),
 }
 
-/// One FOCUS row: a value or nothing for each column of [`header`], in order.
+/// The FOCUS version a file follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Version {
+    /// FOCUS 1.0: the 43 [`COLUMNS`].
+    V1_0,
+    /// FOCUS 1.2: the 57 [`COLUMNS_1_2`].
+    V1_2,
+}
+
+impl Version {
+    /// Its FOCUS columns, in the order written (alphabetical).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Version::V1_0 => &COLUMNS,
+            Version::V1_2 => &COLUMNS_1_2,
+        }
+    }
+
+    /// `1.0`, `1.2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1_0 => "1.0",
+            Version::V1_2 => "1.2",
+        }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every column of a file of `version`: its FOCUS columns, [`DIMENSION_COLUMNS`], then one per
+/// detail the providers built into the crate declare. The same for every file of a version.
+pub fn header_of(version: Version) -> impl Iterator<Item = &'static str> {
+    version
+        .columns()
+        .iter()
+        .chain(DIMENSION_COLUMNS.iter())
+        .copied()
+        .chain(detail_columns().map(|(_, column)| column))
+}
+
+/// What a column holds, for writers of typed files (Parquet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnType {
+    /// An exact decimal, written as its text ([`FocusRow::get`]): a cost, a price, a quantity.
+    Decimal,
+    /// A UTC date-time, written `YYYY-MM-DDTHH:MM:SSZ`.
+    DateTime,
+    /// Text (JSON text for `Tags` and `SkuPriceDetails`).
+    String,
+}
+
+/// The type of `column`, a name of [`header_of`] any version.
+pub fn column_type(column: &str) -> ColumnType {
+    match column {
+        "BilledCost"
+        | "EffectiveCost"
+        | "ListCost"
+        | "ContractedCost"
+        | "PricingQuantity"
+        | "ConsumedQuantity"
+        | "ListUnitPrice"
+        | "ContractedUnitPrice"
+        | "CommitmentDiscountQuantity"
+        | "PricingCurrencyContractedUnitPrice"
+        | "PricingCurrencyEffectiveCost"
+        | "PricingCurrencyListUnitPrice" => ColumnType::Decimal,
+        "BillingPeriodStart" | "BillingPeriodEnd" | "ChargePeriodStart" | "ChargePeriodEnd" => {
+            ColumnType::DateTime
+        }
+        _ => ColumnType::String,
+    }
+}
+
+/// One FOCUS row: a value or nothing for each column of [`header_of`] its version, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FocusRow {
+    version: Version,
     values: Vec<Option<String>>,
 }
 
 impl FocusRow {
-    /// The values, in the order of [`header`]; `None` is an empty field.
+    /// The values, in the order of [`header_of`] its version; `None` is an empty field.
     pub fn values(&self) -> &[Option<String>] {
         &self.values
     }
 
-    /// The value of `column` (a name of [`header`]); `None` when empty or not a column.
+    /// The FOCUS version of the row.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The value of `column` (a name of [`header_of`]); `None` when empty or not a column.
     pub fn get(&self, column: &str) -> Option<&str> {
-        header()
+        header_of(self.version)
             .position(|name| name == column)
             .and_then(|index| self.values.get(index)?.as_deref())
     }
 }
 
-/// The FOCUS row of `record` (see the module docs).
+/// The FOCUS 1.0 row of `record` (see the module docs): [`row_of`] for [`Version::V1_0`]
+/// without invoices.
 pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
+    row_of(record, Version::V1_0, &[])
+}
+
+/// The id of the invoice among `invoices` that bills `record`: a [`CostKind::Invoice`] record
+/// of the same provider and currency whose period holds the record's, whose scope's other
+/// dimensions (a team) the record's scope has too, and whose billing account, when both name
+/// one, is the record's. `None` when no invoice says it bills the record.
+pub fn invoice_of<'a>(record: &CostRecord, invoices: &'a [CostRecord]) -> Option<&'a str> {
+    invoices
+        .iter()
+        .filter(|invoice| {
+            invoice.kind == CostKind::Invoice
+                && invoice.provider == record.provider
+                && invoice
+                    .currency
+                    .trim()
+                    .eq_ignore_ascii_case(record.currency.trim())
+                && invoice.period.holds(&record.period)
+                && invoice
+                    .scope
+                    .iter()
+                    .filter(|(dimension, _)| *dimension != Dimension::Invoice)
+                    .all(|(dimension, value)| record.scope.get(dimension) == Some(value))
+                && match (&invoice.billing_account, &record.billing_account) {
+                    (Some(billed), Some(account)) => billed.id == account.id,
+                    _ => true,
+                }
+        })
+        .find_map(|invoice| invoice.scope.get(Dimension::Invoice))
+}
+
+/// The FOCUS row of `record` in `version` (see the module docs); `InvoiceId` (1.2) is the id
+/// [`invoice_of`] finds among `invoices`, else empty.
+pub fn row_of(
+    record: &CostRecord,
+    version: Version,
+    invoices: &[CostRecord],
+) -> Result<FocusRow, FocusError> {
     let provider = record.provider;
     if record.kind != CostKind::Usage {
         return Err(FocusError::NotUsage {
@@ -266,12 +461,23 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
     let get = |dimension| scope.get(dimension).map(str::to_string);
     let name = |dimension| record.names.get(dimension).map(str::to_string);
     let amount = Some(decimal(record.amount));
-    let (quantity, unit) = match &record.quantity {
-        Some(quantity) => match focus_unit(&quantity.unit) {
-            Some(unit) => (Some(decimal(quantity.value)), Some(unit.to_string())),
-            None => (None, None),
-        },
-        None => (None, None),
+    let units = record
+        .quantity
+        .as_ref()
+        .and_then(|quantity| units(quantity, version));
+    let (consumed, consumed_unit, pricing, pricing_unit) = match units {
+        Some(Units {
+            consumed,
+            consumed_unit,
+            pricing,
+            pricing_unit,
+        }) => (
+            Some(decimal(consumed)),
+            Some(consumed_unit.to_string()),
+            Some(decimal(pricing)),
+            Some(pricing_unit.to_string()),
+        ),
+        None => (None, None, None, None),
     };
     let billing_period = month_of(record.period.start);
     let sub_account = facts.sub_account;
@@ -303,82 +509,161 @@ pub fn row(record: &CostRecord) -> Result<FocusRow, FocusError> {
                 .find(|(name, _)| *name == part)
         })
         .map_or(facts.service, |(_, service)| *service);
+    let sku_parts: Vec<&str> = facts
+        .sku
+        .id
+        .iter()
+        .filter_map(|dimension| scope.get(*dimension))
+        .collect();
+    // FOCUS 1.0 rows keep `SkuId` empty, as they always had: a SKU there would want a
+    // `SkuPriceId` too, which no provider publishes.
+    let sku_id = (version != Version::V1_0 && !sku_parts.is_empty()).then(|| sku_parts.join("/"));
+    let sku_meter = sku_id.as_ref().and_then(|_| {
+        facts
+            .sku
+            .meter
+            .iter()
+            .find_map(|dimension| scope.get(*dimension))
+            .map(str::to_string)
+    });
+    let sub_account_id = get(sub_account);
+    let sub_account_type = sub_account_id
+        .as_ref()
+        .map(|_| facts.sub_account_type.to_string());
     let text = |value: &str| Some(value.to_string());
-    let mut values = vec![
-        None,                                         // AvailabilityZone
-        amount.clone(),                               // BilledCost
-        Some(account.id.clone()),                     // BillingAccountId
-        account.name.clone(),                         // BillingAccountName
-        Some(currency),                               // BillingCurrency
-        billing_period.map(|(_, end)| date(end)),     // BillingPeriodEnd
-        billing_period.map(|(start, _)| date(start)), // BillingPeriodStart
-        text("Usage"),                                // ChargeCategory
-        None,                                         // ChargeClass
-        record.description.clone(),                   // ChargeDescription
-        text("Usage-Based"),                          // ChargeFrequency
-        Some(date(record.period.end)),                // ChargePeriodEnd
-        Some(date(record.period.start)),              // ChargePeriodStart
-        None,                                         // CommitmentDiscountCategory
-        None,                                         // CommitmentDiscountId
-        None,                                         // CommitmentDiscountName
-        None,                                         // CommitmentDiscountStatus
-        None,                                         // CommitmentDiscountType
-        quantity.clone(),                             // ConsumedQuantity
-        unit.clone(),                                 // ConsumedUnit
-        amount.clone(),                               // ContractedCost
-        None,                                         // ContractedUnitPrice
-        amount.clone(),                               // EffectiveCost
-        text(provider_name),                          // InvoiceIssuerName
-        amount,                                       // ListCost
-        None,                                         // ListUnitPrice
-        text("Standard"),                             // PricingCategory
-        quantity,                                     // PricingQuantity
-        unit,                                         // PricingUnit
-        text(provider_name),                          // ProviderName
-        text(provider_name),                          // PublisherName
-        None,                                         // RegionId
-        None,                                         // RegionName
-        resource_id,                                  // ResourceId
-        resource_name,                                // ResourceName
-        resource_type,                                // ResourceType
-        text(service_category),                       // ServiceCategory
-        text(service_name),                           // ServiceName
-        None,                                         // SkuId
-        None,                                         // SkuPriceId
-        get(sub_account),                             // SubAccountId
-        name(sub_account),                            // SubAccountName
-        None,                                         // Tags
-        get(Dimension::Project),                      // x_ProjectId
-        name(Dimension::Project),                     // x_ProjectName
-        get(Dimension::LineItem),                     // x_LineItem
-        get(Dimension::ApiKey),                       // x_ApiKeyId
-        get(Dimension::Team),                         // x_TeamId
-        name(Dimension::Team),                        // x_TeamName
-        get(Dimension::App),                          // x_AppId
-        get(Dimension::Instance),                     // x_InstanceId
-        get(Dimension::UsageType),                    // x_UsageType
-        get(Dimension::Workspace),                    // x_WorkspaceId
-        get(Dimension::Invoice),                      // x_InvoiceId
-        get(Dimension::BillingPart),                  // x_BillingPart
-        get(Dimension::Model),                        // x_Model
-        get(Dimension::CostType),                     // x_CostType
-        get(Dimension::TokenType),                    // x_TokenType
+    // Every FOCUS column of any version, by name; a version takes its own.
+    let focus: [(&str, Option<String>); 57] = [
+        ("AvailabilityZone", None),
+        ("BilledCost", amount.clone()),
+        ("BillingAccountId", Some(account.id.clone())),
+        ("BillingAccountName", account.name.clone()),
+        ("BillingAccountType", text(facts.billing_account_type)),
+        ("BillingCurrency", Some(currency.clone())),
+        ("BillingPeriodEnd", billing_period.map(|(_, end)| date(end))),
+        (
+            "BillingPeriodStart",
+            billing_period.map(|(start, _)| date(start)),
+        ),
+        ("CapacityReservationId", None),
+        ("CapacityReservationStatus", None),
+        ("ChargeCategory", text("Usage")),
+        ("ChargeClass", None),
+        ("ChargeDescription", record.description.clone()),
+        ("ChargeFrequency", text("Usage-Based")),
+        ("ChargePeriodEnd", Some(date(record.period.end))),
+        ("ChargePeriodStart", Some(date(record.period.start))),
+        ("CommitmentDiscountCategory", None),
+        ("CommitmentDiscountId", None),
+        ("CommitmentDiscountName", None),
+        ("CommitmentDiscountQuantity", None),
+        ("CommitmentDiscountStatus", None),
+        ("CommitmentDiscountType", None),
+        ("CommitmentDiscountUnit", None),
+        ("ConsumedQuantity", consumed),
+        ("ConsumedUnit", consumed_unit),
+        ("ContractedCost", amount.clone()),
+        ("ContractedUnitPrice", None),
+        ("EffectiveCost", amount.clone()),
+        (
+            "InvoiceId",
+            invoice_of(record, invoices).map(str::to_string),
+        ),
+        ("InvoiceIssuerName", text(provider_name)),
+        ("ListCost", amount.clone()),
+        ("ListUnitPrice", None),
+        ("PricingCategory", text("Standard")),
+        ("PricingCurrency", Some(currency)),
+        ("PricingCurrencyContractedUnitPrice", None),
+        ("PricingCurrencyEffectiveCost", amount),
+        ("PricingCurrencyListUnitPrice", None),
+        ("PricingQuantity", pricing),
+        ("PricingUnit", pricing_unit),
+        ("ProviderName", text(provider_name)),
+        ("PublisherName", text(provider_name)),
+        ("RegionId", None),
+        ("RegionName", None),
+        ("ResourceId", resource_id),
+        ("ResourceName", resource_name),
+        ("ResourceType", resource_type),
+        ("ServiceCategory", text(service_category)),
+        ("ServiceName", text(service_name)),
+        ("ServiceSubcategory", text(facts.service_subcategory)),
+        ("SkuId", sku_id),
+        ("SkuMeter", sku_meter),
+        ("SkuPriceDetails", None),
+        ("SkuPriceId", None),
+        ("SubAccountId", sub_account_id),
+        ("SubAccountName", name(sub_account)),
+        ("SubAccountType", sub_account_type),
+        ("Tags", None),
     ];
+    let mut values: Vec<Option<String>> = version
+        .columns()
+        .iter()
+        .map(|column| {
+            focus
+                .iter()
+                .find(|(name, _)| name == column)
+                .and_then(|(_, value)| value.clone())
+        })
+        .collect();
+    values.extend([
+        get(Dimension::Project),     // x_ProjectId
+        name(Dimension::Project),    // x_ProjectName
+        get(Dimension::LineItem),    // x_LineItem
+        get(Dimension::ApiKey),      // x_ApiKeyId
+        get(Dimension::Team),        // x_TeamId
+        name(Dimension::Team),       // x_TeamName
+        get(Dimension::App),         // x_AppId
+        get(Dimension::Instance),    // x_InstanceId
+        get(Dimension::UsageType),   // x_UsageType
+        get(Dimension::Workspace),   // x_WorkspaceId
+        get(Dimension::Invoice),     // x_InvoiceId
+        get(Dimension::BillingPart), // x_BillingPart
+        get(Dimension::Model),       // x_Model
+        get(Dimension::CostType),    // x_CostType
+        get(Dimension::TokenType),   // x_TokenType
+    ]);
     values.extend(detail_columns().map(|(key, _)| record.details.get(key).map(str::to_string)));
-    debug_assert_eq!(values.len(), header().count());
-    Ok(FocusRow { values })
+    debug_assert_eq!(values.len(), header_of(version).count());
+    Ok(FocusRow { version, values })
 }
 
-/// Writes the FOCUS CSV of `records` to `out`: the [`header`], then one row per record, in
-/// order. Every row is built before anything is written, so a record that cannot be exported
-/// leaves `out` untouched. Returns the number of rows.
-pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, FocusError> {
+/// The rows of `records` in `version`, in order (see [`row_of`]); every record must be
+/// exportable, and there must be one at least ([`FocusError::Empty`]).
+pub fn rows_of(
+    records: &[CostRecord],
+    version: Version,
+    invoices: &[CostRecord],
+) -> Result<Vec<FocusRow>, FocusError> {
     if records.is_empty() {
         return Err(FocusError::Empty);
     }
-    let rows = records.iter().map(row).collect::<Result<Vec<_>, _>>()?;
+    records
+        .iter()
+        .map(|record| row_of(record, version, invoices))
+        .collect()
+}
+
+/// Writes the FOCUS 1.0 CSV of `records` to `out`: [`write_csv_of`] for [`Version::V1_0`]
+/// without invoices.
+pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, FocusError> {
+    write_csv_of(records, Version::V1_0, &[], out)
+}
+
+/// Writes the FOCUS CSV of `records` in `version` to `out`: the [`header_of`] the version,
+/// then one row per record, in order ([`rows_of`]). Every row is built before anything is
+/// written, so a record that cannot be exported leaves `out` untouched. Returns the number of
+/// rows.
+pub fn write_csv_of<W: io::Write>(
+    records: &[CostRecord],
+    version: Version,
+    invoices: &[CostRecord],
+    out: W,
+) -> Result<usize, FocusError> {
+    let rows = rows_of(records, version, invoices)?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header())?;
+    writer.write_record(header_of(version))?;
     for row in &rows {
         writer.write_record(
             row.values
@@ -388,6 +673,48 @@ pub fn write_csv<W: io::Write>(records: &[CostRecord], out: W) -> Result<usize, 
     }
     writer.flush()?;
     Ok(rows.len())
+}
+
+/// A quantity as FOCUS has it: consumed, and priced.
+struct Units {
+    consumed: Decimal,
+    consumed_unit: &'static str,
+    pricing: Decimal,
+    pricing_unit: &'static str,
+}
+
+/// `quantity` in FOCUS units: in 1.0 the pricing quantity is the consumed one; in 1.2 tokens
+/// are consumed in `Tokens` and priced in `1000000 Tokens` (as the providers' price lists and
+/// the FOCUS AI examples have them). `None` for a unit with no known FOCUS spelling, or a
+/// quantity that cannot be converted exactly.
+fn units(quantity: &Quantity, version: Version) -> Option<Units> {
+    let unit = focus_unit(&quantity.unit)?;
+    let same = Units {
+        consumed: quantity.value,
+        consumed_unit: unit,
+        pricing: quantity.value,
+        pricing_unit: unit,
+    };
+    if version == Version::V1_0 {
+        return Some(same);
+    }
+    let tokens = match unit {
+        "Tokens" => quantity.value,
+        "1000 Tokens" => quantity.value.checked_mul(Decimal::from(1000))?,
+        _ => return Some(same),
+    };
+    Some(Units {
+        consumed: tokens,
+        consumed_unit: "Tokens",
+        pricing: shifted(tokens, 6)?,
+        pricing_unit: "1000000 Tokens",
+    })
+}
+
+/// `value / 10^digits`, exactly (`None` when a decimal cannot hold it).
+fn shifted(value: Decimal, digits: u32) -> Option<Decimal> {
+    let scale = value.scale().checked_add(digits)?;
+    Decimal::try_from_i128_with_scale(value.mantissa(), scale).ok()
 }
 
 /// The FOCUS unit of a provider's unit, when known.

@@ -13,7 +13,8 @@
 //!   currency. Sums are exact and checked: a sum that a `Decimal` cannot hold exactly is an
 //!   error ([`TotalsError::Inexact`]), never a rounded number.
 //!
-//! - `focus` (feature `focus`): usage records as a FOCUS 1.0 CSV export for FinOps tools.
+//! - `focus` (feature `focus`): usage records as a FOCUS 1.2 or 1.0 export (CSV rows, typed
+//!   columns) for FinOps tools.
 //!
 //! Nothing is counted twice: records of different [`CostKind`]s are two views of the same spend
 //! (Northflank's invoices bill what its usage records cover; the nodes of an hour's drill-down
@@ -71,15 +72,15 @@ mod scope;
 mod source;
 mod totals;
 
-pub use facts::{FocusFacts, ResourceRule};
+pub use facts::{FocusFacts, ResourceRule, SkuRule};
 pub use key::{keyed, reconcile, Changes, RecordKey};
 pub use record::{BillingAccount, CostKind, CostRecord, Details, Quantity, Window};
 pub use scope::{Dimension, ParseDimensionError, Scope};
 #[allow(unused_imports)] // Used by the sources whose rows name no account.
 pub(crate) use source::billed_to;
 pub use source::{
-    collect, fetch, fetch_all, fetch_all_with_progress, CostSource, Progress, ProviderCosts,
-    Sources,
+    collect, fetch, fetch_all, fetch_all_with_progress, fetch_invoices, CostSource, Progress,
+    ProviderCosts, Sources,
 };
 pub use totals::{
     totals_by, totals_by_currency, totals_by_day, totals_by_dimension, totals_by_provider,

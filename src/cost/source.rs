@@ -30,6 +30,33 @@ pub trait CostSource: Send + Sync {
     fn balance(&self) -> Option<futures::future::BoxFuture<'_, Result<String, Error>>> {
         None
     }
+
+    /// The invoices of the account this source reads, as [`CostKind::Invoice`] records whose
+    /// scope names the invoice ([`Dimension::Invoice`]) and whose period is what it bills, when
+    /// the provider has an invoices API; `None` otherwise (the default). What a FOCUS export
+    /// reads its `InvoiceId` from ([`fetch_invoices`]); never added to usage.
+    ///
+    /// [`CostKind::Invoice`]: super::CostKind::Invoice
+    /// [`Dimension::Invoice`]: super::Dimension::Invoice
+    fn invoices(&self) -> Option<BoxStream<'_, Result<CostRecord, Error>>> {
+        None
+    }
+}
+
+/// Every invoice of every source that has them ([`CostSource::invoices`]), in the order of
+/// `sources`; the first error when any failed (an export whose invoices are partly unknown would
+/// leave ids out that look like charges no invoice bills).
+pub async fn fetch_invoices(sources: &[&dyn CostSource]) -> Result<Vec<CostRecord>, Error> {
+    let mut invoices = Vec::new();
+    for source in sources {
+        if let Some(stream) = source.invoices() {
+            let mut stream = std::pin::pin!(stream);
+            while let Some(invoice) = stream.next().await {
+                invoices.push(invoice?);
+            }
+        }
+    }
+    Ok(invoices)
 }
 
 /// What one source gave: every record of the window fetched, and every error met. Records

@@ -528,6 +528,12 @@ impl CostSource for Costs {
             self.billing_account.clone(),
         )
     }
+    /// The invoices of the same route (list invoices, every page, as [`InvoiceCosts`] reads
+    /// them): each says which period it bills, so a FOCUS export names the invoice of each
+    /// usage record it covers.
+    fn invoices(&self) -> Option<BoxStream<'_, Result<CostRecord, Error>>> {
+        Some(fetch_invoice_records(&self.client, self.team.as_deref()).boxed())
+    }
 }
 
 /// The invoices of a Northflank account as a [`CostSource`] of [`CostKind::Invoice`] records

@@ -2,7 +2,7 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule, SkuRule};
 use crate::money::AmountUnit;
 use crate::provider::ProviderSpec;
 use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
@@ -56,7 +56,15 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         service: "Northflank",
         services_by_part: &[("paas", "Northflank PaaS"), ("byoc", "Northflank BYOC")],
         service_category: "Compute",
+        // PaaS and BYOC both run the services and jobs a customer deploys as containers (on
+        // Northflank's clusters or on the customer's own cloud).
+        service_subcategory: "Containers",
+        // The organization on the org route, the team on a team route.
+        billing_account_type: "Account",
         sub_account: Dimension::Team,
+        sub_account_type: "Team",
+        // Usage names resources and prices, no SKU.
+        sku: SkuRule::NONE,
         resource: ResourceRule::Path(&[
             Dimension::Team,
             Dimension::Project,

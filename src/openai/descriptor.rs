@@ -2,7 +2,7 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule, SkuRule};
 use crate::provider::ProviderSpec;
 use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
@@ -42,7 +42,13 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         service: "OpenAI API",
         services_by_part: &[],
         service_category: "AI and Machine Learning",
+        // Its API serves generative models (text, images, audio, embeddings).
+        service_subcategory: "Generative AI",
+        billing_account_type: "Organization",
         sub_account: Dimension::Project,
+        sub_account_type: "Project",
+        // A line item names the model and what of it was used (`gpt-4o, input`).
+        sku: SkuRule::new(&[Dimension::LineItem], &[Dimension::LineItem]),
         resource: ResourceRule::Resource,
         account_hint: "its cost results name no organization: set it with \
                        `openai::Costs::billing_account` (usage-report reads OPENAI_ORG_ID)",

@@ -2,7 +2,7 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule};
+use crate::cost::{BillingAccount, Dimension, FocusFacts, ResourceRule, SkuRule};
 use crate::provider::ProviderSpec;
 use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
@@ -48,7 +48,13 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         service: "OpenRouter",
         services_by_part: &[],
         service_category: "AI and Machine Learning",
+        // It routes requests to generative models.
+        service_subcategory: "Generative AI",
+        billing_account_type: "Account",
         sub_account: Dimension::Workspace,
+        sub_account_type: "Workspace",
+        // Its activity is per model: the model is what was consumed, and what is metered.
+        sku: SkuRule::new(&[Dimension::Model], &[Dimension::Model]),
         resource: ResourceRule::Resource,
         account_hint: "its activity names no account: set it with \
                        `openrouter::Costs::billing_account` (usage-report reads \

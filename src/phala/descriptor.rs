@@ -2,7 +2,7 @@
 
 use super::{Client, Config, Costs, Settings};
 use crate::config::{var, Env};
-use crate::cost::{Dimension, FocusFacts, ResourceRule};
+use crate::cost::{Dimension, FocusFacts, ResourceRule, SkuRule};
 use crate::provider::ProviderSpec;
 use crate::registry::{Bucket, Descriptor, Freshness, EnvVar, FromEnv};
 use crate::{Error, Provider};
@@ -42,7 +42,13 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         service: "Phala Cloud",
         services_by_part: &[],
         service_category: "Compute",
+        // Its CVMs are confidential virtual machines.
+        service_subcategory: "Virtual Machines",
+        billing_account_type: "Team",
         sub_account: Dimension::App,
+        sub_account_type: "App",
+        // Usage names a usage type (compute, storage, gpu) of an instance, not a SKU.
+        sku: SkuRule::NONE,
         // Phala's instances are CVMs (its spec: "the UUID of the CVM instance").
         resource: ResourceRule::Instance("CVM"),
         account_hint: "Phala usage records carry their team: build the records with \

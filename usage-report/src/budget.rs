@@ -96,7 +96,9 @@ pub fn this_month(now: DateTime<Utc>) -> Option<Window> {
 }
 
 /// Checks `month` against `limit` in `currency`, from the stored usage of `providers` (every
-/// provider the store synced when empty).
+/// provider the store synced when empty). Every provider is counted up to the same point, the
+/// earliest synced point of them all within the month (`through`): the month to date is the sum
+/// of the records inside `[month start, through)`, and the forecast carries it on at that rate.
 pub async fn check(
     store: &Store,
     month: Window,
@@ -146,7 +148,15 @@ pub async fn check(
         });
     }
     for range in &synced {
-        let records = store.records(range.provider, &range.source, month).await?;
+        // Up to the same point for every provider, so that the forecast's rate is one rate.
+        let records = match Window::new(month.start, through) {
+            Some(counted) => {
+                store
+                    .records(range.provider, &range.source, counted)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let totals = cost::totals_by_currency(&records)
             .map_err(|error| StoreError::new(format!("{}: {error}", range.provider)))?;
         let mut other_currencies = totals;

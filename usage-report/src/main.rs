@@ -6,8 +6,9 @@
 //! with one line on stderr. With no key at all, the report runs on demo data served by an
 //! embedded server on 127.0.0.1 through the real clients.
 //!
-//! `--format focus` writes the usage records themselves as a FOCUS 1.0 CSV, which needs each
-//! record's billing account: the providers whose records name none read it from a variable.
+//! `--format focus` writes the usage records themselves as a FOCUS 1.2 (or `--focus-version
+//! 1.0`) CSV or Parquet file, which needs each record's billing account: the providers whose
+//! records name none read it from a variable.
 //!
 //! `sync` keeps the providers' records in a store (SQLite by default, or PostgreSQL);
 //! `--store URL` reports from it without keys, and `budget` checks a month against a limit.
@@ -25,6 +26,7 @@ use usage_bindings::registry::{self, FromEnv};
 use usage_bindings::Provider;
 
 use rust_decimal::Decimal;
+use usage_report::focus_out::{self, FileFormat, FocusVersion};
 use usage_report::report::{Format, GroupBy, Report};
 use usage_report::requests::RequestCount;
 use usage_report::store::{Store, StoreUrl};
@@ -52,10 +54,17 @@ struct Args {
     /// Rows: one per day, provider or scope
     #[arg(long, value_enum, default_value_t = GroupBy::Provider)]
     group_by: GroupBy,
-    /// Output format (focus: every usage record as a FOCUS 1.0 CSV, only when every provider
-    /// gave everything)
+    /// Output format (focus: every usage record as a FOCUS file, only when every provider gave
+    /// everything)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// The FOCUS version of --format focus
+    #[arg(long, value_enum, default_value_t = FocusVersion::V1_2, value_name = "VERSION")]
+    focus_version: FocusVersion,
+    /// --format focus as Parquet (also when --output ends in .parquet; needs the tool's
+    /// `parquet` feature)
+    #[arg(long)]
+    parquet: bool,
     /// Write to FILE instead of stdout (created once everything was fetched)
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -401,7 +410,7 @@ async fn stored_costs(
     url: &StoreUrl,
     window: cost::Window,
     named: &[Provider],
-) -> Result<Vec<cost::ProviderCosts>, Box<dyn std::error::Error>> {
+) -> Result<(Vec<cost::ProviderCosts>, Vec<cost::CostRecord>), Box<dyn std::error::Error>> {
     let store = Store::open(url).await?;
     let synced: Vec<_> = store
         .synced_ranges()
@@ -425,7 +434,13 @@ async fn stored_costs(
         .into());
     }
     let mut results = Vec::new();
+    let mut invoices = Vec::new();
     for provider in providers {
+        invoices.extend(
+            store
+                .records(provider, sync::INVOICES, sync::all_time())
+                .await?,
+        );
         let range = synced
             .iter()
             .find(|synced| synced.provider == provider)
@@ -453,7 +468,7 @@ async fn stored_costs(
                 .collect(),
         });
     }
-    Ok(results)
+    Ok((results, invoices))
 }
 
 #[tokio::main]
@@ -486,8 +501,8 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             return Err("--store reads the store: it takes no --demo".into());
         }
         let url: StoreUrl = store.parse()?;
-        let results = stored_costs(&url, window, &args.providers).await?;
-        return render(&args, chart, window, &results, false);
+        let (results, invoices) = stored_costs(&url, window, &args.providers).await?;
+        return render(&args, chart, window, &results, &invoices, false);
     }
     let wanted = wanted(&args.providers);
     let any_key = registry::descriptors().any(|descriptor| var(descriptor.key_env_var).is_some());
@@ -554,7 +569,14 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     }
 
-    render(&args, chart, window, &results, balance_failed)
+    let invoices = if args.format == Format::Focus {
+        cost::fetch_invoices(&sources)
+            .await
+            .map_err(|error| format!("no FOCUS export: reading the invoices failed: {error}"))?
+    } else {
+        Vec::new()
+    };
+    render(&args, chart, window, &results, &invoices, balance_failed)
 }
 
 /// Writes the report (or the FOCUS export) of `results` as the flags ask; the exit status says
@@ -564,11 +586,13 @@ fn render(
     chart: bool,
     window: cost::Window,
     results: &[cost::ProviderCosts],
+    invoices: &[cost::CostRecord],
     balance_failed: bool,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if args.format == Format::Focus {
-        let (csv, rows) = report::focus_csv(results)?;
-        emit(args.output.as_deref(), &csv)?;
+        let file = FileFormat::of(args.parquet, args.output.as_deref());
+        let (bytes, rows) = focus_out::export(results, invoices, args.focus_version, file)?;
+        emit(args.output.as_deref(), &bytes)?;
         eprintln!("usage-report: {rows} FOCUS rows written");
         return Ok(if balance_failed {
             ExitCode::FAILURE

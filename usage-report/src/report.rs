@@ -1,5 +1,6 @@
 //! The report of `usage-report`: records grouped and summed exactly, rendered as an aligned
-//! table, CSV or JSON; or the records themselves as a FOCUS 1.0 CSV ([`focus_csv`]). A provider that failed, or whose total is not exact, is marked as such in
+//! table, CSV or JSON; or the records themselves as a FOCUS 1.0 CSV ([`focus_csv`]; 1.2 and
+//! Parquet: [`crate::focus_out`]). A provider that failed, or whose total is not exact, is marked as such in
 //! every format (and left out of the sums in the second case); the others are reported in full.
 //! Shared by the `usage-report` binary and `tests/report.rs`.
 
@@ -44,8 +45,8 @@ pub enum Format {
     Csv,
     /// One JSON document: window, completeness, rows, totals, per-provider status.
     Json,
-    /// A FOCUS 1.0 CSV of every usage record (not the report): refused unless every provider
-    /// gave everything.
+    /// A FOCUS file (1.2 or 1.0, CSV or Parquet) of every usage record (not the report): refused
+    /// unless every provider gave everything.
     Focus,
 }
 
@@ -427,40 +428,10 @@ impl Report {
 
 /// The FOCUS 1.0 CSV of the usage records of every provider, and its number of rows. Refused
 /// when a provider failed or gave a part only, or when its total is not exact: a file that
-/// looks whole but is not would be worse than none.
+/// looks whole but is not would be worse than none. (`--format focus` writes 1.2 by default:
+/// [`crate::focus_out::export`].)
 pub fn focus_csv(results: &[ProviderCosts]) -> Result<(Vec<u8>, usize), String> {
-    let mut incomplete = Vec::new();
-    for result in results {
-        if !result.is_complete() {
-            incomplete.push(format!(
-                "{} failed ({} records fetched): {}",
-                result.provider,
-                result.records.len(),
-                result
-                    .errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
-        } else if let Err(error) = cost::totals_by_currency(&result.records) {
-            incomplete.push(format!(
-                "{}: the total of its {} records is not exact ({error})",
-                result.provider,
-                result.records.len()
-            ));
-        }
-    }
-    if !incomplete.is_empty() {
-        return Err(format!(
-            "no FOCUS export: it holds complete providers only, and {}",
-            incomplete.join("; ")
-        ));
-    }
-    let records: Vec<CostRecord> = results
-        .iter()
-        .flat_map(|result| result.records.iter().cloned())
-        .collect();
+    let records = crate::focus_out::complete_records(results)?;
     let mut out = Vec::new();
     let rows = focus::write_csv(&records, &mut out).map_err(|error| error.to_string())?;
     Ok((out, rows))

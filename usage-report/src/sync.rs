@@ -13,6 +13,21 @@ use usage_bindings::Provider;
 use crate::requests::RequestCount;
 use crate::store::{Store, Written};
 
+/// The source name under which a provider's invoices are kept (see
+/// [`CostSource::invoices`]): every invoice the provider lists, read whole on each sync.
+pub const INVOICES: &str = "invoices";
+
+/// The range of the invoices: all time (their list has no time filter, so each answer is
+/// complete for every period).
+pub fn all_time() -> Window {
+    Window {
+        start: DateTime::UNIX_EPOCH,
+        end: NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map_or(DateTime::<Utc>::MAX_UTC, |time| time.and_utc()),
+    }
+}
+
 /// What a sync was asked for, beside the sources.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -126,6 +141,8 @@ pub struct Outcome {
     pub requests: usize,
     /// What was written, when the walk completed and the write succeeded.
     pub written: Option<Written>,
+    /// What was written of the provider's invoices, for a source that reads them.
+    pub invoices: Option<Written>,
     /// The synced range after the sync.
     pub synced: Option<Window>,
     /// Why nothing was written, when something failed.
@@ -156,8 +173,19 @@ impl Outcome {
                 self.provider
             ),
             (None, Some(w)) => format!(
-                "{}: {range}: {} inserted, {} revised, {} deleted, {} unchanged; {synced}",
-                self.provider, w.inserted, w.revised, w.deleted, w.unchanged
+                "{}: {range}: {} inserted, {} revised, {} deleted, {} unchanged{}; {synced}",
+                self.provider,
+                w.inserted,
+                w.revised,
+                w.deleted,
+                w.unchanged,
+                match &self.invoices {
+                    Some(i) => format!(
+                        "; invoices: {} inserted, {} revised, {} deleted, {} unchanged",
+                        i.inserted, i.revised, i.deleted, i.unchanged
+                    ),
+                    None => String::new(),
+                }
             ),
             (None, None) => format!("{}: {range}; {synced}", self.provider),
         }
@@ -185,6 +213,7 @@ pub async fn sync(
             note: None,
             requests: 0,
             written: None,
+            invoices: None,
             synced: None,
             error: None,
         };
@@ -209,31 +238,45 @@ pub async fn sync(
                 walks.push(async move {
                     let costs =
                         cost::collect(provider, range, source.records(range), progress).await;
-                    (index, costs)
+                    // The invoices, only once the usage is whole (a failed walk writes nothing).
+                    let invoices = match source.invoices() {
+                        Some(invoices) if costs.is_complete() => {
+                            Some(cost::collect(provider, all_time(), invoices, &|_, _| {}).await)
+                        }
+                        _ => None,
+                    };
+                    (index, costs, invoices)
                 });
             }
         }
         outcomes.push(outcome);
     }
-    while let Some((index, costs)) = walks.next().await {
+    while let Some((index, costs, invoices)) = walks.next().await {
         let outcome = &mut outcomes[index];
         outcome.requests = requests.get(outcome.provider);
         let Some(range) = outcome.range else { continue };
-        if !costs.is_complete() {
-            let errors: Vec<String> = costs.errors.iter().map(ToString::to_string).collect();
+        let incomplete = [Some(&costs), invoices.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|walk| !walk.is_complete());
+        if let Some(walk) = incomplete {
+            let errors: Vec<String> = walk.errors.iter().map(ToString::to_string).collect();
             outcome.error = Some(format!(
                 "the walk did not complete ({} records fetched): {}",
-                costs.records.len(),
+                walk.records.len(),
                 errors.join("; ")
             ));
             continue;
         }
-        match store
-            .write(outcome.provider, outcome.source, range, costs.records)
-            .await
-        {
+        let mut parts = vec![(outcome.source.to_string(), range, costs.records)];
+        if let Some(invoices) = invoices {
+            parts.push((INVOICES.to_string(), all_time(), invoices.records));
+        }
+        match store.write_sources(outcome.provider, parts).await {
             Ok(written) => {
-                outcome.written = Some(written);
+                let mut written = written.into_iter();
+                outcome.written = written.next();
+                outcome.invoices = written.next();
                 outcome.synced = Some(match outcome.synced {
                     Some(old) => Window {
                         start: old.start.min(range.start),

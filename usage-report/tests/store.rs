@@ -496,6 +496,27 @@ async fn first_sync_equals_live_and_second_changes_nothing_with_fewest_requests(
         assert!(!stored.stdout.is_empty());
         assert_eq!(text(&stored.stdout), text(&live.stdout), "{format}");
     }
+    // FOCUS 1.0, and FOCUS 1.2 as Parquet: the same bytes from the store as live.
+    for extra in [&["--focus-version", "1.0"][..], &["--parquet"][..]] {
+        let mut files = Vec::new();
+        for origin in [["--demo-server", mock.uri()], ["--store", db.url.as_str()]] {
+            let file = db.folder.join(format!("export-{}", files.len()));
+            let file_arg = file.display().to_string();
+            let mut args = vec![
+                origin[0], origin[1], "--since", &since, "--until", &until, "--format", "focus",
+                "--output", &file_arg,
+            ];
+            args.extend_from_slice(extra);
+            let output = run(&args).await;
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+            files.push(std::fs::read(&file).unwrap());
+        }
+        assert!(!files[0].is_empty());
+        assert!(
+            files[0] == files[1],
+            "{extra:?}: the store's export differs from the live one"
+        );
+    }
     mock.reset();
 
     let second = sync(&mock, &db, &[]).await;
@@ -609,7 +630,24 @@ async fn a_provider_failing_on_page_3_writes_nothing_and_the_others_are_written(
         .unwrap()
         .provider;
     // Every provider's newest record was lost from the store: a good sync puts it back.
-    db.execute("DELETE FROM cost_records WHERE period_start = (SELECT MAX(period_start) FROM cost_records c WHERE c.provider = cost_records.provider)").await;
+    let today = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let today = match kind {
+        Kind::Sqlite => format!(
+            "'{}'",
+            today.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        Kind::Postgres => format!("'{}'::timestamptz", today.to_rfc3339()),
+    };
+    db.execute(&format!(
+        "DELETE FROM cost_records WHERE source = 'usage' AND period_start = (SELECT MAX(period_start) \
+         FROM cost_records c WHERE c.provider = cost_records.provider AND c.source = 'usage' \
+         AND c.period_start < {today})"
+    ))
+    .await;
     mock.reset();
     mock.fail_on(victim, 3);
     let failed = sync(&mock, &db, &["--reread", "720"]).await;
@@ -630,7 +668,11 @@ async fn a_provider_failing_on_page_3_writes_nothing_and_the_others_are_written(
         store.synced_ranges().await.unwrap()
     };
     let range_of = |ranges: &[usage_report::store::SyncedRange]| {
-        ranges.iter().find(|r| r.provider == victim).unwrap().range
+        ranges
+            .iter()
+            .find(|r| r.provider == victim && r.source == "usage")
+            .unwrap()
+            .range
     };
     assert_eq!(range_of(&ranges_after), range_of(&ranges_before));
     // The victim's rows are as they were (its newest still missing); the others are whole.
@@ -681,7 +723,8 @@ async fn a_sync_killed_at_any_moment_then_rerun_gives_the_right_totals(kind: Kin
             Ok(store) => store.synced_ranges().await.unwrap_or_default(),
             Err(_) => Vec::new(),
         };
-        if synced.len() == others {
+        let usage: Vec<_> = synced.iter().filter(|s| s.source == "usage").collect();
+        if usage.len() == others {
             assert!(synced.iter().all(|s| s.provider != stalled));
             break;
         }
@@ -721,7 +764,8 @@ async fn a_sync_killed_at_any_moment_then_rerun_gives_the_right_totals(kind: Kin
         let _ = child.kill();
         child.wait().unwrap();
         if let Ok(store) = usage_report::store::Store::open(&fresh.url.parse().unwrap()).await {
-            for synced in store.synced_ranges().await.unwrap() {
+            let synced = store.synced_ranges().await.unwrap();
+            for synced in synced.into_iter().filter(|synced| synced.source == "usage") {
                 let records = store
                     .records(synced.provider, "usage", synced.range)
                     .await
@@ -843,6 +887,24 @@ async fn budget_exits_3_over_the_limit(kind: Kind) {
         args.extend(["--provider", provider.as_str()]);
     }
     assert_eq!(run(&args).await.status.code(), Some(0));
+    // This month: every provider counted up to the earliest synced point, and the forecast
+    // carries that total on at that rate.
+    let json = run(&[
+        "budget", "--store", &db.url, "--limit", "1000000", "--format", "json",
+    ])
+    .await;
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let through: DateTime<Utc> = body["through"].as_str().unwrap().parse().unwrap();
+    let month = usage_report::budget::this_month(Utc::now()).unwrap();
+    let total: Decimal = body["total"].as_str().unwrap().parse().unwrap();
+    if let Some(counted) = Window::new(month.start, through) {
+        let stored = stored_totals(&db, counted).await;
+        assert_eq!(total, stored.values().map(|(sum, _)| *sum).sum::<Decimal>());
+        let forecast: Decimal = body["forecast"].as_str().unwrap().parse().unwrap();
+        let rate = total * Decimal::from((month.end - month.start).num_seconds())
+            / Decimal::from((through - month.start).num_seconds());
+        assert_eq!(forecast, rate.round_dp(2));
+    }
 }
 
 async fn a_newer_schema_is_refused(kind: Kind) {

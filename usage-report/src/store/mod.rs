@@ -198,11 +198,31 @@ impl Store {
         range: Window,
         fetched: Vec<CostRecord>,
     ) -> Result<Written, StoreError> {
-        let fetched = cost::keyed(source, fetched);
+        let written = self
+            .write_sources(provider, vec![(source.to_string(), range, fetched)])
+            .await?;
+        Ok(written.into_iter().next().unwrap_or_default())
+    }
+
+    /// [`Store::write`] of several sources of `provider` (its usage and its invoices), each
+    /// `(source, range, fetched)`, all in one transaction. One [`Written`] per source, in order.
+    pub async fn write_sources(
+        &mut self,
+        provider: Provider,
+        sources: Vec<(String, Window, Vec<CostRecord>)>,
+    ) -> Result<Vec<Written>, StoreError> {
+        let parts = sources
+            .into_iter()
+            .map(|(source, range, fetched)| Part {
+                fetched: cost::keyed(&source, fetched),
+                source,
+                range,
+            })
+            .collect();
         let url = self.url.clone();
         match &mut self.backend {
-            Backend::Sqlite(db) => db.write(&url, provider, source, range, fetched),
-            Backend::Postgres(db) => db.write(&url, provider, source, range, fetched).await,
+            Backend::Sqlite(db) => db.write(&url, provider, parts),
+            Backend::Postgres(db) => db.write(&url, provider, parts).await,
         }
     }
 
@@ -250,6 +270,21 @@ fn position(provider: Provider) -> usize {
         .iter()
         .position(|p| *p == provider)
         .unwrap_or(usize::MAX)
+}
+
+/// A row of `synced_ranges`: provider, source, start, end.
+type RangeRow = (
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// One source's answer in a write.
+struct Part {
+    source: String,
+    range: Window,
+    fetched: Vec<(RecordKey, CostRecord)>,
 }
 
 /// The changes of one write, as counts.

@@ -2,14 +2,13 @@
 //! read as text so that no digit passes through a float; periods in TIMESTAMPTZ. Writers of one
 //! provider are serialized by a transaction-scoped advisory lock, with a lock timeout.
 
-use chrono::{DateTime, Utc};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, GenericClient, NoTls};
 use usage_bindings::cost::{CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
-use super::{counts, plan, widened, StoreError, StoreUrl, Written, SCHEMA_VERSION};
+use super::{counts, plan, widened, Part, RangeRow, StoreError, StoreUrl, Written, SCHEMA_VERSION};
 
 /// How long opening a connection may take.
 const CONNECT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
@@ -158,10 +157,7 @@ impl Postgres {
         transaction.commit().await.map_err(fail)
     }
 
-    pub(crate) async fn synced_ranges(
-        &self,
-        url: &StoreUrl,
-    ) -> Result<Vec<(String, String, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+    pub(crate) async fn synced_ranges(&self, url: &StoreUrl) -> Result<Vec<RangeRow>, StoreError> {
         let read = |error| failed(url, "reading the synced ranges", error);
         let rows = self
             .client
@@ -197,10 +193,8 @@ impl Postgres {
         &mut self,
         url: &StoreUrl,
         provider: Provider,
-        source: &str,
-        range: Window,
-        fetched: Vec<(RecordKey, CostRecord)>,
-    ) -> Result<Written, StoreError> {
+        parts: Vec<Part>,
+    ) -> Result<Vec<Written>, StoreError> {
         let write = |error| failed(url, "writing records", error);
         let transaction = self.client.transaction().await.map_err(write)?;
         transaction
@@ -210,27 +204,53 @@ impl Postgres {
         transaction
             .execute(
                 "SELECT pg_advisory_xact_lock(hashtext($1))",
-                &[&format!("usage-report {} {source}", provider.as_str())],
+                &[&format!("usage-report {}", provider.as_str())],
             )
             .await
             .map_err(write)?;
-        let stored = select(url, &transaction, provider, source, range).await?;
-        let changes = plan(range, stored, fetched);
-        let values = COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(n, column)| match *column {
-                "amount" | "quantity" => format!("${}::text::numeric", n + 1),
-                _ => format!("${}", n + 1),
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let updates = COLUMNS[KEY_COLUMNS..]
-            .iter()
-            .map(|column| format!("{column} = excluded.{column}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let upsert = transaction
+        let mut written = Vec::with_capacity(parts.len());
+        for part in parts {
+            written.push(write_part(url, &transaction, provider, part).await?);
+        }
+        transaction
+            .commit()
+            .await
+            .map_err(|error| failed(url, "committing a write", error))?;
+        Ok(written)
+    }
+}
+
+/// One source's part of a write, inside the write's transaction.
+async fn write_part(
+    url: &StoreUrl,
+    transaction: &tokio_postgres::Transaction<'_>,
+    provider: Provider,
+    part: Part,
+) -> Result<Written, StoreError> {
+    let write = |error| failed(url, "writing records", error);
+    let Part {
+        source,
+        range,
+        fetched,
+    } = part;
+    let source = source.as_str();
+    let stored = select(url, transaction, provider, source, range).await?;
+    let changes = plan(range, stored, fetched);
+    let values = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(n, column)| match *column {
+            "amount" | "quantity" => format!("${}::text::numeric", n + 1),
+            _ => format!("${}", n + 1),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let updates = COLUMNS[KEY_COLUMNS..]
+        .iter()
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let upsert = transaction
             .prepare(&format!(
                 "INSERT INTO cost_records ({}) VALUES ({values}) ON CONFLICT ({}) DO UPDATE SET {updates}",
                 COLUMNS.join(", "),
@@ -238,94 +258,89 @@ impl Postgres {
             ))
             .await
             .map_err(write)?;
-        for (key, record) in changes.inserted.iter().chain(&changes.revised) {
-            let row = Row::new(key, record);
-            transaction
-                .execute(
-                    &upsert,
-                    &[
-                        &row.provider,
-                        &row.billing_account,
-                        &row.source,
-                        &row.period_start,
-                        &row.period_end,
-                        &row.scope,
-                        &row.kind,
-                        &row.ordinal,
-                        &row.amount,
-                        &row.currency,
-                        &row.quantity,
-                        &row.quantity_unit,
-                        &row.description,
-                        &row.names,
-                        &row.billing_account_name,
-                        &row.details,
-                    ],
-                )
-                .await
-                .map_err(write)?;
-        }
-        let delete = transaction
-            .prepare(&format!(
-                "DELETE FROM cost_records WHERE {}",
-                COLUMNS[..KEY_COLUMNS]
-                    .iter()
-                    .enumerate()
-                    .map(|(n, column)| format!("{column} = ${}", n + 1))
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
-            ))
-            .await
-            .map_err(write)?;
-        for key in &changes.deleted {
-            let row = KeyColumns::new(key);
-            transaction
-                .execute(
-                    &delete,
-                    &[
-                        &row.provider,
-                        &row.billing_account,
-                        &row.source,
-                        &row.period_start,
-                        &row.period_end,
-                        &row.scope,
-                        &row.kind,
-                        &row.ordinal,
-                    ],
-                )
-                .await
-                .map_err(write)?;
-        }
-        let old = transaction
-            .query_opt(
-                "SELECT range_start, range_end FROM synced_ranges WHERE provider = $1 AND source = $2",
-                &[&provider.as_str(), &source],
-            )
-            .await
-            .map_err(write)?;
-        let old = match old {
-            Some(row) => Window::new(
-                row.try_get(0).map_err(write)?,
-                row.try_get(1).map_err(write)?,
-            ),
-            None => None,
-        };
-        let synced = widened(url, provider, old, range)?;
+    for (key, record) in changes.inserted.iter().chain(&changes.revised) {
+        let row = Row::new(key, record);
         transaction
             .execute(
-                "INSERT INTO synced_ranges (provider, source, range_start, range_end) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (provider, source) \
-                 DO UPDATE SET range_start = excluded.range_start, range_end = excluded.range_end",
-                &[&provider.as_str(), &source, &synced.start, &synced.end],
+                &upsert,
+                &[
+                    &row.provider,
+                    &row.billing_account,
+                    &row.source,
+                    &row.period_start,
+                    &row.period_end,
+                    &row.scope,
+                    &row.kind,
+                    &row.ordinal,
+                    &row.amount,
+                    &row.currency,
+                    &row.quantity,
+                    &row.quantity_unit,
+                    &row.description,
+                    &row.names,
+                    &row.billing_account_name,
+                    &row.details,
+                ],
             )
             .await
             .map_err(write)?;
-        transaction
-            .commit()
-            .await
-            .map_err(|error| failed(url, "committing a write", error))?;
-        Ok(counts(&changes))
     }
+    let delete = transaction
+        .prepare(&format!(
+            "DELETE FROM cost_records WHERE {}",
+            COLUMNS[..KEY_COLUMNS]
+                .iter()
+                .enumerate()
+                .map(|(n, column)| format!("{column} = ${}", n + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        ))
+        .await
+        .map_err(write)?;
+    for key in &changes.deleted {
+        let row = KeyColumns::new(key);
+        transaction
+            .execute(
+                &delete,
+                &[
+                    &row.provider,
+                    &row.billing_account,
+                    &row.source,
+                    &row.period_start,
+                    &row.period_end,
+                    &row.scope,
+                    &row.kind,
+                    &row.ordinal,
+                ],
+            )
+            .await
+            .map_err(write)?;
+    }
+    let old = transaction
+        .query_opt(
+            "SELECT range_start, range_end FROM synced_ranges WHERE provider = $1 AND source = $2",
+            &[&provider.as_str(), &source],
+        )
+        .await
+        .map_err(write)?;
+    let old = match old {
+        Some(row) => Window::new(
+            row.try_get(0).map_err(write)?,
+            row.try_get(1).map_err(write)?,
+        ),
+        None => None,
+    };
+    let synced = widened(url, provider, old, range)?;
+    transaction
+        .execute(
+            "INSERT INTO synced_ranges (provider, source, range_start, range_end) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (provider, source) \
+                 DO UPDATE SET range_start = excluded.range_start, range_end = excluded.range_end",
+            &[&provider.as_str(), &source, &synced.start, &synced.end],
+        )
+        .await
+        .map_err(write)?;
+    Ok(counts(&changes))
 }
 
 async fn select(

@@ -11,7 +11,7 @@ use usage_bindings::cost::{CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
-use super::{counts, plan, widened, StoreError, StoreUrl, Written, SCHEMA_VERSION};
+use super::{counts, plan, widened, Part, RangeRow, StoreError, StoreUrl, Written, SCHEMA_VERSION};
 
 /// How long a writer waits for another before "the store is busy".
 const BUSY_WAIT: Duration = Duration::from_secs(60);
@@ -100,10 +100,7 @@ impl Sqlite {
         Ok(Sqlite { connection })
     }
 
-    pub(crate) fn synced_ranges(
-        &self,
-        url: &StoreUrl,
-    ) -> Result<Vec<(String, String, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+    pub(crate) fn synced_ranges(&self, url: &StoreUrl) -> Result<Vec<RangeRow>, StoreError> {
         let read = |error| failed(url, "reading the synced ranges", error);
         let mut statement = self
             .connection
@@ -146,116 +143,134 @@ impl Sqlite {
         &mut self,
         url: &StoreUrl,
         provider: Provider,
-        source: &str,
-        range: Window,
-        fetched: Vec<(RecordKey, CostRecord)>,
-    ) -> Result<Written, StoreError> {
+        parts: Vec<Part>,
+    ) -> Result<Vec<Written>, StoreError> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|error| failed(url, "starting a write", error))?;
-        let stored = select(url, &transaction, provider, source, range)?;
-        let changes = plan(range, stored, fetched);
-        let write = |error| failed(url, "writing records", error);
-        {
-            let columns = COLUMNS.join(", ");
-            let values = (1..=COLUMNS.len())
-                .map(|n| format!("?{n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let updates = COLUMNS[KEY_COLUMNS..]
-                .iter()
-                .map(|column| format!("{column} = excluded.{column}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut upsert = transaction
-                .prepare(&format!(
-                    "INSERT INTO cost_records ({columns}) VALUES ({values}) \
-                     ON CONFLICT ({}) DO UPDATE SET {updates}",
-                    COLUMNS[..KEY_COLUMNS].join(", ")
-                ))
-                .map_err(write)?;
-            for (key, record) in changes.inserted.iter().chain(&changes.revised) {
-                let row = Row::new(key, record);
-                upsert
-                    .execute(params![
-                        row.provider,
-                        row.billing_account,
-                        row.source,
-                        time(row.period_start),
-                        time(row.period_end),
-                        row.scope,
-                        row.kind,
-                        row.ordinal,
-                        row.amount,
-                        row.currency,
-                        row.quantity,
-                        row.quantity_unit,
-                        row.description,
-                        row.names,
-                        row.billing_account_name,
-                        row.details,
-                    ])
-                    .map_err(write)?;
-            }
-            let mut delete = transaction
-                .prepare(&format!(
-                    "DELETE FROM cost_records WHERE {}",
-                    COLUMNS[..KEY_COLUMNS]
-                        .iter()
-                        .enumerate()
-                        .map(|(n, column)| format!("{column} = ?{}", n + 1))
-                        .collect::<Vec<_>>()
-                        .join(" AND ")
-                ))
-                .map_err(write)?;
-            for key in &changes.deleted {
-                let row = KeyColumns::new(key);
-                delete
-                    .execute(params![
-                        row.provider,
-                        row.billing_account,
-                        row.source,
-                        time(row.period_start),
-                        time(row.period_end),
-                        row.scope,
-                        row.kind,
-                        row.ordinal,
-                    ])
-                    .map_err(write)?;
-            }
+        let mut written = Vec::with_capacity(parts.len());
+        for part in parts {
+            written.push(write_part(url, &transaction, provider, part)?);
         }
-        let old: Option<(String, String)> = transaction
-            .query_row(
-                "SELECT range_start, range_end FROM synced_ranges WHERE provider = ?1 AND source = ?2",
-                params![provider.as_str(), source],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()
-            .map_err(write)?;
-        let old = match old {
-            Some((start, end)) => Window::new(parse_time(url, &start)?, parse_time(url, &end)?),
-            None => None,
-        };
-        let synced = widened(url, provider, old, range)?;
-        transaction
-            .execute(
-                "INSERT INTO synced_ranges (provider, source, range_start, range_end) \
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (provider, source) \
-                 DO UPDATE SET range_start = excluded.range_start, range_end = excluded.range_end",
-                params![
-                    provider.as_str(),
-                    source,
-                    time(synced.start),
-                    time(synced.end)
-                ],
-            )
-            .map_err(write)?;
         transaction
             .commit()
             .map_err(|error| failed(url, "committing a write", error))?;
-        Ok(counts(&changes))
+        Ok(written)
     }
+}
+
+/// One source's part of a write, inside the write's transaction.
+fn write_part(
+    url: &StoreUrl,
+    transaction: &Connection,
+    provider: Provider,
+    part: Part,
+) -> Result<Written, StoreError> {
+    let Part {
+        source,
+        range,
+        fetched,
+    } = part;
+    let source = source.as_str();
+    let stored = select(url, transaction, provider, source, range)?;
+    let changes = plan(range, stored, fetched);
+    let write = |error| failed(url, "writing records", error);
+    {
+        let columns = COLUMNS.join(", ");
+        let values = (1..=COLUMNS.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let updates = COLUMNS[KEY_COLUMNS..]
+            .iter()
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut upsert = transaction
+            .prepare(&format!(
+                "INSERT INTO cost_records ({columns}) VALUES ({values}) \
+                     ON CONFLICT ({}) DO UPDATE SET {updates}",
+                COLUMNS[..KEY_COLUMNS].join(", ")
+            ))
+            .map_err(write)?;
+        for (key, record) in changes.inserted.iter().chain(&changes.revised) {
+            let row = Row::new(key, record);
+            upsert
+                .execute(params![
+                    row.provider,
+                    row.billing_account,
+                    row.source,
+                    time(row.period_start),
+                    time(row.period_end),
+                    row.scope,
+                    row.kind,
+                    row.ordinal,
+                    row.amount,
+                    row.currency,
+                    row.quantity,
+                    row.quantity_unit,
+                    row.description,
+                    row.names,
+                    row.billing_account_name,
+                    row.details,
+                ])
+                .map_err(write)?;
+        }
+        let mut delete = transaction
+            .prepare(&format!(
+                "DELETE FROM cost_records WHERE {}",
+                COLUMNS[..KEY_COLUMNS]
+                    .iter()
+                    .enumerate()
+                    .map(|(n, column)| format!("{column} = ?{}", n + 1))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            ))
+            .map_err(write)?;
+        for key in &changes.deleted {
+            let row = KeyColumns::new(key);
+            delete
+                .execute(params![
+                    row.provider,
+                    row.billing_account,
+                    row.source,
+                    time(row.period_start),
+                    time(row.period_end),
+                    row.scope,
+                    row.kind,
+                    row.ordinal,
+                ])
+                .map_err(write)?;
+        }
+    }
+    let old: Option<(String, String)> = transaction
+        .query_row(
+            "SELECT range_start, range_end FROM synced_ranges WHERE provider = ?1 AND source = ?2",
+            params![provider.as_str(), source],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(write)?;
+    let old = match old {
+        Some((start, end)) => Window::new(parse_time(url, &start)?, parse_time(url, &end)?),
+        None => None,
+    };
+    let synced = widened(url, provider, old, range)?;
+    transaction
+        .execute(
+            "INSERT INTO synced_ranges (provider, source, range_start, range_end) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (provider, source) \
+                 DO UPDATE SET range_start = excluded.range_start, range_end = excluded.range_end",
+            params![
+                provider.as_str(),
+                source,
+                time(synced.start),
+                time(synced.end)
+            ],
+        )
+        .map_err(write)?;
+    Ok(counts(&changes))
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction; refuses a newer one.

@@ -92,7 +92,11 @@ pub fn plan(
             let reread = TimeDelta::hours(i64::from(
                 options.reread_hours.unwrap_or(freshness.reread_hours),
             ));
-            let from = synced.end.min(end) - reread;
+            let from = synced
+                .end
+                .min(end)
+                .checked_sub_signed(reread)
+                .ok_or_else(|| "--reread reaches before any date".to_string())?;
             let from = midnight(from.date_naive()).ok_or_else(out_of_range)?;
             // `--since` before the synced range reads the days before it too.
             match since {
@@ -346,6 +350,11 @@ mod tests {
             planned.range,
             Window::new(at(4, 0, 0), at(6, 19, 0)).unwrap()
         );
+        let huge = Options {
+            reread_hours: Some(u32::MAX),
+            ..options(at(6, 19, 5))
+        };
+        assert!(plan(&freshness(Bucket::Hour, None), synced, &huge).is_err());
         let shorter = Options {
             reread_hours: Some(0),
             ..options(at(6, 19, 5))

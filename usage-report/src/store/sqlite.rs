@@ -35,10 +35,10 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = ["
         names TEXT NOT NULL,
         billing_account_name TEXT,
         details TEXT NOT NULL,
-        PRIMARY KEY (provider, billing_account, source, period_start, period_end, scope, kind,
+        -- Led by what a read selects on, so that a read is one range of the key.
+        PRIMARY KEY (provider, source, period_start, period_end, billing_account, scope, kind,
                      ordinal)
     ) WITHOUT ROWID;
-    CREATE INDEX cost_records_by_period ON cost_records (provider, source, period_start);
     CREATE TABLE synced_ranges (
         provider TEXT NOT NULL,
         source TEXT NOT NULL,

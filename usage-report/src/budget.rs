@@ -52,7 +52,7 @@ pub struct Budget {
     #[serde(serialize_with = "as_string")]
     pub total: Decimal,
     /// The total carried to the month's end at the rate of the days counted, to the cent.
-    #[serde(serialize_with = "option_as_string")]
+    #[serde(serialize_with = "crate::report::option_as_string")]
     pub forecast: Option<Decimal>,
     /// Whether the month to date is over the limit.
     pub over: bool,
@@ -62,16 +62,6 @@ pub struct Budget {
 
 fn as_string<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(value)
-}
-
-fn option_as_string<S: serde::Serializer>(
-    value: &Option<Decimal>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => serializer.collect_str(value),
-        None => serializer.serialize_none(),
-    }
 }
 
 fn map_as_strings<S: serde::Serializer>(

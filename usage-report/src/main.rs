@@ -364,7 +364,13 @@ async fn run_sync(args: SyncArgs) -> Result<ExitCode, Box<dyn std::error::Error>
             eprintln!("usage-report: {}: {note}", outcome.provider);
         }
         println!("{}", outcome.line());
-        failed |= outcome.error.is_some();
+        if let Some(error) = &outcome.error {
+            failed = true;
+            eprintln!(
+                "usage-report: {} failed, nothing written: {error}",
+                outcome.provider
+            );
+        }
     }
     println!("store: {url}");
     Ok(if failed {

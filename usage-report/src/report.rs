@@ -145,7 +145,7 @@ pub struct Report {
     pub daily: BTreeMap<(String, NaiveDate, Provider), Option<Decimal>>,
 }
 
-fn option_as_string<S: serde::Serializer>(
+pub(crate) fn option_as_string<S: serde::Serializer>(
     value: &Option<Decimal>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

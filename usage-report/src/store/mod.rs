@@ -46,9 +46,65 @@ use usage_bindings::Provider;
 
 pub use self::url::StoreUrl;
 
-/// The schema version this build writes. Each entry of the backends' migration lists takes a
-/// store one version up; a store at a newer version is refused.
+/// The schema version this build writes. Each migration takes a store one version up; a store
+/// at a newer version is refused.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The column types a backend writes the schema with.
+pub(crate) struct Types {
+    /// Exact decimals: TEXT in SQLite (its NUMERIC would make them floats), NUMERIC in PostgreSQL.
+    pub decimal: &'static str,
+    /// UTC times: RFC 3339 TEXT in SQLite, TIMESTAMPTZ in PostgreSQL.
+    pub time: &'static str,
+    /// Integers.
+    pub integer: &'static str,
+    /// What follows the records table (`WITHOUT ROWID` in SQLite: the key is the table).
+    pub table_options: &'static str,
+}
+
+/// The statements of migration `n` (from version `n` to `n + 1`) in `types`, for
+/// `n < SCHEMA_VERSION`.
+pub(crate) fn migration(n: u32, types: &Types) -> Option<String> {
+    let Types {
+        decimal,
+        time,
+        integer,
+        table_options,
+    } = types;
+    match n {
+        0 => Some(format!(
+            "CREATE TABLE cost_records (
+                provider TEXT NOT NULL,
+                billing_account TEXT NOT NULL,
+                source TEXT NOT NULL,
+                period_start {time} NOT NULL,
+                period_end {time} NOT NULL,
+                scope TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ordinal {integer} NOT NULL,
+                amount {decimal} NOT NULL,
+                currency TEXT NOT NULL,
+                quantity {decimal},
+                quantity_unit TEXT,
+                description TEXT,
+                names TEXT NOT NULL,
+                billing_account_name TEXT,
+                details TEXT NOT NULL,
+                -- Led by what a read selects on, so that a read is one range of the key.
+                PRIMARY KEY (provider, source, period_start, period_end, billing_account, scope,
+                             kind, ordinal)
+            ) {table_options};
+            CREATE TABLE synced_ranges (
+                provider TEXT NOT NULL,
+                source TEXT NOT NULL,
+                range_start {time} NOT NULL,
+                range_end {time} NOT NULL,
+                PRIMARY KEY (provider, source)
+            );"
+        )),
+        _ => None,
+    }
+}
 
 /// What went wrong with a store. Its message names the store with any password masked.
 #[derive(Debug)]

@@ -8,42 +8,21 @@ use usage_bindings::cost::{CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
-use super::{counts, plan, widened, Part, RangeRow, StoreError, StoreUrl, Written, SCHEMA_VERSION};
+use super::{
+    counts, migration, plan, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
+    SCHEMA_VERSION,
+};
 
 /// How long opening a connection may take.
 const CONNECT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// Migration `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = ["
-    CREATE TABLE cost_records (
-        provider TEXT NOT NULL,
-        billing_account TEXT NOT NULL,
-        source TEXT NOT NULL,
-        period_start TIMESTAMPTZ NOT NULL,
-        period_end TIMESTAMPTZ NOT NULL,
-        scope TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ordinal BIGINT NOT NULL,
-        amount NUMERIC NOT NULL,
-        currency TEXT NOT NULL,
-        quantity NUMERIC,
-        quantity_unit TEXT,
-        description TEXT,
-        names TEXT NOT NULL,
-        billing_account_name TEXT,
-        details TEXT NOT NULL,
-        -- Led by what a read selects on, so that a read is one range of the key.
-        PRIMARY KEY (provider, source, period_start, period_end, billing_account, scope, kind,
-                     ordinal)
-    );
-    CREATE TABLE synced_ranges (
-        provider TEXT NOT NULL,
-        source TEXT NOT NULL,
-        range_start TIMESTAMPTZ NOT NULL,
-        range_end TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (provider, source)
-    );
-"];
+/// The column types of this backend.
+const TYPES: Types = Types {
+    decimal: "NUMERIC",
+    time: "TIMESTAMPTZ",
+    integer: "BIGINT",
+    table_options: "",
+};
 
 /// The columns as a SELECT reads them: decimals as text.
 fn select_columns() -> String {
@@ -141,8 +120,10 @@ impl Postgres {
             .transpose()
             .map_err(fail)?;
         let version = super::parse_version(url, version.as_deref())?;
-        for migration in MIGRATIONS.iter().skip(version as usize) {
-            transaction.batch_execute(migration).await.map_err(fail)?;
+        for n in version..SCHEMA_VERSION {
+            if let Some(statements) = migration(n, &TYPES) {
+                transaction.batch_execute(&statements).await.map_err(fail)?;
+            }
         }
         if version < SCHEMA_VERSION {
             transaction

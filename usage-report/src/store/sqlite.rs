@@ -11,42 +11,21 @@ use usage_bindings::cost::{CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
-use super::{counts, plan, widened, Part, RangeRow, StoreError, StoreUrl, Written, SCHEMA_VERSION};
+use super::{
+    counts, migration, plan, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
+    SCHEMA_VERSION,
+};
 
 /// How long a writer waits for another before "the store is busy".
 const BUSY_WAIT: Duration = Duration::from_secs(60);
 
-/// Migration `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = ["
-    CREATE TABLE cost_records (
-        provider TEXT NOT NULL,
-        billing_account TEXT NOT NULL,
-        source TEXT NOT NULL,
-        period_start TEXT NOT NULL,
-        period_end TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ordinal INTEGER NOT NULL,
-        amount TEXT NOT NULL,
-        currency TEXT NOT NULL,
-        quantity TEXT,
-        quantity_unit TEXT,
-        description TEXT,
-        names TEXT NOT NULL,
-        billing_account_name TEXT,
-        details TEXT NOT NULL,
-        -- Led by what a read selects on, so that a read is one range of the key.
-        PRIMARY KEY (provider, source, period_start, period_end, billing_account, scope, kind,
-                     ordinal)
-    ) WITHOUT ROWID;
-    CREATE TABLE synced_ranges (
-        provider TEXT NOT NULL,
-        source TEXT NOT NULL,
-        range_start TEXT NOT NULL,
-        range_end TEXT NOT NULL,
-        PRIMARY KEY (provider, source)
-    );
-"];
+/// The column types of this backend.
+const TYPES: Types = Types {
+    decimal: "TEXT",
+    time: "TEXT",
+    integer: "INTEGER",
+    table_options: "WITHOUT ROWID",
+};
 
 pub(crate) struct Sqlite {
     connection: Connection,
@@ -294,8 +273,10 @@ fn migrate(url: &StoreUrl, connection: &mut Connection) -> Result<(), StoreError
         .optional()
         .map_err(fail)?;
     let version = super::parse_version(url, version.as_deref())?;
-    for migration in MIGRATIONS.iter().skip(version as usize) {
-        transaction.execute_batch(migration).map_err(fail)?;
+    for n in version..SCHEMA_VERSION {
+        if let Some(statements) = migration(n, &TYPES) {
+            transaction.execute_batch(&statements).map_err(fail)?;
+        }
     }
     if version < SCHEMA_VERSION {
         transaction

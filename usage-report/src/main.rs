@@ -501,6 +501,9 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         // On by default only for a table shown on a terminal, not one written to a file.
         args.output.is_none() && std::io::stdout().is_terminal(),
     )?;
+    if args.parquet && args.format != Format::Focus {
+        return Err("--parquet writes the FOCUS export: it takes --format focus".into());
+    }
     let window = report::window(args.since, args.until, Utc::now().date_naive())?;
     if let Some(store) = &args.store {
         if args.demo || args.demo_server.is_some() {

@@ -191,13 +191,17 @@ impl Db {
         }
     }
 
-    /// Runs `sql` on the store's own tables.
-    async fn execute(&self, sql: &str) {
+    /// Runs `sql` on the store's own tables; with `read`, the first column of its one row.
+    async fn sql(&self, sql: &str, read: bool) -> i64 {
         match self.kind {
             Kind::Sqlite => {
                 let path = self.url.trim_start_matches("sqlite:");
                 let connection = rusqlite::Connection::open(path).unwrap();
+                if read {
+                    return connection.query_row(sql, [], |row| row.get(0)).unwrap();
+                }
                 connection.execute_batch(sql).unwrap();
+                0
             }
             Kind::Postgres => {
                 let (client, connection) =
@@ -205,34 +209,30 @@ impl Db {
                         .await
                         .unwrap();
                 let task = tokio::spawn(connection);
-                client.batch_execute(sql).await.unwrap();
+                let value = if read {
+                    client.query_one(sql, &[]).await.unwrap().get(0)
+                } else {
+                    client.batch_execute(sql).await.unwrap();
+                    0
+                };
                 drop(client);
                 let _ = task.await;
+                value
             }
         }
     }
 
-    /// `amount` of one stored record as the store holds it (text), `None` when absent.
+    async fn execute(&self, sql: &str) {
+        self.sql(sql, false).await;
+    }
+
+    /// How many stored records match `sql_where`.
     async fn count(&self, sql_where: &str) -> i64 {
-        let sql = format!("SELECT COUNT(*) FROM cost_records WHERE {sql_where}");
-        match self.kind {
-            Kind::Sqlite => {
-                let path = self.url.trim_start_matches("sqlite:");
-                let connection = rusqlite::Connection::open(path).unwrap();
-                connection.query_row(&sql, [], |row| row.get(0)).unwrap()
-            }
-            Kind::Postgres => {
-                let (client, connection) =
-                    tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
-                        .await
-                        .unwrap();
-                let task = tokio::spawn(connection);
-                let count = client.query_one(&sql, &[]).await.unwrap().get(0);
-                drop(client);
-                let _ = task.await;
-                count
-            }
-        }
+        self.sql(
+            &format!("SELECT COUNT(*) FROM cost_records WHERE {sql_where}"),
+            true,
+        )
+        .await
     }
 }
 
@@ -985,4 +985,16 @@ async fn without_store_the_sqlite_file_is_made_in_the_data_folder() {
         1,
         "{stderr}"
     );
+}
+
+#[tokio::test]
+async fn parquet_is_refused_without_the_focus_format() {
+    let output = run(&["--demo", "--format", "csv", "--parquet"]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--parquet writes the FOCUS export"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
 }

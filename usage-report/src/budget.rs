@@ -100,7 +100,7 @@ pub async fn check(
         .synced_ranges()
         .await?
         .into_iter()
-        .filter(|synced| synced.source == "usage")
+        .filter(|synced| synced.source == crate::sync::USAGE)
         .filter(|synced| providers.is_empty() || providers.contains(&synced.provider))
         .collect();
     if synced.is_empty() {

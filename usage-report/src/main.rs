@@ -422,7 +422,7 @@ async fn stored_costs(
         .synced_ranges()
         .await?
         .into_iter()
-        .filter(|synced| synced.source == "usage")
+        .filter(|synced| synced.source == sync::USAGE)
         .collect();
     let providers: Vec<Provider> = if named.is_empty() {
         synced.iter().map(|synced| synced.provider).collect()
@@ -451,7 +451,7 @@ async fn stored_costs(
             .iter()
             .find(|synced| synced.provider == provider)
             .map(|synced| synced.range);
-        let records = store.records(provider, "usage", window).await?;
+        let records = store.records(provider, sync::USAGE, window).await?;
         let day = |time: chrono::DateTime<Utc>| time.format("%Y-%m-%d %H:%M").to_string();
         let missing = match range {
             None => Some(format!("never synced into {url}")),

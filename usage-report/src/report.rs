@@ -1,6 +1,6 @@
 //! The report of `usage-report`: records grouped and summed exactly, rendered as an aligned
-//! table, CSV or JSON; or the records themselves as a FOCUS 1.0 CSV ([`focus_csv`]; 1.2 and
-//! Parquet: [`crate::focus_out`]). A provider that failed, or whose total is not exact, is marked as such in
+//! table, CSV or JSON. The FOCUS export is made of the records themselves
+//! ([`crate::focus_out`]). A provider that failed, or whose total is not exact, is marked as such in
 //! every format (and left out of the sums in the second case); the others are reported in full.
 //! Shared by the `usage-report` binary and `tests/report.rs`.
 
@@ -11,7 +11,7 @@ use chrono::{NaiveDate, TimeDelta};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use usage_bindings::cost::{self, focus, CostKind, CostRecord, ProviderCosts, Scope, Window};
+use usage_bindings::cost::{self, CostKind, CostRecord, ProviderCosts, Scope, Window};
 use usage_bindings::{money, Provider};
 
 /// What rows are.
@@ -327,7 +327,8 @@ impl Report {
             Format::Csv => self.csv(),
             Format::Json => Ok(serde_json::to_string_pretty(self)? + "\n"),
             Format::Focus => Err(
-                "the FOCUS export is made of the records (`focus_csv`), not of the report".into(),
+                "the FOCUS export is made of the records (`focus_out::export`), not of the report"
+                    .into(),
             ),
         }
     }
@@ -424,17 +425,6 @@ impl Report {
         }
         Ok(String::from_utf8(writer.into_inner()?)?)
     }
-}
-
-/// The FOCUS 1.0 CSV of the usage records of every provider, and its number of rows. Refused
-/// when a provider failed or gave a part only, or when its total is not exact: a file that
-/// looks whole but is not would be worse than none. (`--format focus` writes 1.2 by default:
-/// [`crate::focus_out::export`].)
-pub fn focus_csv(results: &[ProviderCosts]) -> Result<(Vec<u8>, usize), String> {
-    let records = crate::focus_out::complete_records(results)?;
-    let mut out = Vec::new();
-    let rows = focus::write_csv(&records, &mut out).map_err(|error| error.to_string())?;
-    Ok((out, rows))
 }
 
 /// The report's window from `--since` and `--until` (UTC days, both included), each defaulting

@@ -13,6 +13,10 @@ use usage_bindings::Provider;
 use crate::requests::RequestCount;
 use crate::store::{Store, Written};
 
+/// The source name of a provider's usage records (the default [`CostSource::name`]): what
+/// reports and budgets read from a store.
+pub const USAGE: &str = "usage";
+
 /// The source name under which a provider's invoices are kept (see
 /// [`CostSource::invoices`]): every invoice the provider lists, read whole on each sync.
 pub const INVOICES: &str = "invoices";
@@ -281,13 +285,7 @@ pub async fn sync(
                 let mut written = written.into_iter();
                 outcome.written = written.next();
                 outcome.invoices = written.next();
-                outcome.synced = Some(match outcome.synced {
-                    Some(old) => Window {
-                        start: old.start.min(range.start),
-                        end: old.end.max(range.end),
-                    },
-                    None => range,
-                });
+                outcome.synced = outcome.written.and_then(|written| written.synced);
             }
             Err(error) => outcome.error = Some(error.to_string()),
         }

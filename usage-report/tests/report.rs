@@ -14,6 +14,16 @@ use usage_report::chart;
 use usage_report::demo::{self, DemoServer};
 use usage_report::report::{self, Format, GroupBy, Report};
 
+/// The FOCUS 1.0 CSV of `results`, as `--format focus --focus-version 1.0` writes it.
+fn focus_1_0(results: &[ProviderCosts]) -> Result<(Vec<u8>, usize), String> {
+    usage_report::focus_out::export(
+        results,
+        &[],
+        usage_report::focus_out::FocusVersion::V1_0,
+        usage_report::focus_out::FileFormat::Csv,
+    )
+}
+
 fn window() -> Window {
     let day = |text: &str| text.parse::<NaiveDate>().unwrap();
     Window::days(day("2026-11-01"), day("2026-11-07")).unwrap()
@@ -883,7 +893,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
     use usage_bindings::cost::focus;
 
     let (_server, results) = fetch_demo().await;
-    let (csv, rows) = report::focus_csv(&results).unwrap();
+    let (csv, rows) = focus_1_0(&results).unwrap();
     let usage_records: usize = results.iter().map(|r| r.records.len()).sum();
     assert_eq!(rows, usage_records);
     assert_eq!(rows, 35 + 2 * 168 + 1232 + 28 + 21);
@@ -983,7 +993,7 @@ async fn the_focus_export_of_the_demo_week_adds_up_to_the_report() {
 async fn the_focus_export_refuses_an_incomplete_provider() {
     let results = fetch_demo_with_northflank_failing().await;
     assert!(!results[1].is_complete());
-    let error = report::focus_csv(&results).unwrap_err();
+    let error = focus_1_0(&results).unwrap_err();
     assert!(error.contains("complete providers only"), "{error}");
     assert!(error.contains("Northflank failed"), "{error}");
 }

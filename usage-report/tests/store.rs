@@ -360,25 +360,12 @@ fn days() -> (String, String) {
     (oldest.to_string(), (today - TimeDelta::days(1)).to_string())
 }
 
-async fn live(mock: &Mock, since: &str, until: &str, format: &str) -> Output {
+/// The report of `since` to `until` in `format`, from `origin`: `["--demo-server", uri]` (live)
+/// or `["--store", url]`.
+async fn report(origin: [&str; 2], since: &str, until: &str, format: &str) -> Output {
     run(&[
-        "--demo-server",
-        mock.uri(),
-        "--since",
-        since,
-        "--until",
-        until,
-        "--format",
-        format,
-        "--no-chart",
-    ])
-    .await
-}
-
-async fn stored(db: &Db, since: &str, until: &str, format: &str) -> Output {
-    run(&[
-        "--store",
-        &db.url,
+        origin[0],
+        origin[1],
         "--since",
         since,
         "--until",
@@ -489,8 +476,8 @@ async fn first_sync_equals_live_and_second_changes_nothing_with_fewest_requests(
 
     let (since, until) = days();
     for format in ["table", "csv", "json", "focus"] {
-        let live = live(&mock, &since, &until, format).await;
-        let stored = stored(&db, &since, &until, format).await;
+        let live = report(["--demo-server", mock.uri()], &since, &until, format).await;
+        let stored = report(["--store", &db.url], &since, &until, format).await;
         assert_eq!(live.status.code(), Some(0), "{}", text(&live.stderr));
         assert_eq!(stored.status.code(), Some(0), "{}", text(&stored.stderr));
         assert!(!stored.stdout.is_empty());
@@ -677,7 +664,7 @@ async fn a_provider_failing_on_page_3_writes_nothing_and_the_others_are_written(
     assert_eq!(range_of(&ranges_after), range_of(&ranges_before));
     // The victim's rows are as they were (its newest still missing); the others are whole.
     let (since, until) = days();
-    let after = stored(&db, &since, &until, "csv").await;
+    let after = report(["--store", &db.url], &since, &until, "csv").await;
     let row = |output: &Output, provider: Provider| {
         text(&output.stdout)
             .lines()
@@ -686,7 +673,7 @@ async fn a_provider_failing_on_page_3_writes_nothing_and_the_others_are_written(
             .to_string()
     };
     mock.reset();
-    let live = live(&mock, &since, &until, "csv").await;
+    let live = report(["--demo-server", mock.uri()], &since, &until, "csv").await;
     for descriptor in registry::descriptors() {
         let provider = descriptor.provider;
         if provider == victim {
@@ -698,7 +685,7 @@ async fn a_provider_failing_on_page_3_writes_nothing_and_the_others_are_written(
     // The next sync mends it.
     let mended = sync(&mock, &db, &["--reread", "720"]).await;
     assert_eq!(mended.status, Some(0), "{}", mended.stderr);
-    let after = stored(&db, &since, &until, "csv").await;
+    let after = report(["--store", &db.url], &since, &until, "csv").await;
     assert_eq!(text(&after.stdout), text(&live.stdout));
 }
 
@@ -763,7 +750,11 @@ async fn a_sync_killed_at_any_moment_then_rerun_gives_the_right_totals(kind: Kin
         tokio::time::sleep(Duration::from_millis(delay)).await;
         let _ = child.kill();
         child.wait().unwrap();
-        if let Ok(store) = usage_report::store::Store::open(&fresh.url.parse().unwrap()).await {
+        // Whenever the kill came, the store opens.
+        {
+            let store = usage_report::store::Store::open(&fresh.url.parse().unwrap())
+                .await
+                .unwrap();
             let synced = store.synced_ranges().await.unwrap();
             for synced in synced.into_iter().filter(|synced| synced.source == "usage") {
                 let records = store
@@ -920,7 +911,7 @@ async fn a_newer_schema_is_refused(kind: Kind) {
         "{}",
         refused.stderr
     );
-    let report = stored(&db, &days().0, &days().1, "table").await;
+    let report = report(["--store", &db.url], &days().0, &days().1, "table").await;
     assert_eq!(report.status.code(), Some(2));
 }
 

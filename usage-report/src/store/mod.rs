@@ -155,6 +155,8 @@ pub struct Written {
     pub deleted: usize,
     /// Records that came back as stored.
     pub unchanged: usize,
+    /// The source's synced range after the write.
+    pub synced: Option<Window>,
 }
 
 /// One provider source's synced range, as the store holds it.
@@ -343,13 +345,14 @@ struct Part {
     fetched: Vec<(RecordKey, CostRecord)>,
 }
 
-/// The changes of one write, as counts.
-fn counts(changes: &cost::Changes) -> Written {
+/// The changes of one write, as counts, and the synced range it left.
+fn counts(changes: &cost::Changes, synced: Window) -> Written {
     Written {
         inserted: changes.inserted.len(),
         revised: changes.revised.len(),
         deleted: changes.deleted.len(),
         unchanged: changes.unchanged,
+        synced: Some(synced),
     }
 }
 
@@ -379,13 +382,4 @@ fn widened(
         }),
         None => Ok(range),
     }
-}
-
-/// The stored records of the range, and what the write changes.
-fn plan(
-    range: Window,
-    stored: Vec<(RecordKey, CostRecord)>,
-    fetched: Vec<(RecordKey, CostRecord)>,
-) -> cost::Changes {
-    cost::reconcile(range, stored, fetched)
 }

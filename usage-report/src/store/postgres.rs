@@ -4,12 +4,12 @@
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, GenericClient, NoTls};
-use usage_bindings::cost::{CostRecord, RecordKey, Window};
+use usage_bindings::cost::{self, CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
 use super::{
-    counts, migration, plan, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
+    counts, migration, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
     SCHEMA_VERSION,
 };
 
@@ -216,7 +216,7 @@ async fn write_part(
     } = part;
     let source = source.as_str();
     let stored = select(url, transaction, provider, source, range).await?;
-    let changes = plan(range, stored, fetched);
+    let changes = cost::reconcile(range, stored, fetched);
     let values = COLUMNS
         .iter()
         .enumerate()
@@ -245,14 +245,14 @@ async fn write_part(
             .execute(
                 &upsert,
                 &[
-                    &row.provider,
-                    &row.billing_account,
-                    &row.source,
-                    &row.period_start,
-                    &row.period_end,
-                    &row.scope,
-                    &row.kind,
-                    &row.ordinal,
+                    &row.key.provider,
+                    &row.key.billing_account,
+                    &row.key.source,
+                    &row.key.period_start,
+                    &row.key.period_end,
+                    &row.key.scope,
+                    &row.key.kind,
+                    &row.key.ordinal,
                     &row.amount,
                     &row.currency,
                     &row.quantity,
@@ -321,7 +321,7 @@ async fn write_part(
         )
         .await
         .map_err(write)?;
-    Ok(counts(&changes))
+    Ok(counts(&changes, synced))
 }
 
 async fn select(
@@ -346,14 +346,16 @@ async fn select(
     let mut records = Vec::with_capacity(rows.len());
     for row in &rows {
         let row = Row {
-            provider: row.try_get(0).map_err(read)?,
-            billing_account: row.try_get(1).map_err(read)?,
-            source: row.try_get(2).map_err(read)?,
-            period_start: row.try_get(3).map_err(read)?,
-            period_end: row.try_get(4).map_err(read)?,
-            scope: row.try_get(5).map_err(read)?,
-            kind: row.try_get(6).map_err(read)?,
-            ordinal: row.try_get(7).map_err(read)?,
+            key: KeyColumns {
+                provider: row.try_get(0).map_err(read)?,
+                billing_account: row.try_get(1).map_err(read)?,
+                source: row.try_get(2).map_err(read)?,
+                period_start: row.try_get(3).map_err(read)?,
+                period_end: row.try_get(4).map_err(read)?,
+                scope: row.try_get(5).map_err(read)?,
+                kind: row.try_get(6).map_err(read)?,
+                ordinal: row.try_get(7).map_err(read)?,
+            },
             amount: row.try_get(8).map_err(read)?,
             currency: row.try_get(9).map_err(read)?,
             quantity: row.try_get(10).map_err(read)?,

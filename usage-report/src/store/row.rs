@@ -10,17 +10,10 @@ use usage_bindings::Provider;
 
 use super::{StoreError, StoreUrl};
 
-/// One row of `cost_records`.
+/// One row of `cost_records`: the key's columns, then the record's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Row {
-    pub provider: String,
-    pub billing_account: String,
-    pub source: String,
-    pub period_start: DateTime<Utc>,
-    pub period_end: DateTime<Utc>,
-    pub scope: String,
-    pub kind: String,
-    pub ordinal: i64,
+    pub key: KeyColumns,
     pub amount: String,
     pub currency: String,
     pub quantity: Option<String>,
@@ -96,16 +89,8 @@ fn kind_name(kind: CostKind) -> String {
 
 impl Row {
     pub(crate) fn new(key: &RecordKey, record: &CostRecord) -> Row {
-        let key = KeyColumns::new(key);
         Row {
-            provider: key.provider,
-            billing_account: key.billing_account,
-            source: key.source,
-            period_start: key.period_start,
-            period_end: key.period_end,
-            scope: key.scope,
-            kind: key.kind,
-            ordinal: key.ordinal,
+            key: KeyColumns::new(key),
             amount: record.amount.to_string(),
             currency: record.currency.clone(),
             quantity: record.quantity.as_ref().map(|q| q.value.to_string()),
@@ -129,17 +114,19 @@ impl Row {
             ))
         };
         let provider: Provider = self
+            .key
             .provider
             .parse()
-            .map_err(|_| bad("provider", &self.provider))?;
-        let period = Window::new(self.period_start, self.period_end)
-            .ok_or_else(|| bad("period ending at", &self.period_end.to_rfc3339()))?;
+            .map_err(|_| bad("provider", &self.key.provider))?;
+        let period = Window::new(self.key.period_start, self.key.period_end)
+            .ok_or_else(|| bad("period ending at", &self.key.period_end.to_rfc3339()))?;
         let scope: Scope =
-            serde_json::from_str(&self.scope).map_err(|_| bad("scope", &self.scope))?;
-        let kind: CostKind = serde_json::from_value(serde_json::Value::String(self.kind.clone()))
-            .map_err(|_| bad("kind", &self.kind))?;
-        let ordinal =
-            u32::try_from(self.ordinal).map_err(|_| bad("ordinal", &self.ordinal.to_string()))?;
+            serde_json::from_str(&self.key.scope).map_err(|_| bad("scope", &self.key.scope))?;
+        let kind: CostKind =
+            serde_json::from_value(serde_json::Value::String(self.key.kind.clone()))
+                .map_err(|_| bad("kind", &self.key.kind))?;
+        let ordinal = u32::try_from(self.key.ordinal)
+            .map_err(|_| bad("ordinal", &self.key.ordinal.to_string()))?;
         let amount = self
             .amount
             .parse()
@@ -155,8 +142,8 @@ impl Row {
             serde_json::from_str(&self.names).map_err(|_| bad("names", &self.names))?;
         let details: Details =
             serde_json::from_str(&self.details).map_err(|_| bad("details", &self.details))?;
-        let account = (!self.billing_account.is_empty()).then(|| {
-            let account = BillingAccount::new(self.billing_account.clone());
+        let account = (!self.key.billing_account.is_empty()).then(|| {
+            let account = BillingAccount::new(self.key.billing_account.clone());
             match self.billing_account_name {
                 Some(name) => account.with_name(name),
                 None => account,
@@ -173,7 +160,7 @@ impl Row {
         for (dimension, name) in names.iter() {
             record = record.with_name(dimension, name);
         }
-        let key = RecordKey::new(&self.source, &record, ordinal);
+        let key = RecordKey::new(&self.key.source, &record, ordinal);
         Ok((key, record))
     }
 }
@@ -234,15 +221,24 @@ mod tests {
                 ..Row::new(&key, &record)
             },
             Row {
-                provider: "nobody".into(),
+                key: KeyColumns {
+                    provider: "nobody".into(),
+                    ..KeyColumns::new(&key)
+                },
                 ..Row::new(&key, &record)
             },
             Row {
-                scope: "[".into(),
+                key: KeyColumns {
+                    scope: "[".into(),
+                    ..KeyColumns::new(&key)
+                },
                 ..Row::new(&key, &record)
             },
             Row {
-                ordinal: -1,
+                key: KeyColumns {
+                    ordinal: -1,
+                    ..KeyColumns::new(&key)
+                },
                 ..Row::new(&key, &record)
             },
         ] {

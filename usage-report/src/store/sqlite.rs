@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
-use usage_bindings::cost::{CostRecord, RecordKey, Window};
+use usage_bindings::cost::{self, CostRecord, RecordKey, Window};
 use usage_bindings::Provider;
 
 use super::row::{KeyColumns, Row, COLUMNS, KEY_COLUMNS};
 use super::{
-    counts, migration, plan, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
+    counts, migration, widened, Part, RangeRow, StoreError, StoreUrl, Types, Written,
     SCHEMA_VERSION,
 };
 
@@ -153,7 +153,7 @@ fn write_part(
     } = part;
     let source = source.as_str();
     let stored = select(url, transaction, provider, source, range)?;
-    let changes = plan(range, stored, fetched);
+    let changes = cost::reconcile(range, stored, fetched);
     let write = |error| failed(url, "writing records", error);
     {
         let columns = COLUMNS.join(", ");
@@ -177,14 +177,14 @@ fn write_part(
             let row = Row::new(key, record);
             upsert
                 .execute(params![
-                    row.provider,
-                    row.billing_account,
-                    row.source,
-                    time(row.period_start),
-                    time(row.period_end),
-                    row.scope,
-                    row.kind,
-                    row.ordinal,
+                    row.key.provider,
+                    row.key.billing_account,
+                    row.key.source,
+                    time(row.key.period_start),
+                    time(row.key.period_end),
+                    row.key.scope,
+                    row.key.kind,
+                    row.key.ordinal,
                     row.amount,
                     row.currency,
                     row.quantity,
@@ -249,7 +249,7 @@ fn write_part(
             ],
         )
         .map_err(write)?;
-    Ok(counts(&changes))
+    Ok(counts(&changes, synced))
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction; refuses a newer one.
@@ -316,14 +316,16 @@ fn select(
             |row| {
                 Ok((
                     Row {
-                        provider: row.get(0)?,
-                        billing_account: row.get(1)?,
-                        source: row.get(2)?,
-                        period_start: DateTime::<Utc>::MIN_UTC,
-                        period_end: DateTime::<Utc>::MIN_UTC,
-                        scope: row.get(5)?,
-                        kind: row.get(6)?,
-                        ordinal: row.get(7)?,
+                        key: KeyColumns {
+                            provider: row.get(0)?,
+                            billing_account: row.get(1)?,
+                            source: row.get(2)?,
+                            period_start: DateTime::<Utc>::MIN_UTC,
+                            period_end: DateTime::<Utc>::MIN_UTC,
+                            scope: row.get(5)?,
+                            kind: row.get(6)?,
+                            ordinal: row.get(7)?,
+                        },
                         amount: row.get(8)?,
                         currency: row.get(9)?,
                         quantity: row.get(10)?,
@@ -342,8 +344,8 @@ fn select(
     let mut records = Vec::new();
     for row in rows {
         let (mut row, start, end) = row.map_err(read)?;
-        row.period_start = parse_time(url, &start)?;
-        row.period_end = parse_time(url, &end)?;
+        row.key.period_start = parse_time(url, &start)?;
+        row.key.period_end = parse_time(url, &end)?;
         records.push(row.decode(url)?);
     }
     Ok(records)
